@@ -1,0 +1,101 @@
+package shop.orders.catalog;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import shop.orders.common.ApiException;
+import shop.orders.common.Cursor;
+import shop.orders.common.Money;
+import shop.orders.common.Page;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+@ApplicationScoped
+public class CatalogService {
+  public static final int MAX_PAGE = 100;
+  public static final int DEFAULT_PAGE = 20;
+
+  /** Outcome of a PUT: whether the SKU was new, and the product as stored. */
+  public record Saved(boolean created, ProductView product) {}
+
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public Page<ProductView> page(String cursor, String limit) {
+    int size = Cursor.checkLimit(limit, DEFAULT_PAGE, MAX_PAGE);
+    String after = cursor == null ? null : Cursor.decode(cursor);
+    return Page.of(Product.pageAfter(after, size + 1), size, ProductView::of, p -> p.sku);
+  }
+
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public Optional<ProductView> find(String sku) {
+    return Product.<Product>findByIdOptional(sku).map(ProductView::of);
+  }
+
+  @Transactional
+  public Saved put(String sku, ProductUpdate update) {
+    if (!Money.isIsoCurrency(update.price().currency())) {
+      throw ApiException.badRequest("price.currency", "is not an ISO 4217 currency code");
+    }
+    Product product = Product.findById(sku);
+    boolean created = product == null;
+    if (created) {
+      product = new Product();
+      product.sku = sku;
+    }
+    product.name = update.name().strip();
+    product.priceMinor = update.price().amountMinor();
+    product.currency = update.price().currency();
+    product.available = update.available();
+    product.event = update.event() != null ? update.event() : product.event;
+    product.updatedAt = Instant.now();
+    if (created) {
+      product.persist();
+    }
+    return new Saved(created, ProductView.of(product));
+  }
+
+  /** The products an order names, by SKU; a 422 naming every SKU the catalog does not have. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public Map<String, Product> productsFor(Collection<String> skus) {
+    Map<String, Product> found = Product.bySkus(skus).stream()
+        .collect(Collectors.toMap(p -> p.sku, Function.identity()));
+    List<String> unknown = skus.stream().filter(s -> !found.containsKey(s)).sorted().toList();
+    if (!unknown.isEmpty()) {
+      throw CatalogProblems.unknownSkus(unknown);
+    }
+    return found;
+  }
+
+  /**
+   * Reserves every quantity or none: conditional updates in SKU order, so concurrent multi-line orders lock rows in
+   * the same order and cannot deadlock. Throws 409 naming the short SKUs; the caller's transaction rolls back.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void reserveAll(Map<String, Integer> quantitiesBySku) {
+    var sorted = new java.util.TreeMap<>(quantitiesBySku);
+    for (var line : sorted.entrySet()) {
+      if (!Product.reserve(line.getKey(), line.getValue())) {
+        throw CatalogProblems.outOfStock(shortOf(sorted));
+      }
+    }
+  }
+
+  /** Gives back the stock of a cancelled or expired order, in SKU order. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void releaseAll(Map<String, Integer> quantitiesBySku) {
+    new java.util.TreeMap<>(quantitiesBySku).forEach(Product::release);
+  }
+
+  /** Read fresh from the database (a projection), not from entities the session may hold from before the update. */
+  private static List<String> shortOf(Map<String, Integer> wanted) {
+    return Product.availableOf(wanted.keySet()).entrySet().stream()
+        .filter(e -> e.getValue() < wanted.get(e.getKey()))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
+  }
+}

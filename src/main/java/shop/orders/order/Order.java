@@ -1,0 +1,140 @@
+package shop.orders.order;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OrderColumn;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.BatchSize;
+import shop.orders.common.ApiException;
+import shop.orders.common.Money;
+import shop.orders.common.Problem;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/** An order and its state machine: PENDING_PAYMENT to PAID, CANCELLED or EXPIRED, and nothing else. */
+@Entity
+@Table(name = "customer_order")
+public class Order extends PanacheEntityBase {
+  @Id
+  public UUID id;
+  @Column(name = "customer_id")
+  public String customerId;
+  @Enumerated(EnumType.STRING)
+  public OrderStatus status;
+  @Column(name = "total_minor")
+  public long totalMinor;
+  public String currency;
+  @Column(name = "created_at")
+  public Instant createdAt;
+  @Column(name = "expires_at")
+  public Instant expiresAt;
+  @Column(name = "updated_at")
+  public Instant updatedAt;
+
+  @ElementCollection
+  @CollectionTable(name = "order_line", joinColumns = @JoinColumn(name = "order_id"))
+  @OrderColumn(name = "line_no")
+  @BatchSize(size = 100)
+  public List<OrderLine> lines = new ArrayList<>();
+
+  /** A new order awaiting payment until {@code now + paymentWindow}; all lines must share one currency. */
+  static Order openPending(String customerId, List<OrderLine> lines, String currency, Instant now,
+                           Duration paymentWindow) {
+    var order = new Order();
+    order.id = UUID.randomUUID();
+    order.customerId = customerId;
+    order.status = OrderStatus.PENDING_PAYMENT;
+    order.currency = currency;
+    order.lines = new ArrayList<>(lines);
+    order.totalMinor = lines.stream()
+        .map(l -> new Money(l.unitPriceMinor, currency).times(l.quantity))
+        .reduce(new Money(0, currency), Money::plus)
+        .amountMinor();
+    order.createdAt = now.truncatedTo(ChronoUnit.MICROS);
+    order.expiresAt = order.createdAt.plus(paymentWindow);
+    order.updatedAt = order.createdAt;
+    return order;
+  }
+
+  public Money total() {
+    return new Money(totalMinor, currency);
+  }
+
+  /** The stock this order holds, per SKU. */
+  public Map<String, Integer> quantitiesBySku() {
+    var quantities = new TreeMap<String, Integer>();
+    lines.forEach(l -> quantities.merge(l.sku, l.quantity, Integer::sum));
+    return quantities;
+  }
+
+  /**
+   * Cancels an order awaiting payment. Returns false when it is already cancelled (a repeated cancel changes
+   * nothing); any other state is a 409.
+   */
+  public boolean cancel(Instant now) {
+    if (status == OrderStatus.CANCELLED) {
+      return false;
+    }
+    requireStatus(OrderStatus.PENDING_PAYMENT, "cancelled");
+    status = OrderStatus.CANCELLED;
+    updatedAt = now;
+    return true;
+  }
+
+  /** Ends an unpaid order whose payment window has passed. */
+  public void expire(Instant now) {
+    requireStatus(OrderStatus.PENDING_PAYMENT, "expired");
+    if (expiresAt.isAfter(now)) {
+      throw new IllegalStateException("order " + id + " expires at " + expiresAt + ", not before");
+    }
+    status = OrderStatus.EXPIRED;
+    updatedAt = now;
+  }
+
+  private void requireStatus(OrderStatus expected, String action) {
+    if (status != expected) {
+      throw new ApiException(Problem.of(409, "order-state-conflict", "Order state conflict",
+          "Order " + id + " is " + status + " and cannot be " + action + ".").with("orderStatus", status));
+    }
+  }
+
+  /** The customer's orders older than the position (createdAt, id), newest first. */
+  static List<Order> pageFor(String customerId, Instant afterCreatedAt, UUID afterId, int limit) {
+    var query = afterCreatedAt == null
+        ? find("customerId = ?1 order by createdAt desc, id desc", customerId)
+        : find("customerId = ?1 and (createdAt < ?2 or (createdAt = ?2 and id < ?3)) order by createdAt desc, id desc",
+            customerId, afterCreatedAt, afterId);
+    return query.range(0, limit - 1).list();
+  }
+
+  /**
+   * Locks up to {@code limit} orders whose payment window has passed, skipping rows another replica (or a cancel)
+   * holds, so several replicas can run the expiry job at once without waiting on or double-releasing each other.
+   */
+  @SuppressWarnings("unchecked")
+  static List<UUID> lockExpired(Instant now, int limit) {
+    return getEntityManager().createNativeQuery("""
+            select id from customer_order
+            where status = 'PENDING_PAYMENT' and expires_at <= :now
+            order by expires_at
+            limit :limit
+            for update skip locked""", UUID.class)
+        .setParameter("now", now)
+        .setParameter("limit", limit)
+        .getResultList();
+  }
+}

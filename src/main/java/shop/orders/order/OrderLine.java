@@ -1,0 +1,24 @@
+package shop.orders.order;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
+
+/** One line of an order, priced when the order was placed. */
+@Embeddable
+public class OrderLine {
+  @Column(name = "sku")
+  public String sku;
+  @Column(name = "quantity")
+  public int quantity;
+  @Column(name = "unit_price_minor")
+  public long unitPriceMinor;
+
+  protected OrderLine() {
+  }
+
+  OrderLine(String sku, int quantity, long unitPriceMinor) {
+    this.sku = sku;
+    this.quantity = quantity;
+    this.unitPriceMinor = unitPriceMinor;
+  }
+}

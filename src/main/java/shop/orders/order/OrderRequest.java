@@ -1,0 +1,31 @@
+package shop.orders.order;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The body of {@code POST /api/orders}. */
+public record OrderRequest(
+    @NotNull @Size(min = 1, max = 50, message = "must have 1 to 50 lines") List<@NotNull @Valid LineRequest> lines) {
+
+  public record LineRequest(
+      @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1 to 64 of A-Z a-z 0-9 . _ -") String sku,
+      @NotNull @Min(value = 1, message = "must be between 1 and 100")
+      @Max(value = 100, message = "must be between 1 and 100") Integer quantity) {}
+
+  /** The same order written another way (line order, spacing) has the same canonical form. */
+  String canonical() {
+    return lines.stream()
+        .sorted(Comparator.comparing(LineRequest::sku))
+        .map(l -> l.sku() + "=" + l.quantity())
+        .collect(Collectors.joining(";"));
+  }
+}

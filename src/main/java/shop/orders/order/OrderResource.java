@@ -1,0 +1,85 @@
+package shop.orders.order;
+
+import io.quarkus.security.Authenticated;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import shop.orders.common.ApiException;
+import shop.orders.common.Caller;
+import shop.orders.common.IdempotencyKeys;
+import shop.orders.common.Page;
+
+import java.util.UUID;
+
+@Path("/api/orders")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+@Tag(name = "orders")
+public class OrderResource {
+  private final OrderService orders;
+  private final Caller caller;
+
+  OrderResource(OrderService orders, Caller caller) {
+    this.orders = orders;
+    this.caller = caller;
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response place(@HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
+                        @NotNull @Valid OrderRequest body, @Context UriInfo uri) {
+    String key = IdempotencyKeys.requireValid(idempotencyKey);
+    var placed = orders.place(caller.customerId(), key, body);
+    var response = placed.response();
+    var builder = Response.status(response.status()).type(MediaType.APPLICATION_JSON).entity(response.body());
+    if (response.location() != null) {
+      builder.location(uri.getBaseUriBuilder().path(response.location()).build());
+    }
+    if (placed.replayed()) {
+      builder.header(IdempotencyKeys.REPLAYED_HEADER, "true");
+    }
+    return builder.build();
+  }
+
+  @GET
+  public Page<OrderView> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    return orders.page(caller.customerId(), cursor, limit);
+  }
+
+  @GET
+  @Path("/{id}")
+  public OrderView get(@PathParam("id") String id) {
+    return orders.find(parse(id), caller.customerId(), caller.isAdmin()).orElseThrow(() -> notFound(id));
+  }
+
+  @POST
+  @Path("/{id}/cancel")
+  public OrderView cancel(@PathParam("id") String id) {
+    return orders.cancel(parse(id), caller.customerId(), caller.isAdmin()).orElseThrow(() -> notFound(id));
+  }
+
+  /** A malformed id is just an order that does not exist. */
+  private static UUID parse(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw notFound(id);
+    }
+  }
+
+  private static ApiException notFound(String id) {
+    return ApiException.notFound("Order " + id);
+  }
+}

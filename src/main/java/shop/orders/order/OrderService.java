@@ -1,0 +1,157 @@
+package shop.orders.order;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import shop.orders.catalog.CatalogService;
+import shop.orders.catalog.Product;
+import shop.orders.common.ApiException;
+import shop.orders.common.Cursor;
+import shop.orders.common.IdempotencyKeys;
+import shop.orders.common.IdempotencyKeys.StoredResponse;
+import shop.orders.common.Page;
+import shop.orders.common.Problem;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/** Owns the order transactions: each is a few statements and calls nothing remote. */
+@ApplicationScoped
+public class OrderService {
+  static final String PLACE_OPERATION = "POST /api/orders";
+
+  /** What {@code POST /api/orders} answers: the stored response, first given or replayed. */
+  public record Placed(StoredResponse response, boolean replayed) {}
+
+  private final CatalogService catalog;
+  private final IdempotencyKeys idempotency;
+  private final OrderConfig config;
+  private final ObjectMapper json;
+
+  OrderService(CatalogService catalog, IdempotencyKeys idempotency, OrderConfig config, ObjectMapper json) {
+    this.catalog = catalog;
+    this.idempotency = idempotency;
+    this.config = config;
+    this.json = json;
+  }
+
+  /**
+   * Places an order in one short transaction: claim the idempotency key, price the lines, write order, lines and
+   * key, then reserve stock last, just before commit, so the stock rows stay locked as briefly as possible. Short
+   * stock or an unknown SKU throws and everything, the key included, rolls back: a retry with the same key is then
+   * evaluated afresh.
+   */
+  @Transactional
+  public Placed place(String customerId, String idempotencyKey, OrderRequest request) {
+    rejectDuplicateSkus(request);
+    String fingerprint = IdempotencyKeys.fingerprint(PLACE_OPERATION, request.canonical());
+    Optional<StoredResponse> earlier = idempotency.claim(customerId, idempotencyKey, fingerprint);
+    if (earlier.isPresent()) {
+      return new Placed(earlier.get(), true);
+    }
+    var quantities = new TreeMap<String, Integer>();
+    request.lines().forEach(l -> quantities.put(l.sku(), l.quantity()));
+    Map<String, Product> products = catalog.productsFor(quantities.keySet());
+
+    List<OrderLine> lines = new ArrayList<>();
+    request.lines().forEach(l -> lines.add(new OrderLine(l.sku(), l.quantity(), products.get(l.sku()).priceMinor)));
+    Order order = Order.openPending(customerId, lines, singleCurrency(products), Instant.now(),
+        config.paymentWindow());
+    order.persist();
+
+    var response = new StoredResponse(201, toJson(OrderView.of(order)), "/api/orders/" + order.id);
+    idempotency.record(customerId, idempotencyKey, fingerprint, response);
+    Order.flush();
+    catalog.reserveAll(quantities);
+    return new Placed(response, false);
+  }
+
+  /** The order when the caller owns it or is an admin; empty otherwise, so ids of others never show. */
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public Optional<OrderView> find(UUID id, String customerId, boolean admin) {
+    return Order.<Order>findByIdOptional(id)
+        .filter(o -> admin || o.customerId.equals(customerId))
+        .map(OrderView::of);
+  }
+
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public Page<OrderView> page(String customerId, String cursor, String limit) {
+    int size = Cursor.checkLimit(limit, 20, 100);
+    Instant afterCreatedAt = null;
+    UUID afterId = null;
+    if (cursor != null) {
+      String[] position = Cursor.decode(cursor).split("_", 2);
+      try {
+        afterCreatedAt = Instant.parse(position[0]);
+        afterId = UUID.fromString(position[1]);
+      } catch (RuntimeException e) {
+        throw ApiException.badRequest("cursor", "not a cursor returned by this API");
+      }
+    }
+    return Page.of(Order.pageFor(customerId, afterCreatedAt, afterId, size + 1), size, OrderView::of,
+        o -> o.createdAt + "_" + o.id);
+  }
+
+  /** Cancels an order awaiting payment and gives its stock back; a second cancel changes nothing. */
+  @Transactional
+  public Optional<OrderView> cancel(UUID id, String customerId, boolean admin) {
+    Optional<Order> found = Order.<Order>findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
+        .filter(o -> admin || o.customerId.equals(customerId));
+    found.ifPresent(order -> {
+      if (order.cancel(Instant.now())) {
+        catalog.releaseAll(order.quantitiesBySku());
+      }
+    });
+    return found.map(OrderView::of);
+  }
+
+  /** Expires one batch of unpaid orders past their window and releases their stock; returns how many. */
+  @Transactional
+  public int expireBatch(Instant now, int limit) {
+    List<UUID> ids = Order.lockExpired(now, limit);
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    var released = new TreeMap<String, Integer>();
+    for (Order order : Order.<Order>list("id in ?1", ids)) {
+      order.expire(now);
+      order.quantitiesBySku().forEach((sku, q) -> released.merge(sku, q, Integer::sum));
+    }
+    catalog.releaseAll(released);
+    return ids.size();
+  }
+
+  private static void rejectDuplicateSkus(OrderRequest request) {
+    var seen = new HashSet<String>();
+    for (int i = 0; i < request.lines().size(); i++) {
+      if (!seen.add(request.lines().get(i).sku())) {
+        throw ApiException.badRequest("lines[" + i + "].sku", "repeats a SKU of an earlier line; put it on one line");
+      }
+    }
+  }
+
+  private static String singleCurrency(Map<String, Product> products) {
+    var currencies = products.values().stream().map(p -> p.currency).distinct().toList();
+    if (currencies.size() != 1) {
+      throw new ApiException(Problem.of(422, "mixed-currency", "Mixed currencies",
+          "All lines of one order must be priced in one currency; these are in " + currencies + "."));
+    }
+    return currencies.getFirst();
+  }
+
+  private String toJson(OrderView view) {
+    try {
+      return json.writeValueAsString(view);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise order " + view.id(), e);
+    }
+  }
+}
