@@ -1,6 +1,6 @@
 -- Catalog: price in integer minor units of an ISO 4217 currency; available never goes below zero.
 create table product (
-    sku         varchar(64)  primary key,
+    sku         varchar(64)  collate "C" primary key, -- byte order: stable keyset pages
     name        varchar(200) not null,
     price_minor bigint       not null check (price_minor >= 0),
     currency    char(3)      not null,
@@ -28,7 +28,7 @@ create index customer_order_pending_expiry on customer_order (expires_at) where 
 create table order_line (
     order_id         uuid        not null references customer_order (id) on delete cascade,
     line_no          smallint    not null,
-    sku              varchar(64) not null references product (sku),
+    sku              varchar(64) collate "C" not null references product (sku),
     quantity         integer     not null check (quantity between 1 and 100),
     unit_price_minor bigint      not null check (unit_price_minor >= 0),
     primary key (order_id, line_no)

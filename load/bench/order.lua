@@ -1,0 +1,76 @@
+-- wrk script for POST /api/orders: a fresh Idempotency-Key per request, a random benchmark SKU, the customers'
+-- tokens in turn. Reads BENCH_TOKENS (space-separated), BENCH_SKUS and BENCH_RUN_ID from the environment.
+-- done() prints one BENCH_RESULT line of key=value pairs; any non-2xx response makes the run invalid.
+
+local tokens = {}
+for t in string.gmatch(os.getenv("BENCH_TOKENS") or "", "%S+") do
+  tokens[#tokens + 1] = t
+end
+local skus = tonumber(os.getenv("BENCH_SKUS") or "1000")
+local run = os.getenv("BENCH_RUN_ID") or tostring(os.time())
+
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads + 1)
+  threads[#threads + 1] = thread
+end
+
+function init(args)
+  if #tokens == 0 then
+    error("BENCH_TOKENS is empty")
+  end
+  math.randomseed(os.time() + id * 7919)
+  counter = 0
+  non2xx = 0
+  statuses = {}
+  headers = { ["Content-Type"] = "application/json" }
+end
+
+function request()
+  counter = counter + 1
+  headers["Idempotency-Key"] = string.format("%s-%d-%d-%08x", run, id, counter, math.random(0, 0x7fffffff))
+  headers["Authorization"] = "Bearer " .. tokens[counter % #tokens + 1]
+  local body = string.format('{"lines":[{"sku":"BENCH-%04d","quantity":1}]}', math.random(1, skus))
+  return wrk.format("POST", "/api/orders", headers, body)
+end
+
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+    statuses[status] = (statuses[status] or 0) + 1
+    if sample == nil then
+      sample = status .. " " .. string.sub(body or "", 1, 300)
+    end
+  end
+end
+
+function done(summary, latency, requests)
+  local bad, codes, samples = 0, {}, {}
+  for _, t in ipairs(threads) do
+    bad = bad + (t:get("non2xx") or 0)
+    for code, n in pairs(t:get("statuses") or {}) do
+      codes[code] = (codes[code] or 0) + n
+    end
+    local s = t:get("sample")
+    if s ~= nil then
+      samples[#samples + 1] = s
+    end
+  end
+  local byCode = {}
+  for code, n in pairs(codes) do
+    byCode[#byCode + 1] = code .. ":" .. n
+  end
+  table.sort(byCode)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH_RESULT requests=%d duration_s=%.2f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f"
+      .. " non2xx=%d statuses=%s socket_errors=%d\n",
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, bad, #byCode > 0 and table.concat(byCode, ",") or "none",
+    e.connect + e.read + e.write + e.timeout))
+  for _, s in ipairs(samples) do
+    io.write("BENCH_SAMPLE " .. string.gsub(s, "\n", " ") .. "\n")
+  end
+end

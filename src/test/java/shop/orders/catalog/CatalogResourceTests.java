@@ -1,0 +1,118 @@
+package shop.orders.catalog;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+import shop.orders.common.Api;
+import shop.orders.common.LocalTokens;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+
+@QuarkusTest
+class CatalogResourceTests {
+  private static final String PREFIX = Api.prefix(CatalogResourceTests.class);
+
+  @Test
+  void adminCreatesThenUpdatesAProduct() {
+    String sku = PREFIX + "NEW";
+    var product = Map.of("name", "Earbuds", "price", Map.of("amountMinor", 29_000, "currency", "KRW"),
+        "available", 7, "event", true);
+    given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON).body(product)
+        .when().put("/api/products/{sku}", sku)
+        .then().statusCode(201).header("Location", endsWith("/api/products/" + sku))
+        .body("sku", is(sku), "price.amountMinor", is(29_000), "price.currency", is("KRW"), "event", is(true));
+
+    given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON)
+        .body(Map.of("name", "Earbuds", "price", Map.of("amountMinor", 25_000, "currency", "KRW"), "available", 3))
+        .when().put("/api/products/{sku}", sku)
+        .then().statusCode(200).body("available", is(3), "price.amountMinor", is(25_000), "event", is(true));
+
+    given().when().get("/api/products/{sku}", sku)
+        .then().statusCode(200).contentType(ContentType.JSON).body("name", is("Earbuds"), "available", is(3));
+  }
+
+  @Test
+  void unknownProductIs404Problem() {
+    given().when().get("/api/products/{sku}", PREFIX + "NONE")
+        .then().statusCode(404).contentType(startsWith("application/problem+json")).body("status", is(404));
+  }
+
+  @Test
+  void pagesWalkTheCatalogInSkuOrderWithoutGapsOrRepeats() {
+    List<String> mine = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String sku = PREFIX + "PAGE-" + i;
+      Api.putProduct(sku, 1_000, 1);
+      mine.add(sku);
+    }
+
+    List<String> all = new ArrayList<>();
+    String cursor = null;
+    for (int page = 0; page < 1_000; page++) {
+      var request = given().queryParam("limit", 3);
+      if (cursor != null) {
+        request.queryParam("cursor", cursor);
+      }
+      var body = request.when().get("/api/products").then().statusCode(200).extract();
+      List<String> skus = body.path("items.sku");
+      assertThat(skus.size()).isLessThanOrEqualTo(3);
+      all.addAll(skus);
+      cursor = body.path("nextCursor");
+      if (cursor == null) {
+        break;
+      }
+    }
+
+    assertThat(cursor).as("the walk reached the last page").isNull();
+    assertThat(all).isSorted().doesNotHaveDuplicates();
+    assertThat(all).containsSubsequence(mine);
+  }
+
+  @Test
+  void pageParametersAreChecked() {
+    given().queryParam("limit", 101).when().get("/api/products")
+        .then().statusCode(400).contentType(startsWith("application/problem+json")).body("errors.field", contains("limit"));
+    given().queryParam("limit", "ten").when().get("/api/products")
+        .then().statusCode(400).body("errors.field", contains("limit"));
+    given().queryParam("cursor", "%%%").when().get("/api/products")
+        .then().statusCode(400).body("errors.field", contains("cursor"));
+  }
+
+  @Test
+  void invalidProductsAreRefusedFieldByField() {
+    given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON)
+        .body(Map.of("name", "", "price", Map.of("amountMinor", -1, "currency", "won"), "available", -5))
+        .when().put("/api/products/{sku}", PREFIX + "BAD")
+        .then().statusCode(400).contentType(startsWith("application/problem+json"))
+        .body("errors.field", contains("available", "name", "price.amountMinor", "price.currency"));
+    given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON)
+        .body(Map.of("name", "x", "price", Map.of("amountMinor", 1, "currency", "XYZ"), "available", 1))
+        .when().put("/api/products/{sku}", PREFIX + "BAD")
+        .then().statusCode(400).body("errors.field", contains("price.currency"));
+    given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON)
+        .body(Map.of("name", "x", "price", Map.of("amountMinor", 1, "currency", "KRW"), "available", 1))
+        .when().put("/api/products/{sku}", "bad sku!")
+        .then().statusCode(400).body("errors.field", contains("sku"));
+    given().when().get("/api/products/{sku}", PREFIX + "BAD").then().statusCode(404);
+  }
+
+  @Test
+  void onlyAdminsChangeTheCatalog() {
+    var product = Map.of("name", "x", "price", Map.of("amountMinor", 1, "currency", "KRW"), "available", 1);
+    given().contentType(ContentType.JSON).body(product).when().put("/api/products/{sku}", PREFIX + "AUTH")
+        .then().statusCode(401).contentType(startsWith("application/problem+json"));
+    given().auth().oauth2(LocalTokens.customer(Api.newCustomer())).contentType(ContentType.JSON).body(product)
+        .when().put("/api/products/{sku}", PREFIX + "AUTH")
+        .then().statusCode(403).contentType(startsWith("application/problem+json"));
+    given().when().get("/api/products/{sku}", PREFIX + "AUTH").then().statusCode(404);
+  }
+}

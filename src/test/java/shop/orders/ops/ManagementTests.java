@@ -1,0 +1,40 @@
+package shop.orders.ops;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+/** Health and metrics live on the management interface (9001 in tests), apart from the API. */
+@QuarkusTest
+class ManagementTests {
+  private static final int MANAGEMENT_PORT = 9001;
+
+  @Test
+  void livenessChecksNothingExternal() {
+    given().port(MANAGEMENT_PORT).when().get("/q/health/live")
+        .then().statusCode(200).body("status", is("UP"), "checks.name", org.hamcrest.Matchers.not(hasItem(
+            containsString("Database"))));
+  }
+
+  @Test
+  void readinessChecksTheDatabase() {
+    given().port(MANAGEMENT_PORT).when().get("/q/health/ready")
+        .then().statusCode(200).body("status", is("UP"), "checks.name", hasItem(containsString("Database")));
+  }
+
+  @Test
+  void metricsShowThePool() {
+    given().port(MANAGEMENT_PORT).when().get("/q/metrics")
+        .then().statusCode(200).body(containsString("agroal_active_count"), containsString("agroal_awaiting_count"));
+  }
+
+  @Test
+  void openApiDescribesTheOrderApi() {
+    given().port(MANAGEMENT_PORT).accept("application/json").when().get("/q/openapi")
+        .then().statusCode(200).body(containsString("/api/orders"));
+  }
+}
