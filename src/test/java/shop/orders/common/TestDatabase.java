@@ -21,7 +21,9 @@ public final class TestDatabase {
         st.setObject(i + 1, args[i]);
       }
       try (var rs = st.executeQuery()) {
-        rs.next();
+        if (!rs.next()) {
+          throw new AssertionError("no row for: " + sql);
+        }
         return rs.getLong(1);
       }
     }
