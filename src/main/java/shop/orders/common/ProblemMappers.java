@@ -118,6 +118,10 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response unexpected(Exception e) {
+    if (DatabaseBusy.isCause(e)) {
+      LOG.warnf("Refused a request, the database is busy: %s", DatabaseBusy.describe(e));
+      return DatabaseBusy.PROBLEM.toResponse();
+    }
     var incident = UUID.randomUUID();
     LOG.errorf(e, "Unexpected failure, incident %s", incident);
     return Problem.of(500, "internal-error", "Internal error",

@@ -78,7 +78,7 @@ public final class Api {
   }
 
   /** A status and body seen by a client that sent its request at the same moment as others. */
-  public record Reply(int status, String body) {}
+  public record Reply(int status, String body, String retryAfter) {}
 
   /** Sends a raw POST with java.net.http, which is safe to share between threads. */
   public static Reply post(String path, String token, String idempotencyKey, String body) {
@@ -91,7 +91,8 @@ public final class Api {
         .build();
     try {
       var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), response.body());
+      return new Reply(response.statusCode(), response.body(),
+          response.headers().firstValue("Retry-After").orElse(null));
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

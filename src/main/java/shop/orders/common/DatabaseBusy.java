@@ -1,0 +1,43 @@
+package shop.orders.common;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Failures that say "try again shortly", not "this request is wrong": no pool connection within the acquisition
+ * timeout, a deadlock or serialization victim, a lock or statement timeout. They answer 503 + Retry-After; the
+ * transaction rolled back, so a retry with the same Idempotency-Key is safe.
+ */
+final class DatabaseBusy {
+  static final ApiException PROBLEM = new ApiException(Problem.of(503, "database-busy", "Service busy",
+      "The service is at capacity and nothing was changed; retry shortly with the same Idempotency-Key."),
+      Duration.ofSeconds(1));
+
+  /** Serialization failure, deadlock, lock not available, statement or lock timeout (query canceled). */
+  private static final Set<String> RETRYABLE_SQL_STATES = Set.of("40001", "40P01", "55P03", "57014");
+
+  private DatabaseBusy() {
+  }
+
+  static boolean isCause(Throwable e) {
+    return find(e) != null;
+  }
+
+  static String describe(Throwable e) {
+    var sql = find(e);
+    return sql == null ? e.toString() : sql.getSQLState() + " " + sql.getMessage();
+  }
+
+  private static SQLException find(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        boolean noConnection = sql.getMessage() != null && sql.getMessage().contains("acquisition timeout");
+        if (noConnection || RETRYABLE_SQL_STATES.contains(sql.getSQLState())) {
+          return sql;
+        }
+      }
+    }
+    return null;
+  }
+}

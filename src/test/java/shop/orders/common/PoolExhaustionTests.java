@@ -1,0 +1,70 @@
+package shop.orders.common;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** With every pool connection taken (2 here), a request is refused with 503 after the acquisition timeout, not queued. */
+@QuarkusTest
+@TestProfile(PoolExhaustionTests.TwoConnectionPool.class)
+class PoolExhaustionTests {
+  private static final String PREFIX = Api.prefix(PoolExhaustionTests.class);
+
+  public static class TwoConnectionPool implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("quarkus.datasource.jdbc.min-size", "0", "quarkus.datasource.jdbc.max-size", "2",
+          "quarkus.datasource.jdbc.acquisition-timeout", "PT0.5S");
+    }
+  }
+
+  private static void waitForLockWaiters(int count) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      if (TestDatabase.count("select count(*) from pg_stat_activity where wait_event_type = 'Lock'") >= count) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(count + " orders never reached the held stock row");
+  }
+
+  @Test
+  void aRequestWithoutAConnectionGets503WithRetryAfterAndChangesNothing() throws Exception {
+    String held = PREFIX + "HELD";
+    String other = PREFIX + "OTHER";
+    Api.putProduct(held, 1_000, 5);
+    Api.putProduct(other, 1_000, 5);
+    String customer = Api.newCustomer();
+    String token = LocalTokens.customer(customer);
+
+    try (var db = TestDatabase.connect()) {
+      db.setAutoCommit(false);
+      db.createStatement().execute("select 1 from product where sku = '" + held + "' for no key update");
+      // Two orders take both connections and wait for the row lock.
+      var first = CompletableFuture.supplyAsync(
+          () -> Api.post("/api/orders", token, UUID.randomUUID().toString(), Api.lines(held, 1)));
+      var second = CompletableFuture.supplyAsync(
+          () -> Api.post("/api/orders", token, UUID.randomUUID().toString(), Api.lines(held, 1)));
+      waitForLockWaiters(2);
+
+      var refused = Api.post("/api/orders", token, UUID.randomUUID().toString(), Api.lines(other, 1));
+
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(refused.retryAfter()).isEqualTo("1");
+      assertThat(refused.body()).contains("database-busy").doesNotContain("Exception");
+      db.rollback();
+      assertThat(first.get(10, TimeUnit.SECONDS).status()).isEqualTo(201);
+      assertThat(second.get(10, TimeUnit.SECONDS).status()).isEqualTo(201);
+    }
+    assertThat(Api.available(other)).isEqualTo(5);
+    assertThat(Api.available(held)).isEqualTo(3);
+  }
+}
