@@ -26,16 +26,6 @@ class PoolExhaustionTests {
     }
   }
 
-  private static void waitForLockWaiters(int count) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      if (TestDatabase.count("select count(*) from pg_stat_activity where wait_event_type = 'Lock'") >= count) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError(count + " orders never reached the held stock row");
-  }
-
   @Test
   void aRequestWithoutAConnectionGets503WithRetryAfterAndChangesNothing() throws Exception {
     String held = PREFIX + "HELD";
@@ -53,7 +43,7 @@ class PoolExhaustionTests {
           () -> Api.post("/api/orders", token, UUID.randomUUID().toString(), Api.lines(held, 1)));
       var second = CompletableFuture.supplyAsync(
           () -> Api.post("/api/orders", token, UUID.randomUUID().toString(), Api.lines(held, 1)));
-      waitForLockWaiters(2);
+      TestDatabase.awaitLockWaiters(2);
 
       var refused = Api.post("/api/orders", token, UUID.randomUUID().toString(), Api.lines(other, 1));
 

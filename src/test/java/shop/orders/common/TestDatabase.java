@@ -28,4 +28,23 @@ public final class TestDatabase {
       }
     }
   }
+
+  /** Waits (5 s at most) until {@code count} sessions wait for a row lock; the message lists what the database does. */
+  public static void awaitLockWaiters(int count) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      if (count("select count(*) from pg_stat_activity where wait_event_type = 'Lock'") >= count) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    var activity = new StringBuilder();
+    try (var c = connect(); var rs = c.createStatement().executeQuery(
+        "select state, wait_event_type, query from pg_stat_activity where datname = current_database()")) {
+      while (rs.next()) {
+        activity.append(rs.getString(1)).append(' ').append(rs.getString(2)).append(": ").append(rs.getString(3))
+            .append('\n');
+      }
+    }
+    throw new AssertionError("expected " + count + " sessions waiting for a row lock:\n" + activity);
+  }
 }

@@ -101,7 +101,7 @@ class OrderIdempotencyTests {
       db.setAutoCommit(false);
       db.createStatement().execute("select available from product where sku = '" + sku + "' for no key update");
       var first = CompletableFuture.supplyAsync(() -> Api.post("/api/orders", token, key, body));
-      waitUntilBlockedOnTheRow(sku, first);
+      TestDatabase.awaitLockWaiters(1);
 
       var second = Api.post("/api/orders", token, key, body);
       assertThat(second.status()).isEqualTo(409);
@@ -136,28 +136,5 @@ class OrderIdempotencyTests {
     assertThat(ids).hasSize(1);
     assertThat(TestDatabase.count("select count(*) from customer_order where customer_id = ?", customer)).isEqualTo(1);
     assertThat(Api.available(sku)).isEqualTo(49);
-  }
-
-  /** Bounded wait until a backend is waiting for the row lock the test holds. */
-  private static void waitUntilBlockedOnTheRow(String sku, CompletableFuture<Api.Reply> first) throws Exception {
-    for (int i = 0; i < 100; i++) {
-      if (first.isDone()) {
-        throw new AssertionError("the first order did not wait for the stock row: " + first.get());
-      }
-      if (TestDatabase.count("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like ?",
-          "%update product%") > 0) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    var activity = new StringBuilder();
-    try (var db = TestDatabase.connect(); var rs = db.createStatement().executeQuery(
-        "select state, wait_event_type, wait_event, query from pg_stat_activity where datname = current_database()")) {
-      while (rs.next()) {
-        activity.append(rs.getString(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getString(3))
-            .append(": ").append(rs.getString(4)).append('\n');
-      }
-    }
-    throw new AssertionError("the first order never reached the stock update of " + sku + "\n" + activity);
   }
 }
