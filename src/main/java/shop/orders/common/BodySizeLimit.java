@@ -19,7 +19,9 @@ public class BodySizeLimit {
     this.config = config;
   }
 
-  @ServerRequestFilter(preMatching = true)
+  // Non-blocking: a blocking pre-matching filter would move every request to a worker before its body is read,
+  // which then reads the body with blocking I/O.
+  @ServerRequestFilter(preMatching = true, nonBlocking = true)
   public Response limit(ContainerRequestContext request) {
     int max = config.maxBodyBytes();
     String length = request.getHeaderString("Content-Length");
