@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import shop.orders.common.ApiException;
 import shop.orders.common.Cursor;
+import shop.orders.common.Jdbc;
 import shop.orders.common.Money;
 import shop.orders.common.Page;
 
@@ -12,11 +13,16 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.TreeMap;
 
 @ApplicationScoped
 public class CatalogService {
+  private final Jdbc jdbc;
+
+  CatalogService(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
   public static final int MAX_PAGE = 100;
   public static final int DEFAULT_PAGE = 20;
 
@@ -58,16 +64,15 @@ public class CatalogService {
     return new Saved(created, ProductView.of(product));
   }
 
-  /** The products an order names, by SKU; a 422 naming every SKU the catalog does not have. */
+  /** The price of each SKU an order names; a 422 naming every SKU the catalog does not have. */
   @Transactional(Transactional.TxType.MANDATORY)
-  public Map<String, Product> productsFor(Collection<String> skus) {
-    Map<String, Product> found = Product.bySkus(skus).stream()
-        .collect(Collectors.toMap(p -> p.sku, Function.identity()));
-    List<String> unknown = skus.stream().filter(s -> !found.containsKey(s)).sorted().toList();
+  public Map<String, Money> pricesFor(Collection<String> skus) {
+    Map<String, Money> prices = jdbc.inTransaction(c -> Product.pricesOf(c, skus));
+    List<String> unknown = skus.stream().filter(s -> !prices.containsKey(s)).sorted().toList();
     if (!unknown.isEmpty()) {
       throw CatalogProblems.unknownSkus(unknown);
     }
-    return found;
+    return prices;
   }
 
   /**
@@ -76,24 +81,35 @@ public class CatalogService {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public void reserveAll(Map<String, Integer> quantitiesBySku) {
-    var sorted = new java.util.TreeMap<>(quantitiesBySku);
-    for (var line : sorted.entrySet()) {
-      if (!Product.reserve(line.getKey(), line.getValue())) {
-        throw CatalogProblems.outOfStock(shortOf(sorted));
+    var sorted = new TreeMap<>(quantitiesBySku);
+    List<String> shortSkus = jdbc.inTransaction(c -> {
+      for (var line : sorted.entrySet()) {
+        if (!Product.reserve(c, line.getKey(), line.getValue())) {
+          return shortOf(Product.availableOf(c, sorted.keySet()), sorted);
+        }
       }
+      return List.of();
+    });
+    if (!shortSkus.isEmpty()) {
+      throw CatalogProblems.outOfStock(shortSkus);
     }
   }
 
   /** Gives back the stock of a cancelled or expired order, in SKU order. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void releaseAll(Map<String, Integer> quantitiesBySku) {
-    new java.util.TreeMap<>(quantitiesBySku).forEach(Product::release);
+    var sorted = new TreeMap<>(quantitiesBySku);
+    jdbc.inTransaction(c -> {
+      for (var line : sorted.entrySet()) {
+        Product.release(c, line.getKey(), line.getValue());
+      }
+      return null;
+    });
   }
 
-  /** Read fresh from the database (a projection), not from entities the session may hold from before the update. */
-  private static List<String> shortOf(Map<String, Integer> wanted) {
-    return Product.availableOf(wanted.keySet()).entrySet().stream()
-        .filter(e -> e.getValue() < wanted.get(e.getKey()))
+  private static List<String> shortOf(Map<String, Integer> available, Map<String, Integer> wanted) {
+    return wanted.entrySet().stream()
+        .filter(e -> available.getOrDefault(e.getKey(), 0) < e.getValue())
         .map(Map.Entry::getKey)
         .sorted()
         .toList();

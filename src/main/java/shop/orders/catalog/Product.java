@@ -7,9 +7,14 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import shop.orders.common.Money;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A sellable item. {@code available} is the stock not yet reserved by an order; the database keeps it >= 0. */
 @Entity
@@ -31,31 +36,57 @@ public class Product extends PanacheEntityBase {
   }
 
   /** Atomic: true when the stock was taken, false when not enough is left. Call inside a transaction. */
-  public static boolean reserve(String sku, int quantity) {
-    return update("available = available - ?1 where sku = ?2 and available >= ?1", quantity, sku) == 1;
+  static boolean reserve(Connection c, String sku, int quantity) throws SQLException {
+    try (var update = c.prepareStatement(
+        "update product set available = available - ? where sku = ? and available >= ?")) {
+      update.setInt(1, quantity);
+      update.setString(2, sku);
+      update.setInt(3, quantity);
+      return update.executeUpdate() == 1;
+    }
   }
 
   /** Gives back stock a live order held. Call inside a transaction, for several SKUs in SKU order. */
-  public static void release(String sku, int quantity) {
-    update("available = available + ?1 where sku = ?2", quantity, sku);
+  static void release(Connection c, String sku, int quantity) throws SQLException {
+    try (var update = c.prepareStatement("update product set available = available + ? where sku = ?")) {
+      update.setInt(1, quantity);
+      update.setString(2, sku);
+      update.executeUpdate();
+    }
+  }
+
+  /** Price per SKU, for those of {@code skus} the catalog has. */
+  static Map<String, Money> pricesOf(Connection c, Collection<String> skus) throws SQLException {
+    return query(c, "select sku, price_minor, currency from product where sku = any(?)", skus,
+        rs -> new Money(rs.getLong(2), rs.getString(3)));
+  }
+
+  /** Current stock per SKU. */
+  static Map<String, Integer> availableOf(Connection c, Collection<String> skus) throws SQLException {
+    return query(c, "select sku, available from product where sku = any(?)", skus, rs -> rs.getInt(2));
+  }
+
+  private interface RowValue<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private static <T> Map<String, T> query(Connection c, String sql, Collection<String> skus, RowValue<T> column)
+      throws SQLException {
+    try (var select = c.prepareStatement(sql)) {
+      select.setArray(1, c.createArrayOf("varchar", skus.toArray()));
+      var bySku = new HashMap<String, T>();
+      try (var rs = select.executeQuery()) {
+        while (rs.next()) {
+          bySku.put(rs.getString(1), column.read(rs));
+        }
+      }
+      return bySku;
+    }
   }
 
   /** Products after {@code afterSku} in SKU order, {@code limit} of them at most. */
   public static List<Product> pageAfter(String afterSku, int limit) {
     var query = afterSku == null ? find("order by sku") : find("sku > ?1 order by sku", afterSku);
     return query.range(0, limit - 1).list();
-  }
-
-  /** Current stock per SKU, read as values so it is never an entity's stale copy. */
-  public static java.util.Map<String, Integer> availableOf(Collection<String> skus) {
-    return getEntityManager()
-        .createQuery("select p.sku, p.available from Product p where p.sku in :skus", Object[].class)
-        .setParameter("skus", skus)
-        .getResultStream()
-        .collect(java.util.stream.Collectors.toMap(r -> (String) r[0], r -> (Integer) r[1]));
-  }
-
-  public static List<Product> bySkus(Collection<String> skus) {
-    return list("sku in ?1", skus);
   }
 }

@@ -1,15 +1,12 @@
 package shop.orders.common;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,8 +24,11 @@ public class IdempotencyKeys {
   /** A response given before for this customer and key. */
   public record StoredResponse(int status, String body, String location) {}
 
-  @Inject
-  EntityManager em;
+  private final Jdbc jdbc;
+
+  IdempotencyKeys(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
 
   /** The header's value, or a 400 naming the header when it is missing or unusable. */
   public static String requireValid(String key) {
@@ -60,43 +60,51 @@ public class IdempotencyKeys {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public Optional<StoredResponse> claim(String customerId, String key, String fingerprint) {
-    Boolean locked = (Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(hashtextextended(:k, 0))")
-        .setParameter("k", customerId + '\n' + key)
-        .getSingleResult();
-    if (!Boolean.TRUE.equals(locked)) {
-      throw inFlight();
-    }
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows = em.createNativeQuery("""
-            select fingerprint, response_status, response_body, location
-            from idempotency_key where customer_id = :c and idem_key = :k""")
-        .setParameter("c", customerId)
-        .setParameter("k", key)
-        .getResultList();
-    if (rows.isEmpty()) {
-      return Optional.empty();
-    }
-    Object[] row = rows.getFirst();
-    if (!fingerprint.equals(row[0])) {
-      throw new ApiException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
-          "This Idempotency-Key was already used for a different request; use a new key for a new request."));
-    }
-    return Optional.of(new StoredResponse(((Number) row[1]).intValue(), (String) row[2], (String) row[3]));
+    Optional<StoredResponse> earlier = jdbc.inTransaction(c -> {
+      try (var lock = c.prepareStatement("select pg_try_advisory_xact_lock(hashtextextended(?, 0))")) {
+        lock.setString(1, customerId + '\n' + key);
+        try (var rs = lock.executeQuery()) {
+          if (!rs.next() || !rs.getBoolean(1)) {
+            throw inFlight();
+          }
+        }
+      }
+      try (var find = c.prepareStatement("""
+          select fingerprint, response_status, response_body, location
+          from idempotency_key where customer_id = ? and idem_key = ?""")) {
+        find.setString(1, customerId);
+        find.setString(2, key);
+        try (var rs = find.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          if (!fingerprint.equals(rs.getString(1))) {
+            throw new ApiException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
+                "This Idempotency-Key was already used for a different request; use a new key for a new request."));
+          }
+          return Optional.of(new StoredResponse(rs.getInt(2), rs.getString(3), rs.getString(4)));
+        }
+      }
+    });
+    return earlier;
   }
 
   /** Stores the response of a claimed key; it commits or rolls back with the request's effect. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void record(String customerId, String key, String fingerprint, StoredResponse response) {
-    em.createNativeQuery("""
-            insert into idempotency_key (customer_id, idem_key, fingerprint, response_status, response_body, location)
-            values (:c, :k, :f, :s, :b, :l)""")
-        .setParameter("c", customerId)
-        .setParameter("k", key)
-        .setParameter("f", fingerprint)
-        .setParameter("s", response.status())
-        .setParameter("b", response.body())
-        .setParameter("l", response.location())
-        .executeUpdate();
+    jdbc.inTransaction(c -> {
+      try (var insert = c.prepareStatement("""
+          insert into idempotency_key (customer_id, idem_key, fingerprint, response_status, response_body, location)
+          values (?, ?, ?, ?, ?, ?)""")) {
+        insert.setString(1, customerId);
+        insert.setString(2, key);
+        insert.setString(3, fingerprint);
+        insert.setInt(4, response.status());
+        insert.setString(5, response.body());
+        insert.setString(6, response.location());
+        return insert.executeUpdate();
+      }
+    });
   }
 
   static ApiException inFlight() {

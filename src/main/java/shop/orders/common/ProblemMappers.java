@@ -118,6 +118,10 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response unexpected(Exception e) {
+    if (clientWentAway(e)) {
+      LOG.debugf("The client closed the connection before the response: %s", e);
+      return Problem.of(499, "client-closed-request", "Client closed request", "The client went away.").toResponse();
+    }
     if (DatabaseBusy.isCause(e)) {
       LOG.warnf("Refused a request, the database is busy: %s", DatabaseBusy.describe(e));
       return DatabaseBusy.PROBLEM.toResponse();
@@ -127,6 +131,16 @@ public class ProblemMappers {
     return Problem.of(500, "internal-error", "Internal error",
         "The request failed on our side; nothing was changed for this request. Incident " + incident + ".")
         .toResponse();
+  }
+
+  /** Nothing to answer and nobody to page: the client closed the connection while the request was read. */
+  private static boolean clientWentAway(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.vertx.core.http.HttpClosedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String slug(String title) {

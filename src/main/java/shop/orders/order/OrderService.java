@@ -6,10 +6,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import shop.orders.catalog.CatalogService;
-import shop.orders.catalog.Product;
 import shop.orders.common.ApiException;
 import shop.orders.common.Cursor;
 import shop.orders.common.IdempotencyKeys;
+import shop.orders.common.Jdbc;
+import shop.orders.common.Money;
 import shop.orders.common.IdempotencyKeys.StoredResponse;
 import shop.orders.common.Page;
 import shop.orders.common.Problem;
@@ -35,8 +36,10 @@ public class OrderService {
   private final IdempotencyKeys idempotency;
   private final OrderConfig config;
   private final ObjectMapper json;
+  private final Jdbc jdbc;
 
-  OrderService(CatalogService catalog, IdempotencyKeys idempotency, OrderConfig config, ObjectMapper json) {
+  OrderService(CatalogService catalog, IdempotencyKeys idempotency, OrderConfig config, ObjectMapper json, Jdbc jdbc) {
+    this.jdbc = jdbc;
     this.catalog = catalog;
     this.idempotency = idempotency;
     this.config = config;
@@ -59,17 +62,18 @@ public class OrderService {
     }
     var quantities = new TreeMap<String, Integer>();
     request.lines().forEach(l -> quantities.put(l.sku(), l.quantity()));
-    Map<String, Product> products = catalog.productsFor(quantities.keySet());
+    Map<String, Money> prices = catalog.pricesFor(quantities.keySet());
 
     List<OrderLine> lines = new ArrayList<>();
-    request.lines().forEach(l -> lines.add(new OrderLine(l.sku(), l.quantity(), products.get(l.sku()).priceMinor)));
-    Order order = Order.openPending(customerId, lines, singleCurrency(products), Instant.now(),
-        config.paymentWindow());
-    order.persist();
+    request.lines().forEach(l -> lines.add(new OrderLine(l.sku(), l.quantity(), prices.get(l.sku()).amountMinor())));
+    Order order = Order.openPending(customerId, lines, singleCurrency(prices), Instant.now(), config.paymentWindow());
+    jdbc.inTransaction(c -> {
+      OrderRows.insert(c, order);
+      return null;
+    });
 
     var response = new StoredResponse(201, toJson(OrderView.of(order)), "/api/orders/" + order.id);
     idempotency.record(customerId, idempotencyKey, fingerprint, response);
-    Order.flush();
     catalog.reserveAll(quantities);
     return new Placed(response, false);
   }
@@ -138,8 +142,8 @@ public class OrderService {
     }
   }
 
-  private static String singleCurrency(Map<String, Product> products) {
-    var currencies = products.values().stream().map(p -> p.currency).distinct().toList();
+  private static String singleCurrency(Map<String, Money> prices) {
+    var currencies = prices.values().stream().map(Money::currency).distinct().toList();
     if (currencies.size() != 1) {
       throw new ApiException(Problem.of(422, "mixed-currency", "Mixed currencies",
           "All lines of one order must be priced in one currency; these are in " + currencies + "."));
