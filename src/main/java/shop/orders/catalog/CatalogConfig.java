@@ -2,11 +2,58 @@ package shop.orders.catalog;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Positive;
 
-/** The catalog (db/seed/R__seed_catalog.sql reads {@code catalog.seed} through a Flyway placeholder). */
+import java.time.Duration;
+
+/** The catalog and its stock guards (catalog.SoldOutMarkers, catalog.HotSkuGate, catalog.StockReleaseBroadcast). */
 @ConfigMapping(prefix = "catalog")
 public interface CatalogConfig {
   /** Fill the catalog with demo products at startup: 1,000 SKUs and a few event SKUs. For the local run only. */
   @WithDefault("false")
   boolean seed();
+
+  SoldOut soldOut();
+
+  HotSku hotSku();
+
+  interface SoldOut {
+    /** Refuse orders for a SKU known to be sold out without touching the database. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * How long a sold-out marker is trusted before the database is asked again: the longest a buyer can be refused
+     * after stock came back when the release broadcast did not reach this instance (Redis down).
+     */
+    @WithDefault("PT1S")
+    Duration ttl();
+
+    /** Redis pub/sub channel on which instances announce released stock, so every instance drops its markers. */
+    @WithDefault("order-service:stock-released")
+    String channel();
+
+    /** Deadline of each Redis call made for the markers; past it the call is abandoned and the database decides. */
+    @WithDefault("PT0.05S")
+    Duration redisDeadline();
+  }
+
+  interface HotSku {
+    /** Cap the number of reservations in flight per SKU, so one hot SKU cannot take the whole pool. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Reservations of one SKU that may hold a database connection at the same time. */
+    @WithDefault("4")
+    @Positive
+    int maxInFlight();
+
+    /** How long an order waits for its turn on a hot SKU before it is refused with 503 + Retry-After. */
+    @WithDefault("PT0.25S")
+    Duration maxWait();
+
+    /** Retry-After sent with that 503. */
+    @WithDefault("PT1S")
+    Duration retryAfter();
+  }
 }

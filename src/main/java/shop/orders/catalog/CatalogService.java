@@ -1,6 +1,9 @@
 package shop.orders.catalog;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import shop.orders.common.ApiException;
 import shop.orders.common.Cursor;
@@ -13,14 +16,23 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 @ApplicationScoped
 public class CatalogService {
   private final Jdbc jdbc;
+  private final SoldOutMarkers markers;
+  private final Event<StockReleased> released;
+  private final Counter stockConflicts;
 
-  CatalogService(Jdbc jdbc) {
+  CatalogService(Jdbc jdbc, SoldOutMarkers markers, Event<StockReleased> released, MeterRegistry registry) {
     this.jdbc = jdbc;
+    this.markers = markers;
+    this.released = released;
+    this.stockConflicts = Counter.builder("orders.stock.conflicts")
+        .description("Reservations refused by the database for lack of stock (each one a rolled-back transaction)")
+        .register(registry);
   }
 
   public static final int MAX_PAGE = 100;
@@ -61,6 +73,9 @@ public class CatalogService {
     if (created) {
       product.persist();
     }
+    if (product.available > 0) {
+      released.fire(new StockReleased(Set.of(sku)));
+    }
     return new Saved(created, ProductView.of(product));
   }
 
@@ -82,16 +97,26 @@ public class CatalogService {
   @Transactional(Transactional.TxType.MANDATORY)
   public void reserveAll(Map<String, Integer> quantitiesBySku) {
     var sorted = new TreeMap<>(quantitiesBySku);
-    List<String> shortSkus = jdbc.inTransaction(c -> {
+    Map<String, Integer> shortAvailable = jdbc.inTransaction(c -> {
       for (var line : sorted.entrySet()) {
-        if (!Product.reserve(c, line.getKey(), line.getValue())) {
-          return shortOf(Product.availableOf(c, sorted.keySet()), sorted);
+        int left = Product.reserve(c, line.getKey(), line.getValue());
+        if (left < 0) {
+          return Product.availableOf(c, sorted.keySet());
+        }
+        if (left == 0) {
+          markers.markSoldOut(line.getKey());
         }
       }
-      return List.of();
+      return Map.of();
     });
-    if (!shortSkus.isEmpty()) {
-      throw CatalogProblems.outOfStock(shortSkus);
+    if (!shortAvailable.isEmpty()) {
+      stockConflicts.increment();
+      shortAvailable.forEach((sku, available) -> {
+        if (available == 0) {
+          markers.markSoldOut(sku);
+        }
+      });
+      throw CatalogProblems.outOfStock(shortOf(shortAvailable, sorted));
     }
   }
 
@@ -105,6 +130,7 @@ public class CatalogService {
       }
       return null;
     });
+    released.fire(new StockReleased(Set.copyOf(sorted.keySet())));
   }
 
   private static List<String> shortOf(Map<String, Integer> available, Map<String, Integer> wanted) {

@@ -35,14 +35,19 @@ public class Product extends PanacheEntityBase {
     return new Money(priceMinor, currency);
   }
 
-  /** Atomic: true when the stock was taken, false when not enough is left. Call inside a transaction. */
-  static boolean reserve(Connection c, String sku, int quantity) throws SQLException {
+  /**
+   * Atomic: the stock left after taking {@code quantity}, or -1 when not enough was left (nothing taken).
+   * Call inside a transaction.
+   */
+  static int reserve(Connection c, String sku, int quantity) throws SQLException {
     try (var update = c.prepareStatement(
-        "update product set available = available - ? where sku = ? and available >= ?")) {
+        "update product set available = available - ? where sku = ? and available >= ? returning available")) {
       update.setInt(1, quantity);
       update.setString(2, sku);
       update.setInt(3, quantity);
-      return update.executeUpdate() == 1;
+      try (var rs = update.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : -1;
+      }
     }
   }
 

@@ -15,6 +15,14 @@ public interface OrderConfig {
 
   Expiry expiry();
 
+  /** Deadline of each Redis call on the order path; past it Redis is ignored and the database decides. */
+  @WithDefault("PT0.05S")
+  Duration redisDeadline();
+
+  /** Prefix of the Redis keys that remember which idempotency keys placed an order (order.RecentOrderKeys). */
+  @WithDefault("order-service:order-key:")
+  String redisKeyPrefix();
+
   interface Expiry {
     /** How often the expiry job looks for unpaid orders past their window (a scheduler period). */
     @WithDefault("30s")

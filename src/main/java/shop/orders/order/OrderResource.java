@@ -32,10 +32,12 @@ import java.util.UUID;
 @Tag(name = "orders")
 public class OrderResource {
   private final OrderService orders;
+  private final OrderIntake intake;
   private final Caller caller;
 
-  OrderResource(OrderService orders, Caller caller) {
+  OrderResource(OrderService orders, OrderIntake intake, Caller caller) {
     this.orders = orders;
+    this.intake = intake;
     this.caller = caller;
   }
 
@@ -51,7 +53,7 @@ public class OrderResource {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
     String customerId = caller.customerId();
     var base = uri.getBaseUriBuilder();
-    return Uni.createFrom().item(() -> orders.place(customerId, key, body))
+    return Uni.createFrom().item(() -> intake.place(customerId, key, body))
         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
         .map(placed -> toResponse(placed, base));
   }

@@ -1,0 +1,72 @@
+package shop.orders.catalog;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import shop.orders.common.ApiException;
+import shop.orders.common.Problem;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * At most {@code catalog.hot-sku.max-in-flight} reservations per SKU hold a database connection at once; the
+ * others wait briefly for their turn and are then refused with 503 + Retry-After. One hot SKU therefore cannot
+ * take the whole pool from orders for other SKUs.
+ */
+@ApplicationScoped
+public class HotSkuGate {
+  /** Permits held for one order's SKUs; closing it gives them back. */
+  public interface Pass extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private static final Pass OPEN = () -> { };
+
+  private final ConcurrentHashMap<String, Semaphore> inFlight = new ConcurrentHashMap<>();
+  private final CatalogConfig.HotSku config;
+  private final Counter rejections;
+
+  HotSkuGate(CatalogConfig config, MeterRegistry registry) {
+    this.config = config.hotSku();
+    this.rejections = Counter.builder("orders.hot_sku.rejected")
+        .description("Orders refused because their SKU already had the maximum reservations in flight")
+        .register(registry);
+  }
+
+  /** Waits for a turn on every SKU (in SKU order, so two orders cannot hold each other's permits forever). */
+  public Pass enter(Collection<String> skus) {
+    if (!config.enabled()) {
+      return OPEN;
+    }
+    List<Semaphore> held = new ArrayList<>();
+    try {
+      for (String sku : new TreeSet<>(skus)) {
+        Semaphore permits = inFlight.computeIfAbsent(sku, s -> new Semaphore(config.maxInFlight(), true));
+        if (!permits.tryAcquire(config.maxWait().toNanos(), TimeUnit.NANOSECONDS)) {
+          held.forEach(Semaphore::release);
+          rejections.increment();
+          throw busy(sku);
+        }
+        held.add(permits);
+      }
+    } catch (InterruptedException e) {
+      held.forEach(Semaphore::release);
+      Thread.currentThread().interrupt();
+      throw busy(String.join(",", skus));
+    }
+    return () -> held.forEach(Semaphore::release);
+  }
+
+  private ApiException busy(String sku) {
+    return new ApiException(Problem.of(503, "sku-busy", "Too many orders for this item right now",
+        "Orders for " + sku + " are queued beyond capacity; retry shortly with the same Idempotency-Key.")
+        .with("skus", List.of(sku.split(","))), config.retryAfter());
+  }
+}

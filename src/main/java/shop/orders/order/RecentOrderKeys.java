@@ -1,0 +1,53 @@
+package shop.orders.order;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.SetArgs;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+import shop.orders.common.IdempotencyConfig;
+
+import java.util.Optional;
+
+/**
+ * Which idempotency keys have an order behind them, kept in Redis so the sold-out short circuit can tell a new
+ * buyer (refuse at once) from a client retrying an order that succeeded (its first response must be replayed from
+ * the database). Every call is bounded; when Redis cannot answer, the answer is "maybe" and the database decides.
+ */
+@ApplicationScoped
+public class RecentOrderKeys {
+  private static final Logger LOG = Logger.getLogger(RecentOrderKeys.class);
+
+  private final ReactiveRedisDataSource redis;
+  private final OrderConfig config;
+  private final IdempotencyConfig idempotency;
+
+  RecentOrderKeys(ReactiveRedisDataSource redis, OrderConfig config, IdempotencyConfig idempotency) {
+    this.redis = redis;
+    this.config = config;
+    this.idempotency = idempotency;
+  }
+
+  /** Records, after its commit, that this key placed an order; fire and forget. */
+  void remember(String customerId, String key) {
+    redis.value(String.class)
+        .set(redisKey(customerId, key), "1", new SetArgs().ex(idempotency.retention()))
+        .ifNoItem().after(config.redisDeadline()).fail()
+        .subscribe().with(ok -> { }, failure -> LOG.debugf("Order key not indexed in Redis: %s", failure.toString()));
+  }
+
+  /** True or false when Redis answered within the deadline, empty when it did not. Blocks: call on a worker. */
+  Optional<Boolean> placedAnOrder(String customerId, String key) {
+    try {
+      return Optional.of(redis.key().exists(redisKey(customerId, key))
+          .ifNoItem().after(config.redisDeadline()).fail()
+          .await().indefinitely());
+    } catch (RuntimeException e) {
+      LOG.debugf("Order key lookup in Redis failed: %s", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  private String redisKey(String customerId, String key) {
+    return config.redisKeyPrefix() + customerId.length() + ":" + customerId + ":" + key;
+  }
+}
