@@ -1,0 +1,159 @@
+package shop.orders.order;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import shop.orders.common.Api;
+import shop.orders.common.LocalTokens;
+import shop.orders.common.TestDatabase;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * A flash-sale SKU. Sold-out markers are trusted for 30 s here, so whatever lets a buyer in quickly after stock
+ * came back is the release path under test, not the marker's expiry.
+ */
+@QuarkusTest
+@TestProfile(HotSkuTests.LongMarkers.class)
+class HotSkuTests {
+  private static final String PREFIX = Api.prefix(HotSkuTests.class);
+
+  public static class LongMarkers implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("catalog.sold-out.ttl", "PT30S");
+    }
+  }
+
+  @Inject
+  MeterRegistry metrics;
+  @Inject
+  RedisDataSource redis;
+
+  @Test
+  void threeHundredBuyersForTwentyUnitsGetExactlyTwentyOrdersAndFastHonestRefusals() throws Exception {
+    String sku = PREFIX + "DROP";
+    Api.putProduct(sku, 199_000, 20);
+    List<Callable<Api.Reply>> buyers = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String token = LocalTokens.customer(Api.newCustomer());
+      buyers.add(() -> Api.post("/api/orders", token, UUID.randomUUID().toString(), Api.lines(sku, 1)));
+    }
+
+    var replies = Api.concurrently(buyers);
+
+    assertThat(replies.stream().filter(r -> r.status() == 201)).hasSize(20);
+    assertThat(replies).extracting(Api.Reply::status).containsOnly(201, 409, 503);
+    assertThat(replies.stream().filter(r -> r.status() == 503))
+        .allSatisfy(r -> assertThat(r.retryAfter()).isNotNull());
+    assertThat(replies.stream().filter(r -> r.status() == 409))
+        .allSatisfy(r -> assertThat(r.body()).contains("out-of-stock").contains(sku));
+    assertThat(Api.available(sku)).isZero();
+    assertThat(TestDatabase.count("""
+        select count(*) from order_line l join customer_order o on o.id = l.order_id where l.sku = ?""", sku))
+        .isEqualTo(20);
+  }
+
+  @Test
+  void afterSellOutFurtherOrdersOpenNoTransaction() {
+    String sku = PREFIX + "GONE";
+    Api.putProduct(sku, 1_000, 1);
+    Api.placedOrderId(LocalTokens.customer(Api.newCustomer()), Api.lines(sku, 1));
+    double transactionsBefore = counter("orders.place.transactions");
+    double shortCircuitsBefore = counter("orders.sold_out.short_circuit");
+
+    for (int i = 0; i < 30; i++) {
+      Api.placeOrder(LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(), Api.lines(sku, 1))
+          .statusCode(409).body("type", endsWith("/out-of-stock"));
+    }
+
+    assertThat(counter("orders.place.transactions") - transactionsBefore).isZero();
+    assertThat(counter("orders.sold_out.short_circuit") - shortCircuitsBefore).isEqualTo(30);
+  }
+
+  @Test
+  void aRetryOfTheOrderThatTookTheLastUnitIsReplayedNotRefused() {
+    String sku = PREFIX + "LAST";
+    Api.putProduct(sku, 1_000, 1);
+    String token = LocalTokens.customer(Api.newCustomer());
+    String key = UUID.randomUUID().toString();
+    String id = Api.placeOrder(token, key, Api.lines(sku, 1)).statusCode(201).extract().path("id");
+
+    Api.placeOrder(token, key, Api.lines(sku, 1))
+        .statusCode(201).header("Idempotent-Replayed", "true").body("id", is(id));
+  }
+
+  @Test
+  void aCancelLetsTheNextBuyerInAtOnce() {
+    String sku = PREFIX + "BACK";
+    Api.putProduct(sku, 1_000, 1);
+    String owner = LocalTokens.customer(Api.newCustomer());
+    String id = Api.placedOrderId(owner, Api.lines(sku, 1));
+    String next = LocalTokens.customer(Api.newCustomer());
+    Api.placeOrder(next, UUID.randomUUID().toString(), Api.lines(sku, 1)).statusCode(409);
+
+    given().auth().oauth2(owner).when().post("/api/orders/{id}/cancel", id).then().statusCode(200);
+
+    Api.placeOrder(next, UUID.randomUUID().toString(), Api.lines(sku, 1)).statusCode(201);
+  }
+
+  @Test
+  void anAdminRaisingStockClearsTheMarker() {
+    String sku = PREFIX + "RESTOCK";
+    Api.putProduct(sku, 1_000, 1);
+    Api.placedOrderId(LocalTokens.customer(Api.newCustomer()), Api.lines(sku, 1));
+    String buyer = LocalTokens.customer(Api.newCustomer());
+    Api.placeOrder(buyer, UUID.randomUUID().toString(), Api.lines(sku, 1)).statusCode(409);
+
+    Api.putProduct(sku, 1_000, 5);
+
+    Api.placeOrder(buyer, UUID.randomUUID().toString(), Api.lines(sku, 1)).statusCode(201);
+  }
+
+  @Test
+  void aReleaseAnnouncedByAnotherInstanceClearsTheMarker() throws Exception {
+    String sku = PREFIX + "ELSEWHERE";
+    Api.putProduct(sku, 1_000, 1);
+    Api.placedOrderId(LocalTokens.customer(Api.newCustomer()), Api.lines(sku, 1));
+    String buyer = LocalTokens.customer(Api.newCustomer());
+    // Another instance gives the unit back: the database changes, this instance hears of it only through Redis.
+    try (var db = TestDatabase.connect(); var st = db.prepareStatement("update product set available = 1 where sku = ?")) {
+      st.setString(1, sku);
+      st.executeUpdate();
+    }
+    Api.placeOrder(buyer, UUID.randomUUID().toString(), Api.lines(sku, 1)).statusCode(409);
+
+    redis.pubsub(String.class).publish("order-service:stock-released", sku);
+    awaitMarkerCleared(sku, buyer);
+  }
+
+  /** Pub/sub delivery is asynchronous: a few tries, 50 ms apart, well inside the 30 s marker TTL. */
+  private static void awaitMarkerCleared(String sku, String buyer) throws InterruptedException {
+    for (int i = 0; i < 20; i++) {
+      int status = Api.placeOrder(buyer, UUID.randomUUID().toString(), Api.lines(sku, 1)).extract().statusCode();
+      if (status == 201) {
+        return;
+      }
+      assertThat(status).isEqualTo(409);
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the release announced on Redis never cleared the marker of " + sku);
+  }
+
+  private double counter(String name) {
+    return metrics.get(name).counter().count();
+  }
+}
