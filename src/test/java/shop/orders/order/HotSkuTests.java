@@ -56,7 +56,7 @@ class HotSkuTests {
     var replies = Api.concurrently(buyers);
 
     assertThat(replies.stream().filter(r -> r.status() == 201)).hasSize(20);
-    assertThat(replies).extracting(Api.Reply::status).containsOnly(201, 409, 503);
+    assertThat(replies).extracting(Api.Reply::status).allSatisfy(s -> assertThat(s).isIn(201, 409, 503));
     assertThat(replies.stream().filter(r -> r.status() == 503))
         .allSatisfy(r -> assertThat(r.retryAfter()).isNotNull());
     assertThat(replies.stream().filter(r -> r.status() == 409))
