@@ -2,6 +2,8 @@ package shop.orders.order;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import shop.orders.catalog.CatalogProblems;
 import shop.orders.catalog.HotSkuGate;
@@ -33,12 +35,22 @@ public class OrderIntake {
         .register(registry);
   }
 
-  public OrderService.Placed place(String customerId, String idempotencyKey, OrderRequest request) {
+  /**
+   * Refuses on the I/O thread what is known to be sold out; everything else waits for its turn on the SKUs and then
+   * runs its transaction on a worker.
+   */
+  public Uni<OrderService.Placed> place(String customerId, String idempotencyKey, OrderRequest request) {
     Set<String> skus = request.lines().stream().map(OrderRequest.LineRequest::sku).collect(Collectors.toSet());
-    refuseIfSoldOut(customerId, idempotencyKey, skus);
+    return refuseIfSoldOut(customerId, idempotencyKey, skus)
+        .chain(() -> Uni.createFrom().item(() -> placeInTurn(customerId, idempotencyKey, request, skus))
+            .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+  }
+
+  private OrderService.Placed placeInTurn(String customerId, String idempotencyKey, OrderRequest request,
+                                          Set<String> skus) {
     try (var pass = gate.enter(skus)) {
       // while this order waited for its turn, the ones ahead of it may have sold the last unit
-      refuseIfSoldOut(customerId, idempotencyKey, skus);
+      refuseIfSoldOut(customerId, idempotencyKey, skus).await().indefinitely();
       transactions.increment();
       var placed = orders.place(customerId, idempotencyKey, request);
       if (!placed.replayed()) {
@@ -48,16 +60,17 @@ public class OrderIntake {
     }
   }
 
-  private void refuseIfSoldOut(String customerId, String idempotencyKey, Set<String> skus) {
+  private Uni<Void> refuseIfSoldOut(String customerId, String idempotencyKey, Set<String> skus) {
     var soldOutSkus = soldOut.soldOutAmong(skus);
     if (soldOutSkus.isEmpty()) {
-      return;
+      return Uni.createFrom().voidItem();
     }
     // A retry of an order that went through must get its first answer back, not "sold out".
-    if (recentKeys.placedAnOrder(customerId, idempotencyKey).orElse(true)) {
-      return;
-    }
-    soldOut.countShortCircuit();
-    throw CatalogProblems.outOfStock(soldOutSkus);
+    return recentKeys.mayHavePlacedAnOrder(customerId, idempotencyKey).invoke(mayHave -> {
+      if (!mayHave) {
+        soldOut.countShortCircuit();
+        throw CatalogProblems.outOfStock(soldOutSkus);
+      }
+    }).replaceWithVoid();
   }
 }

@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import shop.orders.common.ApiException;
 import shop.orders.common.Caller;
@@ -42,9 +41,9 @@ public class OrderResource {
   }
 
   /**
-   * Non-blocking on purpose: Quarkus REST then reads the small body on the I/O thread, and the transaction runs on
-   * a worker. A blocking method would read the body with blocking I/O on the worker, which cost a third of the CPU
-   * per order in bin/bench-orders.
+   * Non-blocking on purpose: Quarkus REST then reads the small body on the I/O thread, sold-out refusals are
+   * answered there, and only the transaction runs on a worker (OrderIntake). A blocking method would read the body
+   * with blocking I/O on the worker, which cost a third of the CPU per order in bin/bench-orders.
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
@@ -53,9 +52,7 @@ public class OrderResource {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
     String customerId = caller.customerId();
     var base = uri.getBaseUriBuilder();
-    return Uni.createFrom().item(() -> intake.place(customerId, key, body))
-        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-        .map(placed -> toResponse(placed, base));
+    return intake.place(customerId, key, body).map(placed -> toResponse(placed, base));
   }
 
   private static Response toResponse(OrderService.Placed placed, UriBuilder base) {

@@ -2,11 +2,11 @@ package shop.orders.order;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import shop.orders.common.IdempotencyConfig;
 
-import java.util.Optional;
 
 /**
  * Which idempotency keys have an order behind them, kept in Redis so the sold-out short circuit can tell a new
@@ -35,16 +35,17 @@ public class RecentOrderKeys {
         .subscribe().with(ok -> { }, failure -> LOG.debugf("Order key not indexed in Redis: %s", failure.toString()));
   }
 
-  /** True or false when Redis answered within the deadline, empty when it did not. Blocks: call on a worker. */
-  Optional<Boolean> placedAnOrder(String customerId, String key) {
-    try {
-      return Optional.of(redis.key().exists(redisKey(customerId, key))
-          .ifNoItem().after(config.redisDeadline()).fail()
-          .await().indefinitely());
-    } catch (RuntimeException e) {
-      LOG.debugf("Order key lookup in Redis failed: %s", e.toString());
-      return Optional.empty();
-    }
+  /**
+   * Whether this key may have placed an order: true when Redis says so, and also when Redis does not answer within
+   * the deadline (then the database decides). Never fails.
+   */
+  Uni<Boolean> mayHavePlacedAnOrder(String customerId, String key) {
+    return redis.key().exists(redisKey(customerId, key))
+        .ifNoItem().after(config.redisDeadline()).fail()
+        .onFailure().recoverWithItem(failure -> {
+          LOG.debugf("Order key lookup in Redis failed: %s", failure.toString());
+          return true;
+        });
   }
 
   private String redisKey(String customerId, String key) {

@@ -1,0 +1,207 @@
+package shop.orders.order;
+
+import shop.orders.common.LocalTokens;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The flash-sale load of bin/bench-flash-sale, run as a source-file program:
+ * {@code java src/test/java/shop/orders/order/FlashSaleLoad.java <base-url> <metrics-url> <event-sku> <buyers>
+ * <arrival-seconds> <background-per-second> <background-sku-count>}.
+ * Buyers arrive at an even rate (an open model), each with its own customer and Idempotency-Key; a 503 is retried
+ * with the same key after its Retry-After (three retries at most). Background buyers order other SKUs meanwhile.
+ * Loopback only; bounded by the arrival window plus 30 s. Prints one {@code key=value} line per figure.
+ */
+public final class FlashSaleLoad {
+  private static final Pattern STOCK_CONFLICTS = Pattern.compile("(?m)^orders_stock_conflicts_total(?:\\{[^}]*})? (\\S+)");
+  private static final int MAX_RETRIES = 3;
+
+  record Attempt(long sentNanos, long tookNanos, int status, boolean background) {}
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  private final ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
+  private final String baseUrl;
+
+  private FlashSaleLoad(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 7) {
+      System.err.println("usage: FlashSaleLoad <base-url> <metrics-url> <event-sku> <buyers> <arrival-seconds> "
+          + "<background-per-second> <background-sku-count>");
+      System.exit(2);
+    }
+    String base = args[0];
+    String metricsUrl = args[1];
+    String eventSku = args[2];
+    int buyers = Integer.parseInt(args[3]);
+    double arrivalSeconds = Double.parseDouble(args[4]);
+    int backgroundPerSecond = Integer.parseInt(args[5]);
+    int backgroundSkus = Integer.parseInt(args[6]);
+    requireLoopback(base);
+    requireLoopback(metricsUrl);
+    new FlashSaleLoad(base).run(metricsUrl, eventSku, buyers, arrivalSeconds, backgroundPerSecond, backgroundSkus);
+  }
+
+  private void run(String metricsUrl, String eventSku, int buyers, double arrivalSeconds, int backgroundPerSecond,
+                   int backgroundSkus) throws Exception {
+    List<String> tokens = new ArrayList<>(buyers);
+    for (int i = 0; i < buyers; i++) {
+      tokens.add(LocalTokens.customer("flash-" + i + "-" + UUID.randomUUID()));
+    }
+    String backgroundToken = LocalTokens.customer("background-" + UUID.randomUUID());
+    List<long[]> transactionSamples = Collections.synchronizedList(new ArrayList<>());
+    long start = System.nanoTime();
+    long arrivalNanos = (long) (arrivalSeconds * 1e9);
+    long deadline = start + arrivalNanos + TimeUnit.SECONDS.toNanos(30);
+
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      pool.submit(() -> {
+        while (System.nanoTime() < start + arrivalNanos + TimeUnit.SECONDS.toNanos(3)) {
+          transactionSamples.add(new long[] {System.nanoTime(), transactions(metricsUrl)});
+          sleepNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        return null;
+      });
+      int backgroundTotal = (int) (backgroundPerSecond * arrivalSeconds);
+      for (int i = 0; i < backgroundTotal; i++) {
+        long at = start + (long) (i * 1e9 / backgroundPerSecond);
+        String sku = "BG-" + String.format("%04d", 1 + ThreadLocalRandom.current().nextInt(backgroundSkus));
+        pool.submit(() -> buy(at, backgroundToken, sku, true, deadline));
+      }
+      for (int i = 0; i < buyers; i++) {
+        long at = start + (long) ((double) i * arrivalNanos / buyers);
+        String token = tokens.get(i);
+        pool.submit(() -> buy(at, token, eventSku, false, deadline));
+      }
+    }
+    report(start, transactionSamples);
+  }
+
+  private Void buy(long at, String token, String sku, boolean background, long deadline) {
+    sleepNanos(at - System.nanoTime());
+    String key = UUID.randomUUID().toString();
+    String body = "{\"lines\":[{\"sku\":\"" + sku + "\",\"quantity\":1}]}";
+    for (int attempt = 0; attempt <= MAX_RETRIES && System.nanoTime() < deadline; attempt++) {
+      var request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/orders"))
+          .timeout(Duration.ofSeconds(10))
+          .header("Authorization", "Bearer " + token)
+          .header("Content-Type", "application/json")
+          .header("Idempotency-Key", key)
+          .POST(HttpRequest.BodyPublishers.ofString(body))
+          .build();
+      long sent = System.nanoTime();
+      int status;
+      String retryAfter = null;
+      try {
+        var response = http.send(request, HttpResponse.BodyHandlers.discarding());
+        status = response.statusCode();
+        retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+      } catch (IOException e) {
+        status = -1;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+      attempts.add(new Attempt(sent, System.nanoTime() - sent, status, background));
+      if (status != 503 || retryAfter == null) {
+        return null;
+      }
+      sleepNanos(TimeUnit.SECONDS.toNanos(Math.min(2, Long.parseLong(retryAfter.trim()))));
+    }
+    return null;
+  }
+
+  private void report(long start, List<long[]> transactionSamples) {
+    List<Attempt> flash = attempts.stream().filter(a -> !a.background()).toList();
+    List<Attempt> background = attempts.stream().filter(Attempt::background).toList();
+    List<Attempt> sold = flash.stream().filter(a -> a.status() == 201).toList();
+    List<Attempt> refused = flash.stream().filter(a -> a.status() == 409).toList();
+    long decisions = sold.size() + refused.size();
+    long firstSent = flash.stream().mapToLong(Attempt::sentNanos).min().orElse(start);
+    long lastAnswered = flash.stream().mapToLong(a -> a.sentNanos() + a.tookNanos()).max().orElse(start);
+    long soldOutAt = sold.stream().mapToLong(a -> a.sentNanos() + a.tookNanos()).max().orElse(start);
+
+    // After sell-out every transaction for the event SKU ends as a stock conflict (background SKUs never run
+    // short), so the growth of orders.stock.conflicts counts the transactions that the short circuit let through.
+    transactionSamples.removeIf(s -> s[1] < 0);
+    String perRequest = "n/a";
+    if (transactionSamples.size() >= 2) {
+      long conflicts = transactionSamples.getLast()[1] - transactionSamples.getFirst()[1];
+      long flashAfter = flash.stream().filter(a -> a.sentNanos() >= soldOutAt).count();
+      perRequest = flashAfter == 0 ? "n/a" : String.format(Locale.ROOT, "%.4f", conflicts / (double) flashAfter);
+      line("requests_after_sellout", flashAfter);
+      line("transactions_after_sellout", conflicts);
+    }
+    line("units_sold", sold.size());
+    line("refused_409", refused.size());
+    line("busy_503", flash.stream().filter(a -> a.status() == 503).count());
+    line("other_status", flash.stream().filter(a -> a.status() != 201 && a.status() != 409 && a.status() != 503).count());
+    line("decisions_per_s", String.format(Locale.ROOT, "%.0f", decisions / Math.max(1e-9, (lastAnswered - firstSent) / 1e9)));
+    line("sold_p50_ms", percentile(sold, 50));
+    line("sold_p99_ms", percentile(sold, 99));
+    line("refused_p50_ms", percentile(refused, 50));
+    line("refused_p99_ms", percentile(refused, 99));
+    line("transactions_per_request_after_sellout", perRequest);
+    line("background_orders", background.stream().filter(a -> a.status() == 201).count());
+    line("background_other_status", background.stream().filter(a -> a.status() != 201).count());
+    line("background_p99_ms", percentile(background, 99));
+  }
+
+  private static String percentile(List<Attempt> list, int p) {
+    if (list.isEmpty()) {
+      return "n/a";
+    }
+    long[] sorted = list.stream().mapToLong(Attempt::tookNanos).sorted().toArray();
+    int index = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
+    return String.format(Locale.ROOT, "%.1f", sorted[Math.max(0, index)] / 1e6);
+  }
+
+  private long transactions(String metricsUrl) {
+    try {
+      var response = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      var m = STOCK_CONFLICTS.matcher(response.body());
+      return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+    } catch (IOException | InterruptedException e) {
+      return -1;
+    }
+  }
+
+  private static void line(String key, Object value) {
+    System.out.println("FLASH " + key + "=" + value);
+  }
+
+  private static void sleepNanos(long nanos) {
+    if (nanos > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(nanos);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void requireLoopback(String url) {
+    String host = URI.create(url).getHost();
+    if (!host.equals("localhost") && !host.startsWith("127.") && !host.equals("[::1]")) {
+      throw new IllegalArgumentException("load goes to loopback only, not " + host);
+    }
+  }
+}
