@@ -9,7 +9,13 @@ import shop.orders.catalog.CatalogProblems;
 import shop.orders.catalog.HotSkuGate;
 import shop.orders.catalog.SoldOutMarkers;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -37,27 +43,53 @@ public class OrderIntake {
 
   /**
    * Refuses on the I/O thread what is known to be sold out; everything else waits for its turn on the SKUs and then
-   * runs its transaction on a worker.
+   * runs its transaction on a worker. An order whose SKU sold out while it waited gives its turn back and is
+   * decided like a new arrival, so no turn is ever held across a Redis call.
    */
   public Uni<OrderService.Placed> place(String customerId, String idempotencyKey, OrderRequest request) {
     Set<String> skus = request.lines().stream().map(OrderRequest.LineRequest::sku).collect(Collectors.toSet());
+    Executor backOnEventLoop = eventLoopOfThisRequest();
     return refuseIfSoldOut(customerId, idempotencyKey, skus)
-        .chain(() -> Uni.createFrom().item(() -> placeInTurn(customerId, idempotencyKey, request, skus))
-            .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+        .chain(() -> onWorker(() -> placeInTurn(customerId, idempotencyKey, request, skus), backOnEventLoop))
+        .chain(placed -> placed.isPresent()
+            ? Uni.createFrom().item(placed.get())
+            : refuseIfSoldOut(customerId, idempotencyKey, skus)
+                .chain(() -> onWorker(() -> placeNow(customerId, idempotencyKey, request), backOnEventLoop)))
+        .invoke(placed -> {
+          if (!placed.replayed()) {
+            recentKeys.remember(customerId, idempotencyKey);
+          }
+        });
   }
 
-  private OrderService.Placed placeInTurn(String customerId, String idempotencyKey, OrderRequest request,
-                                          Set<String> skus) {
+  /** Empty when the SKU sold out while this order waited for its turn. */
+  private Optional<OrderService.Placed> placeInTurn(String customerId, String idempotencyKey, OrderRequest request,
+                                                    Set<String> skus) {
     try (var pass = gate.enter(skus)) {
-      // while this order waited for its turn, the ones ahead of it may have sold the last unit
-      refuseIfSoldOut(customerId, idempotencyKey, skus).await().indefinitely();
-      transactions.increment();
-      var placed = orders.place(customerId, idempotencyKey, request);
-      if (!placed.replayed()) {
-        recentKeys.remember(customerId, idempotencyKey);
+      if (!soldOut.soldOutAmong(skus).isEmpty()) {
+        return Optional.empty();
       }
-      return placed;
+      return Optional.of(placeNow(customerId, idempotencyKey, request));
     }
+  }
+
+  private OrderService.Placed placeNow(String customerId, String idempotencyKey, OrderRequest request) {
+    transactions.increment();
+    return orders.place(customerId, idempotencyKey, request);
+  }
+
+  /**
+   * Runs blocking work on a worker and comes back to the request's event loop. Redis calls must start there:
+   * started from worker threads under a flash-sale load, they waited past their 50 ms deadline.
+   */
+  private static <T> Uni<T> onWorker(Supplier<T> work, Executor backOnEventLoop) {
+    return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        .emitOn(backOnEventLoop);
+  }
+
+  private static Executor eventLoopOfThisRequest() {
+    Context context = Vertx.currentContext();
+    return context == null ? Runnable::run : command -> context.runOnContext(ignored -> command.run());
   }
 
   private Uni<Void> refuseIfSoldOut(String customerId, String idempotencyKey, Set<String> skus) {

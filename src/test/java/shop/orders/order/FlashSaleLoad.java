@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
 public final class FlashSaleLoad {
   private static final Pattern STOCK_CONFLICTS = Pattern.compile("(?m)^orders_stock_conflicts_total(?:\\{[^}]*})? (\\S+)");
   private static final int MAX_RETRIES = 3;
+  private static final int CLIENT_THREADS = 128;
 
   record Attempt(long sentNanos, long tookNanos, int status, boolean background) {}
 
@@ -71,30 +72,45 @@ public final class FlashSaleLoad {
     long arrivalNanos = (long) (arrivalSeconds * 1e9);
     long deadline = start + arrivalNanos + TimeUnit.SECONDS.toNanos(30);
 
-    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      pool.submit(() -> {
-        while (System.nanoTime() < start + arrivalNanos + TimeUnit.SECONDS.toNanos(3)) {
-          transactionSamples.add(new long[] {System.nanoTime(), transactions(metricsUrl)});
-          sleepNanos(TimeUnit.MILLISECONDS.toNanos(100));
-        }
-        return null;
-      });
-      int backgroundTotal = (int) (backgroundPerSecond * arrivalSeconds);
-      for (int i = 0; i < backgroundTotal; i++) {
-        long at = start + (long) (i * 1e9 / backgroundPerSecond);
+    // Arrivals in time order on a fixed set of client threads, so connections are reused as a browser's would be;
+    // latency is measured from each buyer's scheduled arrival, so a client thread running late cannot hide a
+    // slow service (no coordinated omission).
+    List<Runnable> arrivals = new ArrayList<>();
+    List<long[]> schedule = new ArrayList<>();
+    int backgroundTotal = (int) (backgroundPerSecond * arrivalSeconds);
+    for (int i = 0; i < backgroundTotal; i++) {
+      schedule.add(new long[] {start + (long) (i * 1e9 / backgroundPerSecond), -1 - i});
+    }
+    for (int i = 0; i < buyers; i++) {
+      schedule.add(new long[] {start + (long) ((double) i * arrivalNanos / buyers), i});
+    }
+    schedule.sort((a, b) -> Long.compare(a[0], b[0]));
+    for (long[] arrival : schedule) {
+      long at = arrival[0];
+      if (arrival[1] < 0) {
         String sku = "BG-" + String.format("%04d", 1 + ThreadLocalRandom.current().nextInt(backgroundSkus));
-        pool.submit(() -> buy(at, backgroundToken, sku, true, deadline));
-      }
-      for (int i = 0; i < buyers; i++) {
-        long at = start + (long) ((double) i * arrivalNanos / buyers);
-        String token = tokens.get(i);
-        pool.submit(() -> buy(at, token, eventSku, false, deadline));
+        arrivals.add(() -> buy(at, backgroundToken, sku, true, deadline));
+      } else {
+        String token = tokens.get((int) arrival[1]);
+        arrivals.add(() -> buy(at, token, eventSku, false, deadline));
       }
     }
+    var sampler = Executors.newSingleThreadExecutor();
+    sampler.submit(() -> {
+      while (System.nanoTime() < start + arrivalNanos + TimeUnit.SECONDS.toNanos(3)) {
+        transactionSamples.add(new long[] {System.nanoTime(), transactions(metricsUrl)});
+        sleepNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+    });
+    try (var clients = Executors.newFixedThreadPool(CLIENT_THREADS)) {
+      arrivals.forEach(clients::submit);
+    }
+    sampler.shutdown();
+    sampler.awaitTermination(10, TimeUnit.SECONDS);
     report(start, transactionSamples);
   }
 
-  private Void buy(long at, String token, String sku, boolean background, long deadline) {
+  private void buy(long at, String token, String sku, boolean background, long deadline) {
     sleepNanos(at - System.nanoTime());
     String key = UUID.randomUUID().toString();
     String body = "{\"lines\":[{\"sku\":\"" + sku + "\",\"quantity\":1}]}";
@@ -117,15 +133,15 @@ public final class FlashSaleLoad {
         status = -1;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return null;
+        return;
       }
-      attempts.add(new Attempt(sent, System.nanoTime() - sent, status, background));
+      long from = attempt == 0 ? at : sent;
+      attempts.add(new Attempt(from, System.nanoTime() - from, status, background));
       if (status != 503 || retryAfter == null) {
-        return null;
+        return;
       }
       sleepNanos(TimeUnit.SECONDS.toNanos(Math.min(2, Long.parseLong(retryAfter.trim()))));
     }
-    return null;
   }
 
   private void report(long start, List<long[]> transactionSamples) {
