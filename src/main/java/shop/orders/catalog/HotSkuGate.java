@@ -64,6 +64,18 @@ public class HotSkuGate {
     return () -> held.forEach(Semaphore::release);
   }
 
+  /**
+   * The SKU just sold out: every order waiting for its turn is let go at once (it then sees the sold-out marker and
+   * is refused without a transaction) instead of waiting for a turn only to be refused. Later orders queue on a
+   * fresh set of turns.
+   */
+  void releaseWaiters(String sku) {
+    Semaphore waitedOn = inFlight.remove(sku);
+    if (waitedOn != null) {
+      waitedOn.release(Integer.MAX_VALUE / 2);
+    }
+  }
+
   private ApiException busy(String sku) {
     return new ApiException(Problem.of(503, "sku-busy", "Too many orders for this item right now",
         "Orders for " + sku + " are queued beyond capacity; retry shortly with the same Idempotency-Key.")

@@ -19,8 +19,11 @@ public class SoldOutMarkers {
   private final CatalogConfig.SoldOut config;
   private final Counter shortCircuits;
 
-  SoldOutMarkers(CatalogConfig config, MeterRegistry registry) {
+  private final HotSkuGate gate;
+
+  SoldOutMarkers(CatalogConfig config, MeterRegistry registry, HotSkuGate gate) {
     this.config = config.soldOut();
+    this.gate = gate;
     this.shortCircuits = Counter.builder("orders.sold_out.short_circuit")
         .description("Orders refused as sold out from this instance's markers, without a database transaction")
         .register(registry);
@@ -43,6 +46,7 @@ public class SoldOutMarkers {
   void markSoldOut(String sku) {
     if (config.enabled()) {
       markedAtNanos.put(sku, System.nanoTime());
+      gate.releaseWaiters(sku);
     }
   }
 

@@ -248,6 +248,9 @@ public final class FlashSaleLoad {
     line("sold_p99_ms", percentile(sold, 99));
     line("refused_p50_ms", percentile(refused, 50));
     line("refused_p99_ms", percentile(refused, 99));
+    List<Attempt> refusedAfter = refused.stream().filter(a -> a.sentNanos() >= soldOutAt).toList();
+    line("refused_after_sellout_p50_ms", percentile(refusedAfter, 50));
+    line("refused_after_sellout_p99_ms", percentile(refusedAfter, 99));
     line("transactions_per_request_after_sellout", perRequest);
     line("background_orders", background.stream().filter(a -> a.status() == 201).count());
     line("background_other_status", background.stream().filter(a -> a.status() != 201).count());
