@@ -111,7 +111,7 @@ class BadInputTests {
 
   @AfterAll
   static void noneOfItLeftAnOrderOrTookStock() throws Exception {
-    assertThat(TestDatabase.count("select count(*) from customer_order where customer_id = ?", CUSTOMER)).isZero();
+    assertThat(TestDatabase.ordersOf(CUSTOMER)).isZero();
     assertThat(TestDatabase.count("select count(*) from idempotency_key where customer_id = ?", CUSTOMER)).isZero();
     assertThat(TestDatabase.count("select available from product where sku = ?", SKU)).isEqualTo(10);
   }

@@ -29,6 +29,20 @@ public final class TestDatabase {
     }
   }
 
+  /** How many orders the customer has, whatever their state. */
+  public static long ordersOf(String customerId) throws SQLException {
+    return count("select count(*) from customer_order where customer_id = ?", customerId);
+  }
+
+  /** Sets a SKU's stock behind the service's back, as another instance or an operator with SQL would. */
+  public static void setAvailable(String sku, int available) throws SQLException {
+    try (var c = connect(); var st = c.prepareStatement("update product set available = ? where sku = ?")) {
+      st.setInt(1, available);
+      st.setString(2, sku);
+      st.executeUpdate();
+    }
+  }
+
   /** Waits (5 s at most) until {@code count} sessions wait for a row lock; the message lists what the database does. */
   public static void awaitLockWaiters(int count) throws Exception {
     for (int i = 0; i < 100; i++) {

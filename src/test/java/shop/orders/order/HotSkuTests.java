@@ -130,10 +130,7 @@ class HotSkuTests {
     Api.placedOrderId(LocalTokens.customer(Api.newCustomer()), Api.lines(sku, 1));
     String buyer = LocalTokens.customer(Api.newCustomer());
     // Another instance gives the unit back: the database changes, this instance hears of it only through Redis.
-    try (var db = TestDatabase.connect(); var st = db.prepareStatement("update product set available = 1 where sku = ?")) {
-      st.setString(1, sku);
-      st.executeUpdate();
-    }
+    TestDatabase.setAvailable(sku, 1);
     Api.placeOrder(buyer, UUID.randomUUID().toString(), Api.lines(sku, 1)).statusCode(409);
 
     redis.pubsub(String.class).publish("order-service:stock-released", sku);

@@ -35,7 +35,7 @@ class OrderIdempotencyTests {
         .body("errors[0].field", is("Idempotency-Key"));
 
     assertThat(Api.available(sku)).isEqualTo(5);
-    assertThat(TestDatabase.count("select count(*) from customer_order where customer_id = ?", customer)).isZero();
+    assertThat(TestDatabase.ordersOf(customer)).isZero();
   }
 
   @Test
@@ -111,7 +111,7 @@ class OrderIdempotencyTests {
       assertThat(first.get(10, TimeUnit.SECONDS).status()).isEqualTo(201);
     }
     Api.placeOrder(token, key, body).statusCode(201).header("Idempotent-Replayed", "true");
-    assertThat(TestDatabase.count("select count(*) from customer_order where customer_id = ?", customer)).isEqualTo(1);
+    assertThat(TestDatabase.ordersOf(customer)).isEqualTo(1);
     assertThat(Api.available(sku)).isEqualTo(4);
   }
 
@@ -134,7 +134,7 @@ class OrderIdempotencyTests {
     var ids = replies.stream().filter(r -> r.status() == 201)
         .map(r -> r.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1")).distinct().toList();
     assertThat(ids).hasSize(1);
-    assertThat(TestDatabase.count("select count(*) from customer_order where customer_id = ?", customer)).isEqualTo(1);
+    assertThat(TestDatabase.ordersOf(customer)).isEqualTo(1);
     assertThat(Api.available(sku)).isEqualTo(49);
   }
 }

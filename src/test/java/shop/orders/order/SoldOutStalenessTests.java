@@ -20,10 +20,7 @@ class SoldOutStalenessTests {
     String sku = PREFIX + "QUIET";
     Api.putProduct(sku, 1_000, 1);
     Api.placedOrderId(LocalTokens.customer(Api.newCustomer()), Api.lines(sku, 1));
-    try (var db = TestDatabase.connect(); var st = db.prepareStatement("update product set available = 1 where sku = ?")) {
-      st.setString(1, sku);
-      st.executeUpdate();
-    }
+    TestDatabase.setAvailable(sku, 1);
 
     String buyer = LocalTokens.customer(Api.newCustomer());
     int attempts = 0;

@@ -58,7 +58,7 @@ class StockReservationTests {
 
     assertThat(Api.available(plenty)).isEqualTo(10);
     assertThat(Api.available(scarce)).isEqualTo(1);
-    assertThat(TestDatabase.count("select count(*) from customer_order where customer_id = ?", customer)).isZero();
+    assertThat(TestDatabase.ordersOf(customer)).isZero();
   }
 
   @Test
@@ -74,7 +74,7 @@ class StockReservationTests {
         .body("type", endsWith("/unknown-sku"), "skus", contains(unknown), "errors[0].field", is("sku"));
 
     assertThat(Api.available(known)).isEqualTo(10);
-    assertThat(TestDatabase.count("select count(*) from customer_order where customer_id = ?", customer)).isZero();
+    assertThat(TestDatabase.ordersOf(customer)).isZero();
   }
 
   @Test
