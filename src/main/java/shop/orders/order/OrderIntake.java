@@ -54,7 +54,8 @@ public class OrderIntake {
         .chain(placed -> placed.isPresent()
             ? Uni.createFrom().item(placed.get())
             : refuseIfSoldOut(customerId, idempotencyKey, skus)
-                .chain(() -> onWorker(() -> placeNow(customerId, idempotencyKey, request), backOnEventLoop)))
+                .chain(() -> onWorker(() -> placeThroughGate(customerId, idempotencyKey, request, skus),
+                    backOnEventLoop)))
         .invoke(placed -> {
           if (!placed.replayed()) {
             recentKeys.remember(customerId, idempotencyKey);
@@ -70,6 +71,14 @@ public class OrderIntake {
         return Optional.empty();
       }
       return Optional.of(placeNow(customerId, idempotencyKey, request));
+    }
+  }
+
+  /** For a possible replay of a sold-out SKU's order (or Redis could not tell): the database decides, in turn. */
+  private OrderService.Placed placeThroughGate(String customerId, String idempotencyKey, OrderRequest request,
+                                               Set<String> skus) {
+    try (var pass = gate.enter(skus)) {
+      return placeNow(customerId, idempotencyKey, request);
     }
   }
 
