@@ -1,8 +1,10 @@
 package shop.orders.common;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.Currency;
 
 /** An amount in integer minor units of an ISO 4217 currency (KRW has none, so 12900 KRW is 12900). */
+@RegisterForReflection
 public record Money(long amountMinor, String currency) {
   public Money {
     if (currency == null || currency.length() != 3) {

@@ -1,9 +1,11 @@
 package shop.orders.common;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.function.Function;
 
 /** One page of a keyset-paginated list; {@code nextCursor} is absent on the last page. */
+@RegisterForReflection
 public record Page<T>(List<T> items, String nextCursor) {
 
   /** Builds a page from {@code limit + 1} fetched rows: the extra row only tells that another page exists. */

@@ -1,5 +1,6 @@
 package shop.orders.common;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.core.Response;
@@ -13,6 +14,7 @@ import java.util.Map;
  * and never carries exception text, SQL or stack traces.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@RegisterForReflection(targets = {Problem.class, Problem.FieldError.class})
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors,
                       @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Object> extensions) {
 

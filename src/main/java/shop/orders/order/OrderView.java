@@ -1,5 +1,6 @@
 package shop.orders.order;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import shop.orders.common.Money;
 
 import java.time.Instant;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** An order as its customer (or an operator) reads it. */
+@RegisterForReflection(targets = {OrderView.class, OrderView.Line.class})
 public record OrderView(UUID id, String customerId, OrderStatus status, List<Line> lines, Money total,
                         Instant createdAt, Instant expiresAt) {
 
