@@ -70,7 +70,7 @@ public class IdempotencyKeys {
         }
       }
       try (var find = c.prepareStatement("""
-          select fingerprint, response_status, response_body, location
+          select fingerprint, response_status, response_body, location, completed
           from idempotency_key where customer_id = ? and idem_key = ?""")) {
         find.setString(1, customerId);
         find.setString(2, key);
@@ -82,6 +82,9 @@ public class IdempotencyKeys {
             throw new ApiException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
                 "This Idempotency-Key was already used for a different request; use a new key for a new request."));
           }
+          if (!rs.getBoolean(5)) {
+            throw inFlight();
+          }
           return Optional.of(new StoredResponse(rs.getInt(2), rs.getString(3), rs.getString(4)));
         }
       }
@@ -92,16 +95,60 @@ public class IdempotencyKeys {
   /** Stores the response of a claimed key; it commits or rolls back with the request's effect. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void record(String customerId, String key, String fingerprint, StoredResponse response) {
+    insert(customerId, key, fingerprint, response, true);
+  }
+
+  /**
+   * Holds a claimed key for work that continues after this transaction (a gateway call): until
+   * {@link #complete} stores the final response, a request with the same key is told 409.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void hold(String customerId, String key, String fingerprint, StoredResponse provisional) {
+    insert(customerId, key, fingerprint, provisional, false);
+  }
+
+  /** Stores the final response of a held key. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void complete(String customerId, String key, StoredResponse response) {
+    jdbc.inTransaction(c -> {
+      try (var update = c.prepareStatement("""
+          update idempotency_key set response_status = ?, response_body = ?, location = ?, completed = true
+          where customer_id = ? and idem_key = ?""")) {
+        update.setInt(1, response.status());
+        update.setString(2, response.body());
+        update.setString(3, response.location());
+        update.setString(4, customerId);
+        update.setString(5, key);
+        return update.executeUpdate();
+      }
+    });
+  }
+
+  /** Drops a held key whose work never happened, so the client may retry with it. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void forget(String customerId, String key) {
+    jdbc.inTransaction(c -> {
+      try (var delete = c.prepareStatement("delete from idempotency_key where customer_id = ? and idem_key = ?")) {
+        delete.setString(1, customerId);
+        delete.setString(2, key);
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  private void insert(String customerId, String key, String fingerprint, StoredResponse response, boolean completed) {
     jdbc.inTransaction(c -> {
       try (var insert = c.prepareStatement("""
-          insert into idempotency_key (customer_id, idem_key, fingerprint, response_status, response_body, location)
-          values (?, ?, ?, ?, ?, ?)""")) {
+          insert into idempotency_key
+            (customer_id, idem_key, fingerprint, response_status, response_body, location, completed)
+          values (?, ?, ?, ?, ?, ?, ?)""")) {
         insert.setString(1, customerId);
         insert.setString(2, key);
         insert.setString(3, fingerprint);
         insert.setInt(4, response.status());
         insert.setString(5, response.body());
         insert.setString(6, response.location());
+        insert.setBoolean(7, completed);
         return insert.executeUpdate();
       }
     });

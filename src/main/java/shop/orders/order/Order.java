@@ -44,6 +44,9 @@ public class Order extends PanacheEntityBase {
   public Instant expiresAt;
   @Column(name = "updated_at")
   public Instant updatedAt;
+  /** A payment is with the gateway and its outcome not known yet: the order must not expire meanwhile. */
+  @Column(name = "payment_in_progress")
+  public boolean paymentInProgress;
 
   @ElementCollection
   @CollectionTable(name = "order_line", joinColumns = @JoinColumn(name = "order_id"))
@@ -90,9 +93,38 @@ public class Order extends PanacheEntityBase {
       return false;
     }
     requireStatus(OrderStatus.PENDING_PAYMENT, "cancelled");
+    if (paymentInProgress) {
+      throw new ApiException(Problem.of(409, "payment-in-progress", "Payment in progress",
+          "Order " + id + " has a payment whose outcome is not known yet; it cannot be cancelled until it is."));
+    }
     status = OrderStatus.CANCELLED;
     updatedAt = now;
     return true;
+  }
+
+  /** A payment attempt starts: only an order awaiting payment, with no other attempt running, can be paid. */
+  public void beginPayment(Instant now) {
+    requireStatus(OrderStatus.PENDING_PAYMENT, "paid");
+    if (paymentInProgress) {
+      throw new ApiException(Problem.of(409, "payment-in-progress", "Payment in progress",
+          "Order " + id + " has a payment whose outcome is not known yet; see GET /api/orders/" + id + "/payment."));
+    }
+    paymentInProgress = true;
+    updatedAt = now;
+  }
+
+  /** The attempt ended without a charge: the order can be paid again. */
+  public void paymentFailed(Instant now) {
+    paymentInProgress = false;
+    updatedAt = now;
+  }
+
+  /** The attempt charged the customer. */
+  public void markPaid(Instant now) {
+    requireStatus(OrderStatus.PENDING_PAYMENT, "paid");
+    status = OrderStatus.PAID;
+    paymentInProgress = false;
+    updatedAt = now;
   }
 
   /** Ends an unpaid order whose payment window has passed. */
@@ -129,7 +161,7 @@ public class Order extends PanacheEntityBase {
   static List<UUID> lockExpired(Instant now, int limit) {
     return getEntityManager().createNativeQuery("""
             select id from customer_order
-            where status = 'PENDING_PAYMENT' and expires_at <= :now
+            where status = 'PENDING_PAYMENT' and expires_at <= :now and not payment_in_progress
             order by expires_at
             limit :limit
             for update skip locked""", UUID.class)

@@ -1,0 +1,95 @@
+package shop.orders.payment;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import shop.orders.common.Money;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** One attempt to charge an order. Final states never move again. */
+@Entity
+@Table(name = "payment")
+public class Payment extends PanacheEntityBase {
+  @Id
+  public UUID id;
+  @Column(name = "order_id")
+  public UUID orderId;
+  @Column(name = "customer_id")
+  public String customerId;
+  @Column(name = "idem_key")
+  public String idempotencyKey;
+  @Column(name = "amount_minor")
+  public long amountMinor;
+  public String currency;
+  @Enumerated(EnumType.STRING)
+  public PaymentStatus status;
+  @Column(name = "gateway_ref")
+  public String gatewayRef;
+  @Column(name = "created_at")
+  public Instant createdAt;
+  @Column(name = "updated_at")
+  public Instant updatedAt;
+  @Column(name = "next_check_at")
+  public Instant nextCheckAt;
+
+  static Payment authorizing(UUID orderId, String customerId, String idempotencyKey, Money amount, Instant now) {
+    var payment = new Payment();
+    payment.id = UUID.randomUUID();
+    payment.orderId = orderId;
+    payment.customerId = customerId;
+    payment.idempotencyKey = idempotencyKey;
+    payment.amountMinor = amount.amountMinor();
+    payment.currency = amount.currency();
+    payment.status = PaymentStatus.AUTHORIZING;
+    payment.createdAt = now;
+    payment.updatedAt = now;
+    payment.nextCheckAt = now;
+    return payment;
+  }
+
+  public Money amount() {
+    return new Money(amountMinor, currency);
+  }
+
+  /** Moves to {@code next}; false (and no change) when already final, so a late answer cannot undo a settled one. */
+  boolean settle(PaymentStatus next, String ref, Instant now) {
+    if (status.isFinal()) {
+      return false;
+    }
+    status = next;
+    gatewayRef = ref != null ? ref : gatewayRef;
+    updatedAt = now;
+    nextCheckAt = next.isFinal() ? null : nextCheckAt;
+    return true;
+  }
+
+  static Optional<Payment> latestFor(UUID orderId) {
+    return find("orderId = ?1 order by createdAt desc", orderId).firstResultOptional();
+  }
+
+  /** Unsettled payments due for a check, locked so several replicas never settle the same one twice. */
+  @SuppressWarnings("unchecked")
+  static List<UUID> lockDue(Instant now, int limit) {
+    return getEntityManager().createNativeQuery("""
+            select id from payment
+            where status in ('AUTHORIZING', 'UNKNOWN') and next_check_at <= :now
+            order by next_check_at
+            limit :limit
+            for update skip locked""", UUID.class)
+        .setParameter("now", now)
+        .setParameter("limit", limit)
+        .getResultList();
+  }
+
+  static long backlog() {
+    return count("status in ?1", List.of(PaymentStatus.AUTHORIZING, PaymentStatus.UNKNOWN));
+  }
+}

@@ -1,0 +1,39 @@
+package shop.orders.payment;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import java.util.UUID;
+
+/**
+ * The payment gateway's HTTP contract. {@code POST /v1/payments} with {@code Idempotency-Key: <payment_id>}
+ * charges at most once per key; {@code GET /v1/payments/{payment_id}} tells what happened, 404 when it never
+ * received the payment. Package-private: everything goes through {@link PaymentGatewayClient}'s fault tolerance.
+ */
+@RegisterRestClient(configKey = "payment-gateway")
+@Path("/v1/payments")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+interface PaymentGatewayApi {
+
+  record Charge(@JsonProperty("payment_id") UUID paymentId, @JsonProperty("order_id") UUID orderId, long amount,
+                String currency, @JsonProperty("method_token") String methodToken) {}
+
+  /** {@code status} is APPROVED or DECLINED. */
+  record Result(String status, @JsonProperty("gateway_ref") String gatewayRef) {}
+
+  @POST
+  Result charge(@HeaderParam("Idempotency-Key") String paymentId, Charge charge);
+
+  @GET
+  @Path("/{paymentId}")
+  Result status(@PathParam("paymentId") UUID paymentId);
+}

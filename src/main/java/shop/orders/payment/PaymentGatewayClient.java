@@ -1,0 +1,88 @@
+package shop.orders.payment;
+
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import org.eclipse.microprofile.faulttolerance.Bulkhead;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import shop.orders.common.Money;
+
+import java.net.ConnectException;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Every call to the gateway, bounded: a timeout, a bulkhead so gateway waits cannot pile up, a breaker that
+ * answers at once while the gateway is failing, and a retry only for what cannot charge twice (5xx or connection
+ * refused, with the same payment id as the gateway's idempotency key). Numbers: application.properties.
+ */
+@ApplicationScoped
+public class PaymentGatewayClient {
+  public static final String BREAKER = "payment-gateway";
+  public static final String LOOKUP_BREAKER = "payment-gateway-lookup";
+
+  /** What the gateway decided. */
+  public record Decision(boolean approved, String gatewayRef) {}
+
+  @RestClient
+  PaymentGatewayApi api;
+
+  @Timeout(2000)
+  @Bulkhead(16)
+  @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, skipOn = BulkheadException.class)
+  @CircuitBreakerName(BREAKER)
+  @Retry(maxRetries = 1, delay = 50, retryOn = GatewayServerError.class)
+  public Decision authorize(UUID paymentId, UUID orderId, Money amount, String methodToken) {
+    try {
+      return decision(api.charge(paymentId.toString(),
+          new PaymentGatewayApi.Charge(paymentId, orderId, amount.amountMinor(), amount.currency(), methodToken)));
+    } catch (WebApplicationException e) {
+      if (e.getResponse().getStatus() < 500) {
+        return new Decision(false, null);   // refused as invalid: nothing was charged, and not a gateway failure
+      }
+      throw serverErrorOr(e);
+    } catch (ProcessingException e) {
+      throw unreachableOr(e);
+    }
+  }
+
+  /** What the gateway knows of a payment; empty when it never received it. */
+  @Timeout(2000)
+  @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000)
+  @CircuitBreakerName(LOOKUP_BREAKER)
+  public Optional<Decision> lookup(UUID paymentId) {
+    try {
+      return Optional.of(decision(api.status(paymentId)));
+    } catch (WebApplicationException e) {
+      if (e.getResponse().getStatus() == 404) {
+        return Optional.empty();
+      }
+      throw serverErrorOr(e);
+    } catch (ProcessingException e) {
+      throw unreachableOr(e);
+    }
+  }
+
+  private static Decision decision(PaymentGatewayApi.Result result) {
+    return new Decision("APPROVED".equals(result.status()), result.gatewayRef());
+  }
+
+  private static RuntimeException serverErrorOr(WebApplicationException e) {
+    int status = e.getResponse().getStatus();
+    return status >= 500 ? new GatewayServerError("gateway answered " + status, e) : e;
+  }
+
+  private static RuntimeException unreachableOr(ProcessingException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return new GatewayServerError("gateway unreachable", e);
+      }
+    }
+    return e;
+  }
+}

@@ -1,0 +1,74 @@
+package shop.orders.payment;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import shop.orders.common.ApiException;
+import shop.orders.common.Caller;
+import shop.orders.common.IdempotencyKeys;
+import shop.orders.common.Problem;
+
+import java.util.UUID;
+
+@Path("/api/orders/{id}/payment")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+@Tag(name = "payments")
+public class PaymentResource {
+  private final PaymentService payments;
+  private final PaymentLedger ledger;
+  private final Caller caller;
+
+  PaymentResource(PaymentService payments, PaymentLedger ledger, Caller caller) {
+    this.payments = payments;
+    this.ledger = ledger;
+    this.caller = caller;
+  }
+
+  /** 201 charged, 202 outcome unknown (see GET), 402 declined, 503 gateway unavailable (nothing charged). */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Blocking
+  public Response pay(@PathParam("id") String id, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
+                      @NotNull @Valid PaymentRequest body, @Context UriInfo uri) {
+    String key = IdempotencyKeys.requireValid(idempotencyKey);
+    var paid = payments.pay(caller.customerId(), key, parse(id), caller.isAdmin(), body);
+    var response = paid.response();
+    var builder = Response.status(response.status()).entity(response.body())
+        .type(response.status() >= 400 ? Problem.MEDIA_TYPE : MediaType.APPLICATION_JSON);
+    if (response.location() != null) {
+      builder.location(uri.getBaseUriBuilder().path(response.location()).build());
+    }
+    if (paid.replayed()) {
+      builder.header(IdempotencyKeys.REPLAYED_HEADER, "true");
+    }
+    return builder.build();
+  }
+
+  @GET
+  public PaymentView latest(@PathParam("id") String id) {
+    return ledger.latest(parse(id), caller.customerId(), caller.isAdmin())
+        .orElseThrow(() -> ApiException.notFound("Payment of order " + id));
+  }
+
+  private static UUID parse(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.notFound("Order " + id);
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package shop.orders.payment;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import shop.orders.common.Api;
+import shop.orders.common.LocalTokens;
+import shop.orders.order.OrderExpiryJob;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.notFound;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.serverError;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static shop.orders.payment.PaymentGatewayWireMock.gateway;
+
+@QuarkusTest
+@TestProfile(ShortGatewayTimeouts.class)
+@WithTestResource(PaymentGatewayWireMock.class)
+class PaymentTests {
+  private static final String PREFIX = Api.prefix(PaymentTests.class);
+  private static final String APPROVED = "{\"status\":\"APPROVED\",\"gateway_ref\":\"pg-1\"}";
+  private static final String DECLINED = "{\"status\":\"DECLINED\",\"gateway_ref\":\"pg-2\"}";
+
+  @Inject
+  CircuitBreakerMaintenance breakers;
+  @Inject
+  ReconciliationJob reconciliation;
+  @Inject
+  OrderExpiryJob expiry;
+
+  @AfterEach
+  void reset() {
+    gateway().resetAll();
+    breakers.resetAll();
+  }
+
+  private static String order(String token) {
+    String sku = PREFIX + UUID.randomUUID().toString().substring(0, 8);
+    Api.putProduct(sku, 25_000, 5);
+    return Api.placedOrderId(token, Api.lines(sku, 2));
+  }
+
+  private static ValidatableResponse pay(String token, String orderId, String key) {
+    var request = given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"methodToken\":\"tok_visa\"}");
+    if (key != null) {
+      request.header("Idempotency-Key", key);
+    }
+    return request.when().post("/api/orders/{id}/payment", orderId).then();
+  }
+
+  private static String orderStatus(String token, String orderId) {
+    return given().auth().oauth2(token).get("/api/orders/{id}", orderId).then().statusCode(200).extract().path("status");
+  }
+
+  @Test
+  void anApprovedPaymentPaysTheOrderAndARetryChargesNothingMore() {
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(okJson(APPROVED)));
+    String token = LocalTokens.customer(Api.newCustomer());
+    String orderId = order(token);
+    String key = UUID.randomUUID().toString();
+
+    String paymentId = pay(token, orderId, key).statusCode(201)
+        .body("status", is("CAPTURED"), "amount.amountMinor", is(50_000), "gatewayRef", is("pg-1"))
+        .header("Location", endsWith("/api/orders/" + orderId + "/payment"))
+        .extract().path("id");
+    pay(token, orderId, key).statusCode(201).header("Idempotent-Replayed", "true").body("id", is(paymentId));
+
+    assertThat(orderStatus(token, orderId)).isEqualTo("PAID");
+    gateway().verify(1, postRequestedFor(urlPathEqualTo("/v1/payments"))
+        .withHeader("Idempotency-Key", equalTo(paymentId)));
+    pay(token, orderId, UUID.randomUUID().toString()).statusCode(409).body("type", endsWith("/order-state-conflict"));
+  }
+
+  @Test
+  void aDeclinedPaymentLeavesTheOrderPayable() {
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(okJson(DECLINED)));
+    String token = LocalTokens.customer(Api.newCustomer());
+    String orderId = order(token);
+
+    pay(token, orderId, UUID.randomUUID().toString()).statusCode(402)
+        .contentType(startsWith("application/problem+json")).body("type", endsWith("/payment-declined"));
+    assertThat(orderStatus(token, orderId)).isEqualTo("PENDING_PAYMENT");
+
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(okJson(APPROVED)));
+    pay(token, orderId, UUID.randomUUID().toString()).statusCode(201);
+    assertThat(orderStatus(token, orderId)).isEqualTo("PAID");
+  }
+
+  @Test
+  void aSlowGatewayGives202ThenReconciliationSettlesItExactlyOnce() {
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments"))
+        .willReturn(okJson(APPROVED).withFixedDelay(ShortGatewayTimeouts.TIMEOUT_MS * 3)));
+    String token = LocalTokens.customer(Api.newCustomer());
+    String orderId = order(token);
+
+    String paymentId = pay(token, orderId, UUID.randomUUID().toString()).statusCode(202)
+        .body("status", is("UNKNOWN")).header("Location", notNullValue()).extract().path("id");
+    given().auth().oauth2(token).get("/api/orders/{id}/payment", orderId).then().statusCode(200)
+        .body("status", is("UNKNOWN"));
+    given().auth().oauth2(token).post("/api/orders/{id}/cancel", orderId).then().statusCode(409);
+
+    expiry.expireDue(Instant.now().plus(Duration.ofHours(1)));
+    assertThat(orderStatus(token, orderId)).as("an order being paid never expires").isEqualTo("PENDING_PAYMENT");
+
+    gateway().stubFor(get(urlPathMatching("/v1/payments/.*")).willReturn(okJson(APPROVED)));
+    Instant later = Instant.now().plus(Duration.ofMinutes(1));
+    assertThat(reconciliation.settleDue(later)).isGreaterThanOrEqualTo(1);
+    assertThat(reconciliation.settleDue(later.plus(Duration.ofMinutes(5)))).isZero();
+
+    assertThat(orderStatus(token, orderId)).isEqualTo("PAID");
+    given().auth().oauth2(token).get("/api/orders/{id}/payment", orderId).then().body("status", is("CAPTURED"));
+    gateway().verify(1, getRequestedFor(urlPathEqualTo("/v1/payments/" + paymentId)));
+  }
+
+  @Test
+  void aPaymentTheGatewayNeverReceivedFailsAndTheOrderIsPayableAgain() {
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments"))
+        .willReturn(okJson(APPROVED).withFixedDelay(ShortGatewayTimeouts.TIMEOUT_MS * 3)));
+    String token = LocalTokens.customer(Api.newCustomer());
+    String orderId = order(token);
+    pay(token, orderId, UUID.randomUUID().toString()).statusCode(202);
+
+    gateway().stubFor(get(urlPathMatching("/v1/payments/.*")).willReturn(notFound()));
+    reconciliation.settleDue(Instant.now().plus(Duration.ofMinutes(1)));
+
+    given().auth().oauth2(token).get("/api/orders/{id}/payment", orderId).then().body("status", is("FAILED"));
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(okJson(APPROVED)));
+    pay(token, orderId, UUID.randomUUID().toString()).statusCode(201);
+  }
+
+  @Test
+  void aFailingGatewayOpensTheBreakerAndPaymentsAreRefusedAtOnceWithoutACall() throws Exception {
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(serverError()));
+    String token = LocalTokens.customer(Api.newCustomer());
+    // Each payment is one call plus one retry (a 5xx cannot have charged); the breaker opens within VOLUME calls.
+    int status = 0;
+    for (int i = 0; i < ShortGatewayTimeouts.VOLUME && status != 503; i++) {
+      status = pay(token, order(token), UUID.randomUUID().toString()).extract().statusCode();
+      assertThat(status).isIn(202, 503);
+    }
+    assertThat(status).isEqualTo(503);
+    int calls = gateway().findAll(postRequestedFor(urlPathEqualTo("/v1/payments"))).size();
+
+    String orderId = order(token);
+    String key = UUID.randomUUID().toString();
+    pay(token, orderId, key).statusCode(503).header("Retry-After", notNullValue())
+        .contentType(startsWith("application/problem+json")).body("type", endsWith("/payment-gateway-unavailable"));
+    assertThat(gateway().findAll(postRequestedFor(urlPathEqualTo("/v1/payments")))).hasSize(calls);
+    assertThat(orderStatus(token, orderId)).isEqualTo("PENDING_PAYMENT");
+
+    Thread.sleep(ShortGatewayTimeouts.BREAKER_DELAY_MS + 200);
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(okJson(APPROVED)));
+    pay(token, orderId, key).statusCode(201).body("status", is("CAPTURED"));
+  }
+
+  @Test
+  void anotherCustomersOrderCannotBePaidOrSeen() {
+    String owner = LocalTokens.customer(Api.newCustomer());
+    String stranger = LocalTokens.customer(Api.newCustomer());
+    String orderId = order(owner);
+
+    pay(stranger, orderId, UUID.randomUUID().toString()).statusCode(404);
+    given().auth().oauth2(stranger).get("/api/orders/{id}/payment", orderId).then().statusCode(404);
+    pay(owner, orderId, null).statusCode(400);
+    gateway().verify(0, postRequestedFor(urlPathEqualTo("/v1/payments")));
+  }
+}
