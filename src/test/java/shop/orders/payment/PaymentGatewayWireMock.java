@@ -17,7 +17,8 @@ public class PaymentGatewayWireMock implements QuarkusTestResourceLifecycleManag
 
   @Override
   public Map<String, String> start() {
-    server = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
+    // enough threads that a slow stub delays every call by its delay, not by queueing behind other calls
+    server = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort().containerThreads(64));
     server.start();
     return Map.of("quarkus.rest-client.payment-gateway.url", server.baseUrl());
   }
