@@ -15,6 +15,17 @@ public interface PaymentConfig {
 
   Reconciliation reconciliation();
 
+  Webhook webhook();
+
+  interface Webhook {
+    /** Shared secret of the gateway's HMAC-SHA256 webhook signatures (from the Secret in production). */
+    String secret();
+
+    /** Oldest signature timestamp accepted, either way, against replays of captured webhooks. */
+    @WithDefault("PT5M")
+    Duration tolerance();
+  }
+
   interface Reconciliation {
     /** How often the job looks for payments with an unknown outcome. */
     @WithDefault("10s")

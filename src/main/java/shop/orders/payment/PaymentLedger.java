@@ -89,6 +89,15 @@ public class PaymentLedger {
     return due;
   }
 
+  /** A webhook's news: empty when the payment is not ours, else whether it changed anything. */
+  @Transactional
+  public Optional<Boolean> settleFromGateway(UUID paymentId, Optional<PaymentGatewayClient.Decision> known) {
+    if (Payment.findById(paymentId) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(reconcile(paymentId, known));
+  }
+
   /** Reconciliation: what the gateway knows settles the payment, once; not found means it was never charged. */
   @Transactional
   public boolean reconcile(UUID paymentId, Optional<PaymentGatewayClient.Decision> known) {
