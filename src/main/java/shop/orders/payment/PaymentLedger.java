@@ -2,6 +2,7 @@ package shop.orders.payment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
@@ -27,11 +28,13 @@ public class PaymentLedger {
   private final IdempotencyKeys idempotency;
   private final PaymentConfig config;
   private final ObjectMapper json;
+  private final MeterRegistry registry;
 
-  PaymentLedger(IdempotencyKeys idempotency, PaymentConfig config, ObjectMapper json) {
+  PaymentLedger(IdempotencyKeys idempotency, PaymentConfig config, ObjectMapper json, MeterRegistry registry) {
     this.idempotency = idempotency;
     this.config = config;
     this.json = json;
+    this.registry = registry;
   }
 
   /** Transaction 1: claims the key, checks the order, records the payment AUTHORIZING. */
@@ -60,7 +63,9 @@ public class PaymentLedger {
     Payment payment = Payment.findById(paymentId, LockModeType.PESSIMISTIC_WRITE);
     Instant now = Instant.now();
     if (decision.isEmpty()) {
-      payment.settle(PaymentStatus.UNKNOWN, null, now);
+      if (payment.settle(PaymentStatus.UNKNOWN, null, now)) {
+        countOutcome(PaymentStatus.UNKNOWN);
+      }
       payment.nextCheckAt = now.plus(config.reconciliation().firstCheckAfter());
     } else {
       settle(payment, decision.get().approved() ? PaymentStatus.CAPTURED : PaymentStatus.DECLINED,
@@ -122,16 +127,22 @@ public class PaymentLedger {
     return Payment.latestFor(orderId).filter(p -> admin || p.customerId.equals(customerId)).map(PaymentView::of);
   }
 
-  private static void settle(Payment payment, PaymentStatus status, String ref, Instant now) {
+  private void settle(Payment payment, PaymentStatus status, String ref, Instant now) {
     if (!payment.settle(status, ref, now)) {
       return;
     }
+    countOutcome(status);
     Order order = Order.findById(payment.orderId, LockModeType.PESSIMISTIC_WRITE);
     if (status == PaymentStatus.CAPTURED) {
       order.markPaid(now);
     } else {
       order.paymentFailed(now);
     }
+  }
+
+  /** payments_outcome_total{outcome}: a low-cardinality tag, one value per state a payment can reach. */
+  private void countOutcome(PaymentStatus status) {
+    registry.counter("payments.outcome", "outcome", status.name().toLowerCase()).increment();
   }
 
   private StoredResponse responseFor(Payment payment) {

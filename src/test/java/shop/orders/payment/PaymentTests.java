@@ -177,6 +177,20 @@ class PaymentTests {
   }
 
   @Test
+  void outcomesBreakerAndBacklogAreMetrics() {
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(okJson(APPROVED)));
+    String token = LocalTokens.customer(Api.newCustomer());
+    pay(token, order(token), UUID.randomUUID().toString()).statusCode(201);
+    reconciliation.settleDue(Instant.now());
+
+    given().port(9001).get("/q/metrics").then().statusCode(200)
+        .body(org.hamcrest.Matchers.containsString("payments_outcome_total{outcome=\"captured\"}"),
+            org.hamcrest.Matchers.containsString("payments_reconciliation_backlog"),
+            org.hamcrest.Matchers.containsString("ft_circuitbreaker_state_total"),
+            org.hamcrest.Matchers.containsString("PaymentGatewayClient.authorize"));
+  }
+
+  @Test
   void anotherCustomersOrderCannotBePaidOrSeen() {
     String owner = LocalTokens.customer(Api.newCustomer());
     String stranger = LocalTokens.customer(Api.newCustomer());
