@@ -89,8 +89,11 @@ public class Order extends PanacheEntityBase {
    * nothing); any other state is a 409.
    */
   public boolean cancel(Instant now) {
-    if (status == OrderStatus.CANCELLED) {
+    if (status == OrderStatus.CANCELLED || status == OrderStatus.REFUNDED) {
       return false;
+    }
+    if (status == OrderStatus.PAID) {
+      return false;   // a paid order is cancelled by refunding it (OrderCancellation)
     }
     requireStatus(OrderStatus.PENDING_PAYMENT, "cancelled");
     if (paymentInProgress) {
@@ -123,6 +126,25 @@ public class Order extends PanacheEntityBase {
   public void markPaid(Instant now) {
     requireStatus(OrderStatus.PENDING_PAYMENT, "paid");
     status = OrderStatus.PAID;
+    paymentInProgress = false;
+    updatedAt = now;
+  }
+
+  /** A refund of this paid order starts; only one at a time. */
+  public void beginRefund(Instant now) {
+    requireStatus(OrderStatus.PAID, "refunded");
+    if (paymentInProgress) {
+      throw new ApiException(Problem.of(409, "refund-in-progress", "Refund in progress",
+          "Order " + id + " has a refund whose outcome is not known yet; see GET /api/orders/" + id + "."));
+    }
+    paymentInProgress = true;
+    updatedAt = now;
+  }
+
+  /** The gateway paid the customer back. */
+  public void markRefunded(Instant now) {
+    requireStatus(OrderStatus.PAID, "refunded");
+    status = OrderStatus.REFUNDED;
     paymentInProgress = false;
     updatedAt = now;
   }

@@ -32,11 +32,13 @@ import java.util.UUID;
 public class OrderResource {
   private final OrderService orders;
   private final OrderIntake intake;
+  private final OrderCancellation cancellation;
   private final Caller caller;
 
-  OrderResource(OrderService orders, OrderIntake intake, Caller caller) {
+  OrderResource(OrderService orders, OrderIntake intake, OrderCancellation cancellation, Caller caller) {
     this.orders = orders;
     this.intake = intake;
+    this.cancellation = cancellation;
     this.caller = caller;
   }
 
@@ -78,10 +80,13 @@ public class OrderResource {
     return orders.find(parse(id), caller.customerId(), caller.isAdmin()).orElseThrow(() -> notFound(id));
   }
 
+  /** 200 with the cancelled (or refunded) order; 202 when a paid order's refund outcome is not known yet. */
   @POST
   @Path("/{id}/cancel")
-  public OrderView cancel(@PathParam("id") String id) {
-    return orders.cancel(parse(id), caller.customerId(), caller.isAdmin()).orElseThrow(() -> notFound(id));
+  public Response cancel(@PathParam("id") String id) {
+    var cancelled = cancellation.cancel(parse(id), caller.customerId(), caller.isAdmin())
+        .orElseThrow(() -> notFound(id));
+    return Response.status(cancelled.refundPending() ? 202 : 200).entity(cancelled.order()).build();
   }
 
   /** A malformed id is just an order that does not exist. */

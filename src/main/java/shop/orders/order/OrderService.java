@@ -117,6 +117,14 @@ public class OrderService {
     return found.map(OrderView::of);
   }
 
+  /** The gateway refunded this paid order: it becomes REFUNDED and gives its stock back. Caller's transaction. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void refunded(UUID orderId) {
+    Order order = Order.findById(orderId, LockModeType.PESSIMISTIC_WRITE);
+    order.markRefunded(Instant.now());
+    catalog.releaseAll(order.quantitiesBySku());
+  }
+
   /** Expires one batch of unpaid orders past their window and releases their stock; returns how many. */
   @Transactional
   public int expireBatch(Instant now, int limit) {

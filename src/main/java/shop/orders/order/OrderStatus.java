@@ -1,6 +1,9 @@
 package shop.orders.order;
 
-/** Where an order stands. Only {@code PENDING_PAYMENT} holds reserved stock that may still be given back. */
+/**
+ * Where an order stands: PENDING_PAYMENT to PAID, CANCELLED or EXPIRED; PAID to REFUNDED when a paid order is
+ * cancelled. PENDING_PAYMENT and PAID hold reserved stock; the others gave it back.
+ */
 public enum OrderStatus {
-  PENDING_PAYMENT, PAID, CANCELLED, EXPIRED
+  PENDING_PAYMENT, PAID, CANCELLED, EXPIRED, REFUNDED
 }

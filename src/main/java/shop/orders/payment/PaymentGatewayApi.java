@@ -16,10 +16,10 @@ import java.util.UUID;
 /**
  * The payment gateway's HTTP contract. {@code POST /v1/payments} with {@code Idempotency-Key: <payment_id>}
  * charges at most once per key; {@code GET /v1/payments/{payment_id}} tells what happened, 404 when it never
- * received the payment. Package-private: everything goes through {@link PaymentGatewayClient}'s fault tolerance.
+ * received the payment. Refunds work the same way under {@code /v1/refunds} with the refund id as the key. Package-private: everything goes through {@link PaymentGatewayClient}'s fault tolerance.
  */
 @RegisterRestClient(configKey = "payment-gateway")
-@Path("/v1/payments")
+@Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 interface PaymentGatewayApi {
@@ -30,10 +30,23 @@ interface PaymentGatewayApi {
   /** {@code status} is APPROVED or DECLINED. */
   record Result(String status, @JsonProperty("gateway_ref") String gatewayRef) {}
 
+  record RefundOrder(@JsonProperty("refund_id") UUID refundId, @JsonProperty("payment_id") UUID paymentId,
+                     long amount, String currency) {}
+
   @POST
+  @Path("/payments")
   Result charge(@HeaderParam("Idempotency-Key") String paymentId, Charge charge);
 
   @GET
-  @Path("/{paymentId}")
+  @Path("/payments/{paymentId}")
   Result status(@PathParam("paymentId") UUID paymentId);
+
+  /** {@code status} is REFUNDED or REJECTED. */
+  @POST
+  @Path("/refunds")
+  Result refund(@HeaderParam("Idempotency-Key") String refundId, RefundOrder refund);
+
+  @GET
+  @Path("/refunds/{refundId}")
+  Result refundStatus(@PathParam("refundId") UUID refundId);
 }

@@ -25,6 +25,7 @@ import java.util.UUID;
 public class PaymentGatewayClient {
   public static final String BREAKER = "payment-gateway";
   public static final String LOOKUP_BREAKER = "payment-gateway-lookup";
+  public static final String REFUND_BREAKER = "payment-gateway-refund";
 
   /** What the gateway decided. */
   public record Decision(boolean approved, String gatewayRef) {}
@@ -58,6 +59,45 @@ public class PaymentGatewayClient {
   public Optional<Decision> lookup(UUID paymentId) {
     try {
       return Optional.of(decision(api.status(paymentId)));
+    } catch (WebApplicationException e) {
+      if (e.getResponse().getStatus() == 404) {
+        return Optional.empty();
+      }
+      throw serverErrorOr(e);
+    } catch (ProcessingException e) {
+      throw unreachableOr(e);
+    }
+  }
+
+  /** Pays a captured payment back; the refund id is the gateway's idempotency key. */
+  @Timeout(2000)
+  @Bulkhead(8)
+  @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = BulkheadException.class)
+  @CircuitBreakerName(REFUND_BREAKER)
+  @Retry(maxRetries = 1, delay = 50, retryOn = GatewayServerError.class)
+  public Decision refund(UUID refundId, UUID paymentId, Money amount) {
+    try {
+      var result = api.refund(refundId.toString(),
+          new PaymentGatewayApi.RefundOrder(refundId, paymentId, amount.amountMinor(), amount.currency()));
+      return new Decision("REFUNDED".equals(result.status()), result.gatewayRef());
+    } catch (WebApplicationException e) {
+      if (e.getResponse().getStatus() < 500) {
+        return new Decision(false, null);
+      }
+      throw serverErrorOr(e);
+    } catch (ProcessingException e) {
+      throw unreachableOr(e);
+    }
+  }
+
+  /** What the gateway knows of a refund; empty when it never received it. */
+  @Timeout(2000)
+  @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000)
+  @CircuitBreakerName("payment-gateway-refund-lookup")
+  public Optional<Decision> lookupRefund(UUID refundId) {
+    try {
+      var result = api.refundStatus(refundId);
+      return Optional.of(new Decision("REFUNDED".equals(result.status()), result.gatewayRef()));
     } catch (WebApplicationException e) {
       if (e.getResponse().getStatus() == 404) {
         return Optional.empty();

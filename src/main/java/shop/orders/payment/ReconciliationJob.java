@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,14 +24,16 @@ public class ReconciliationJob {
   private static final int MAX_BATCHES_PER_RUN = 50;
 
   private final PaymentLedger ledger;
+  private final RefundLedger refunds;
   private final PaymentGatewayClient gateway;
   private final PaymentConfig config;
   private final CircuitBreakerMaintenance breakers;
   private final AtomicLong backlog = new AtomicLong();
 
-  ReconciliationJob(PaymentLedger ledger, PaymentGatewayClient gateway, PaymentConfig config,
+  ReconciliationJob(PaymentLedger ledger, RefundLedger refunds, PaymentGatewayClient gateway, PaymentConfig config,
                     CircuitBreakerMaintenance breakers, MeterRegistry registry) {
     this.ledger = ledger;
+    this.refunds = refunds;
     this.gateway = gateway;
     this.config = config;
     this.breakers = breakers;
@@ -55,8 +58,22 @@ public class ReconciliationJob {
         break;
       }
     }
+    for (UUID refundId : gatewayIsDown() ? List.<UUID>of() : refunds.leaseDue(now, config.reconciliation().batchSize())) {
+      settled += settleRefund(refundId) ? 1 : 0;
+    }
     backlog.set(ledger.unsettled());
     return settled;
+  }
+
+  private boolean settleRefund(UUID refundId) {
+    try {
+      var known = gateway.lookupRefund(refundId);
+      return refunds.record(refundId, Optional.of(known.orElse(new PaymentGatewayClient.Decision(false, null))))
+          != Refund.Status.UNKNOWN;
+    } catch (RuntimeException e) {
+      LOG.debugf("Refund %s not reconciled yet: %s", refundId, e.toString());
+      return false;
+    }
   }
 
   private boolean settle(UUID paymentId) {

@@ -1,0 +1,107 @@
+package shop.orders.payment;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import shop.orders.common.Api;
+import shop.orders.common.LocalTokens;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.is;
+import static shop.orders.payment.PaymentGatewayWireMock.gateway;
+
+/** Cancelling a paid order refunds it through the gateway, once, and gives the stock back. */
+@QuarkusTest
+@TestProfile(ShortGatewayTimeouts.class)
+@WithTestResource(PaymentGatewayWireMock.class)
+class RefundTests {
+  private static final String PREFIX = Api.prefix(RefundTests.class);
+
+  @Inject
+  ReconciliationJob reconciliation;
+  @Inject
+  CircuitBreakerMaintenance breakers;
+
+  @AfterEach
+  void reset() {
+    gateway().resetAll();
+    breakers.resetAll();
+  }
+
+  /** A paid order of 2 units of a fresh SKU with 5 in stock: returns token, order id, sku. */
+  private static String[] paidOrder() {
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments"))
+        .willReturn(okJson("{\"status\":\"APPROVED\",\"gateway_ref\":\"pg\"}")));
+    String token = LocalTokens.customer(Api.newCustomer());
+    String sku = PREFIX + UUID.randomUUID().toString().substring(0, 8);
+    Api.putProduct(sku, 10_000, 5);
+    String orderId = Api.placedOrderId(token, Api.lines(sku, 2));
+    given().auth().oauth2(token).header("Idempotency-Key", UUID.randomUUID().toString()).contentType(ContentType.JSON)
+        .body("{\"methodToken\":\"tok\"}").post("/api/orders/{id}/payment", orderId).then().statusCode(201);
+    assertThat(Api.available(sku)).isEqualTo(3);
+    return new String[] {token, orderId, sku};
+  }
+
+  @Test
+  void cancellingAPaidOrderRefundsItOnceAndReleasesTheStock() {
+    String[] o = paidOrder();
+    gateway().stubFor(post(urlPathEqualTo("/v1/refunds"))
+        .willReturn(okJson("{\"status\":\"REFUNDED\",\"gateway_ref\":\"rf\"}")));
+
+    given().auth().oauth2(o[0]).post("/api/orders/{id}/cancel", o[1]).then().statusCode(200)
+        .body("status", is("REFUNDED"));
+    given().auth().oauth2(o[0]).post("/api/orders/{id}/cancel", o[1]).then().statusCode(200)
+        .body("status", is("REFUNDED"));
+
+    assertThat(Api.available(o[2])).isEqualTo(5);
+    gateway().verify(1, postRequestedFor(urlPathEqualTo("/v1/refunds")));
+  }
+
+  @Test
+  void aRefundWhoseAnswerTimesOutIsReconciled() {
+    String[] o = paidOrder();
+    gateway().stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(
+        okJson("{\"status\":\"REFUNDED\",\"gateway_ref\":\"rf\"}").withFixedDelay(ShortGatewayTimeouts.TIMEOUT_MS * 3)));
+
+    given().auth().oauth2(o[0]).post("/api/orders/{id}/cancel", o[1]).then().statusCode(202)
+        .body("status", is("PAID"));
+    given().auth().oauth2(o[0]).post("/api/orders/{id}/cancel", o[1]).then().statusCode(409);
+    assertThat(Api.available(o[2])).isEqualTo(3);
+
+    gateway().stubFor(get(urlPathMatching("/v1/refunds/.*"))
+        .willReturn(okJson("{\"status\":\"REFUNDED\",\"gateway_ref\":\"rf\"}")));
+    Instant later = Instant.now().plus(Duration.ofMinutes(1));
+    assertThat(reconciliation.settleDue(later)).isGreaterThanOrEqualTo(1);
+    reconciliation.settleDue(later.plus(Duration.ofMinutes(5)));
+
+    given().auth().oauth2(o[0]).get("/api/orders/{id}", o[1]).then().body("status", is("REFUNDED"));
+    assertThat(Api.available(o[2])).as("released once").isEqualTo(5);
+  }
+
+  @Test
+  void aRejectedRefundLeavesTheOrderPaid() {
+    String[] o = paidOrder();
+    gateway().stubFor(post(urlPathEqualTo("/v1/refunds"))
+        .willReturn(okJson("{\"status\":\"REJECTED\",\"gateway_ref\":\"rf\"}")));
+
+    given().auth().oauth2(o[0]).post("/api/orders/{id}/cancel", o[1]).then().statusCode(409);
+    given().auth().oauth2(o[0]).get("/api/orders/{id}", o[1]).then().body("status", is("PAID"));
+    assertThat(Api.available(o[2])).isEqualTo(3);
+  }
+}
