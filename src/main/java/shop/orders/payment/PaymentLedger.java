@@ -39,7 +39,7 @@ public class PaymentLedger {
 
   /** Transaction 1: claims the key, checks the order, records the payment AUTHORIZING. */
   @Transactional
-  public Start start(String customerId, String key, UUID orderId, boolean admin, PaymentRequest request) {
+  public Start start(String customerId, String key, UUID orderId, PaymentRequest request) {
     String fingerprint = IdempotencyKeys.fingerprint(OPERATION, orderId + "\n" + request.methodToken());
     Optional<StoredResponse> earlier = idempotency.claim(customerId, key, fingerprint);
     if (earlier.isPresent()) {

@@ -45,7 +45,7 @@ public class PaymentResource {
   public Response pay(@PathParam("id") String id, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                       @NotNull @Valid PaymentRequest body, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
-    var paid = payments.pay(caller.customerId(), key, parse(id), caller.isAdmin(), body);
+    var paid = payments.pay(caller.customerId(), key, parse(id), body);
     var response = paid.response();
     var builder = Response.status(response.status()).entity(response.body())
         .type(response.status() >= 400 ? Problem.MEDIA_TYPE : MediaType.APPLICATION_JSON);

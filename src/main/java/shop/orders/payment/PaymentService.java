@@ -30,8 +30,9 @@ public class PaymentService {
     this.config = config;
   }
 
-  public Paid pay(String customerId, String key, UUID orderId, boolean admin, PaymentRequest request) {
-    var start = ledger.start(customerId, key, orderId, admin, request);
+  /** Owner only: an order is paid by the customer who placed it. */
+  public Paid pay(String customerId, String key, UUID orderId, PaymentRequest request) {
+    var start = ledger.start(customerId, key, orderId, request);
     if (start.earlier() != null) {
       return new Paid(start.earlier(), true);
     }

@@ -187,6 +187,8 @@ class PaymentTests {
         .body(org.hamcrest.Matchers.containsString("payments_outcome_total{outcome=\"captured\"}"),
             org.hamcrest.Matchers.containsString("payments_reconciliation_backlog"),
             org.hamcrest.Matchers.containsString("ft_circuitbreaker_state_total"),
+            org.hamcrest.Matchers.containsString("ft_timeout_executionDuration_seconds"),
+            org.hamcrest.Matchers.containsString("ft_bulkhead_calls_total"),
             org.hamcrest.Matchers.containsString("PaymentGatewayClient.authorize"));
   }
 
