@@ -1,11 +1,9 @@
 package shop.orders.payment;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import shop.orders.common.Money;
 
@@ -17,46 +15,21 @@ import java.util.UUID;
 /** One attempt to charge an order. Final states never move again. */
 @Entity
 @Table(name = "payment")
-public class Payment extends PanacheEntityBase {
-  @Id
-  public UUID id;
-  @Column(name = "order_id")
-  public UUID orderId;
+public class Payment extends GatewayOperation {
   @Column(name = "customer_id")
   public String customerId;
   @Column(name = "idem_key")
   public String idempotencyKey;
-  @Column(name = "amount_minor")
-  public long amountMinor;
-  public String currency;
   @Enumerated(EnumType.STRING)
   public PaymentStatus status;
-  @Column(name = "gateway_ref")
-  public String gatewayRef;
-  @Column(name = "created_at")
-  public Instant createdAt;
-  @Column(name = "updated_at")
-  public Instant updatedAt;
-  @Column(name = "next_check_at")
-  public Instant nextCheckAt;
 
   static Payment authorizing(UUID orderId, String customerId, String idempotencyKey, Money amount, Instant now) {
     var payment = new Payment();
-    payment.id = UUID.randomUUID();
-    payment.orderId = orderId;
+    payment.open(orderId, amount, now);
     payment.customerId = customerId;
     payment.idempotencyKey = idempotencyKey;
-    payment.amountMinor = amount.amountMinor();
-    payment.currency = amount.currency();
     payment.status = PaymentStatus.AUTHORIZING;
-    payment.createdAt = now;
-    payment.updatedAt = now;
-    payment.nextCheckAt = now;
     return payment;
-  }
-
-  public Money amount() {
-    return new Money(amountMinor, currency);
   }
 
   /** Moves to {@code next}; false (and no change) when already final, so a late answer cannot undo a settled one. */
@@ -65,9 +38,7 @@ public class Payment extends PanacheEntityBase {
       return false;
     }
     status = next;
-    gatewayRef = ref != null ? ref : gatewayRef;
-    updatedAt = now;
-    nextCheckAt = next.isFinal() ? null : nextCheckAt;
+    moved(ref, next.isFinal(), now);
     return true;
   }
 

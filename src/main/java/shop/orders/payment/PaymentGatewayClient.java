@@ -15,6 +15,7 @@ import shop.orders.common.Money;
 import java.net.ConnectException;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Every call to the gateway, bounded: a timeout, a bulkhead so gateway waits cannot pile up, a breaker that
@@ -39,17 +40,9 @@ public class PaymentGatewayClient {
   @CircuitBreakerName(BREAKER)
   @Retry(maxRetries = 1, delay = 50, retryOn = GatewayServerError.class)
   public Decision authorize(UUID paymentId, UUID orderId, Money amount, String methodToken) {
-    try {
-      return decision(api.charge(paymentId.toString(),
-          new PaymentGatewayApi.Charge(paymentId, orderId, amount.amountMinor(), amount.currency(), methodToken)));
-    } catch (WebApplicationException e) {
-      if (e.getResponse().getStatus() < 500) {
-        return new Decision(false, null);   // refused as invalid: nothing was charged, and not a gateway failure
-      }
-      throw serverErrorOr(e);
-    } catch (ProcessingException e) {
-      throw unreachableOr(e);
-    }
+    return order(() -> api.charge(paymentId.toString(),
+        new PaymentGatewayApi.Charge(paymentId, orderId, amount.amountMinor(), amount.currency(), methodToken)),
+        "APPROVED");
   }
 
   /** What the gateway knows of a payment; empty when it never received it. */
@@ -57,16 +50,7 @@ public class PaymentGatewayClient {
   @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000)
   @CircuitBreakerName(LOOKUP_BREAKER)
   public Optional<Decision> lookup(UUID paymentId) {
-    try {
-      return Optional.of(decision(api.status(paymentId)));
-    } catch (WebApplicationException e) {
-      if (e.getResponse().getStatus() == 404) {
-        return Optional.empty();
-      }
-      throw serverErrorOr(e);
-    } catch (ProcessingException e) {
-      throw unreachableOr(e);
-    }
+    return ask(() -> api.status(paymentId), "APPROVED");
   }
 
   /** Pays a captured payment back; the refund id is the gateway's idempotency key. */
@@ -76,18 +60,8 @@ public class PaymentGatewayClient {
   @CircuitBreakerName(REFUND_BREAKER)
   @Retry(maxRetries = 1, delay = 50, retryOn = GatewayServerError.class)
   public Decision refund(UUID refundId, UUID paymentId, Money amount) {
-    try {
-      var result = api.refund(refundId.toString(),
-          new PaymentGatewayApi.RefundOrder(refundId, paymentId, amount.amountMinor(), amount.currency()));
-      return new Decision("REFUNDED".equals(result.status()), result.gatewayRef());
-    } catch (WebApplicationException e) {
-      if (e.getResponse().getStatus() < 500) {
-        return new Decision(false, null);
-      }
-      throw serverErrorOr(e);
-    } catch (ProcessingException e) {
-      throw unreachableOr(e);
-    }
+    return order(() -> api.refund(refundId.toString(),
+        new PaymentGatewayApi.RefundOrder(refundId, paymentId, amount.amountMinor(), amount.currency())), "REFUNDED");
   }
 
   /** What the gateway knows of a refund; empty when it never received it. */
@@ -95,9 +69,29 @@ public class PaymentGatewayClient {
   @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000)
   @CircuitBreakerName("payment-gateway-refund-lookup")
   public Optional<Decision> lookupRefund(UUID refundId) {
+    return ask(() -> api.refundStatus(refundId), "REFUNDED");
+  }
+
+  /** Asks the gateway to do something; a 4xx means it refused the request as invalid: nothing happened. */
+  private static Decision order(Supplier<PaymentGatewayApi.Result> call, String yes) {
     try {
-      var result = api.refundStatus(refundId);
-      return Optional.of(new Decision("REFUNDED".equals(result.status()), result.gatewayRef()));
+      var result = call.get();
+      return new Decision(yes.equals(result.status()), result.gatewayRef());
+    } catch (WebApplicationException e) {
+      if (e.getResponse().getStatus() < 500) {
+        return new Decision(false, null);   // not a gateway failure, so it does not count against the breaker
+      }
+      throw serverErrorOr(e);
+    } catch (ProcessingException e) {
+      throw unreachableOr(e);
+    }
+  }
+
+  /** Asks the gateway what became of something; empty when it never received it (404). */
+  private static Optional<Decision> ask(Supplier<PaymentGatewayApi.Result> call, String yes) {
+    try {
+      var result = call.get();
+      return Optional.of(new Decision(yes.equals(result.status()), result.gatewayRef()));
     } catch (WebApplicationException e) {
       if (e.getResponse().getStatus() == 404) {
         return Optional.empty();
@@ -106,10 +100,6 @@ public class PaymentGatewayClient {
     } catch (ProcessingException e) {
       throw unreachableOr(e);
     }
-  }
-
-  private static Decision decision(PaymentGatewayApi.Result result) {
-    return new Decision("APPROVED".equals(result.status()), result.gatewayRef());
   }
 
   private static RuntimeException serverErrorOr(WebApplicationException e) {

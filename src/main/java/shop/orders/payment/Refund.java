@@ -1,11 +1,9 @@
 package shop.orders.payment;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
@@ -15,40 +13,19 @@ import java.util.UUID;
 /** Paying a captured payment back. REFUNDING and UNKNOWN are open; REFUNDED and FAILED are final. */
 @Entity
 @Table(name = "refund")
-public class Refund extends PanacheEntityBase {
+public class Refund extends GatewayOperation {
   public enum Status { REFUNDING, REFUNDED, UNKNOWN, FAILED }
 
-  @Id
-  public UUID id;
   @Column(name = "payment_id")
   public UUID paymentId;
-  @Column(name = "order_id")
-  public UUID orderId;
-  @Column(name = "amount_minor")
-  public long amountMinor;
-  public String currency;
   @Enumerated(EnumType.STRING)
   public Status status;
-  @Column(name = "gateway_ref")
-  public String gatewayRef;
-  @Column(name = "created_at")
-  public Instant createdAt;
-  @Column(name = "updated_at")
-  public Instant updatedAt;
-  @Column(name = "next_check_at")
-  public Instant nextCheckAt;
 
   static Refund of(Payment payment, Instant now) {
     var refund = new Refund();
-    refund.id = UUID.randomUUID();
+    refund.open(payment.orderId, payment.amount(), now);
     refund.paymentId = payment.id;
-    refund.orderId = payment.orderId;
-    refund.amountMinor = payment.amountMinor;
-    refund.currency = payment.currency;
     refund.status = Status.REFUNDING;
-    refund.createdAt = now;
-    refund.updatedAt = now;
-    refund.nextCheckAt = now;
     return refund;
   }
 
@@ -62,9 +39,7 @@ public class Refund extends PanacheEntityBase {
       return false;
     }
     status = next;
-    gatewayRef = ref != null ? ref : gatewayRef;
-    updatedAt = now;
-    nextCheckAt = next == Status.REFUNDED || next == Status.FAILED ? null : nextCheckAt;
+    moved(ref, isFinal(), now);
     return true;
   }
 

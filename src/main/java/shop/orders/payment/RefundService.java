@@ -34,7 +34,7 @@ public class RefundService {
     Optional<PaymentGatewayClient.Decision> decision;
     try {
       decision = Optional.of(gateway.refund(refund.id, refund.paymentId,
-          new shop.orders.common.Money(refund.amountMinor, refund.currency)));
+          refund.amount()));
     } catch (CircuitBreakerOpenException | BulkheadException e) {
       ledger.notSent(refund.id);
       throw PaymentProblems.gatewayUnavailable(config.retryAfter());

@@ -1,0 +1,54 @@
+package shop.orders.payment;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Id;
+import jakarta.persistence.MappedSuperclass;
+import shop.orders.common.Money;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * What a payment and a refund share: an id that is also the gateway's Idempotency-Key, an amount, the gateway's
+ * reference, and when the reconciliation job next asks the gateway about it.
+ */
+@MappedSuperclass
+public abstract class GatewayOperation extends PanacheEntityBase {
+  @Id
+  public UUID id;
+  @Column(name = "order_id")
+  public UUID orderId;
+  @Column(name = "amount_minor")
+  public long amountMinor;
+  public String currency;
+  @Column(name = "gateway_ref")
+  public String gatewayRef;
+  @Column(name = "created_at")
+  public Instant createdAt;
+  @Column(name = "updated_at")
+  public Instant updatedAt;
+  @Column(name = "next_check_at")
+  public Instant nextCheckAt;
+
+  void open(UUID orderId, Money amount, Instant now) {
+    this.id = UUID.randomUUID();
+    this.orderId = orderId;
+    this.amountMinor = amount.amountMinor();
+    this.currency = amount.currency();
+    this.createdAt = now;
+    this.updatedAt = now;
+    this.nextCheckAt = now;
+  }
+
+  public Money amount() {
+    return new Money(amountMinor, currency);
+  }
+
+  /** Records a move to another state: the reference when the gateway gave one, no more checks once final. */
+  void moved(String ref, boolean nowFinal, Instant now) {
+    gatewayRef = ref != null ? ref : gatewayRef;
+    updatedAt = now;
+    nextCheckAt = nowFinal ? null : nextCheckAt;
+  }
+}
