@@ -24,6 +24,21 @@ final class DatabaseBusy {
     return find(e) != null;
   }
 
+  /** A low-cardinality reason for the refusal metric: acquisition_timeout, lock_timeout, deadlock, ... */
+  static String reason(Throwable e) {
+    var sql = find(e);
+    if (sql == null) {
+      return "other";
+    }
+    return switch (sql.getSQLState() == null ? "" : sql.getSQLState()) {
+      case "40001" -> "serialization_failure";
+      case "40P01" -> "deadlock";
+      case "55P03" -> "lock_timeout";
+      case "57014" -> "statement_timeout";
+      default -> "acquisition_timeout";
+    };
+  }
+
   static String describe(Throwable e) {
     var sql = find(e);
     return sql == null ? e.toString() : sql.getSQLState() + " " + sql.getMessage();

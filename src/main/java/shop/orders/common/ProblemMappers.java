@@ -22,6 +22,12 @@ import java.util.UUID;
 
 /** Turns every failure into problem+json with the right status; nothing internal leaks into a body. */
 public class ProblemMappers {
+  private final io.micrometer.core.instrument.MeterRegistry registry;
+
+  ProblemMappers(io.micrometer.core.instrument.MeterRegistry registry) {
+    this.registry = registry;
+  }
+
   private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
   /** Resources name their request-body parameter {@code body}, so field paths start inside it. */
   public static final String BODY = "body";
@@ -124,6 +130,7 @@ public class ProblemMappers {
     }
     if (DatabaseBusy.isCause(e)) {
       LOG.warnf("Refused a request, the database is busy: %s", DatabaseBusy.describe(e));
+      registry.counter("db.busy.refusals", "reason", DatabaseBusy.reason(e)).increment();
       return DatabaseBusy.PROBLEM.toResponse();
     }
     var incident = UUID.randomUUID();
