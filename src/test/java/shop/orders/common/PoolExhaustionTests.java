@@ -57,7 +57,7 @@ class PoolExhaustionTests {
     assertThat(Api.available(other)).isEqualTo(5);
     assertThat(Api.available(held)).isEqualTo(3);
     io.restassured.RestAssured.given().port(9001).get("/q/metrics").then()
-        .body(org.hamcrest.Matchers.containsString("db_busy_refusals_total{reason=\"acquisition_timeout\"}"),
-            org.hamcrest.Matchers.containsString("db_pool_max_size 2.0"));
+        .body(org.hamcrest.Matchers.containsString("db_busy_refusals_total{app=\"order-service\",reason=\"acquisition_timeout\"}"),
+            org.hamcrest.Matchers.containsString("db_pool_max_size{app=\"order-service\"} 2.0"));
   }
 }

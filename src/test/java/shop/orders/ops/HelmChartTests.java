@@ -112,6 +112,14 @@ class HelmChartTests {
   }
 
   @Test
+  void thePrometheusRuleCarriesTheAlertsOfOpsPrometheus() throws IOException {
+    var rule = only(render(t -> t.set("prometheusRule.enabled", "true")), "PrometheusRule");
+    List<String> alerts = new ArrayList<>();
+    rule.at("/spec/groups/0/rules").forEach(r -> alerts.add(r.path("alert").asText()));
+    assertThat(alerts).contains("OrderDbPoolSaturated", "PaymentGatewayBreakerOpen", "HostDiskAlmostFullDbOrRedis");
+  }
+
+  @Test
   void moreConnectionsThanTheDatabaseAllowsAreRefusedWithTheNumbersToChange() {
     assertThatThrownBy(() -> render(t -> t.set("autoscaling.maxReplicas", "10")))
         .hasMessageContaining("capacity guard")

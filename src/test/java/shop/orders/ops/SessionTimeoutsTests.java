@@ -36,6 +36,6 @@ class SessionTimeoutsTests {
     }
     assertThat(Api.available(sku)).isEqualTo(5);
     given().port(9001).get("/q/metrics").then()
-        .body(containsString("db_busy_refusals_total{reason=\"lock_timeout\"}"));
+        .body(containsString("db_busy_refusals_total{app=\"order-service\",reason=\"lock_timeout\"}"));
   }
 }

@@ -184,7 +184,7 @@ class PaymentTests {
     reconciliation.settleDue(Instant.now());
 
     given().port(9001).get("/q/metrics").then().statusCode(200)
-        .body(org.hamcrest.Matchers.containsString("payments_outcome_total{outcome=\"captured\"}"),
+        .body(org.hamcrest.Matchers.containsString("payments_outcome_total{app=\"order-service\",outcome=\"captured\"}"),
             org.hamcrest.Matchers.containsString("payments_reconciliation_backlog"),
             org.hamcrest.Matchers.containsString("ft_circuitbreaker_state_total"),
             org.hamcrest.Matchers.containsString("ft_timeout_executionDuration_seconds"),
