@@ -1,0 +1,110 @@
+package shop.orders.ops;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Admits requests that need a database connection only while the pool can serve them; the rest wait a few
+ * milliseconds at most and are refused with 503 + Retry-After, without touching the pool or a worker thread.
+ * Order writes and reads share {@code pool - reserve} places (reads at most {@code maxReads} of them), so the
+ * reserve stays free for completing payments and webhooks, which are never refused here (a payment holds no
+ * connection while the gateway answers; its bulkhead bounds it). Runs on the I/O thread, before Quarkus REST.
+ */
+@ApplicationScoped
+public class AdmissionControl {
+  enum Route { READ, ORDER_WRITE, PRIORITY, OTHER }
+
+  private final AdmissionConfig config;
+  private final int places;
+  private final int maxReads;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger readsInFlight = new AtomicInteger();
+  private final MeterRegistry registry;
+  private final Vertx vertx;
+
+  AdmissionControl(AdmissionConfig config, MeterRegistry registry, Vertx vertx,
+                   @ConfigProperty(name = "quarkus.datasource.jdbc.max-size") int poolSize) {
+    this.config = config;
+    this.registry = registry;
+    this.vertx = vertx;
+    this.places = Math.max(1, poolSize - config.reserveForPayments());
+    this.maxReads = config.maxReads().orElse(Math.max(1, poolSize / 2));
+    registry.gauge("admission.in.flight", inFlight);
+  }
+
+  void register(@Observes Filters filters) {
+    if (config.enabled()) {
+      filters.register(this::admit, 50);
+    }
+  }
+
+  private void admit(RoutingContext rc) {
+    Route route = classify(rc.request().method(), rc.normalizedPath());
+    if (route == Route.PRIORITY || route == Route.OTHER) {
+      rc.next();
+      return;
+    }
+    tryAdmit(rc, route, System.nanoTime() + config.maxWait().toNanos());
+  }
+
+  private void tryAdmit(RoutingContext rc, Route route, long deadline) {
+    if (take(route)) {
+      rc.addEndHandler(done -> give(route));
+      rc.next();
+    } else if (System.nanoTime() < deadline) {
+      vertx.setTimer(2, t -> tryAdmit(rc, route, deadline));
+    } else {
+      registry.counter("admission.rejected", "route", route.name().toLowerCase()).increment();
+      long seconds = Math.max(1, config.retryAfter().toSeconds());
+      rc.response().setStatusCode(503)
+          .putHeader("Content-Type", "application/problem+json")
+          .putHeader("Retry-After", Long.toString(seconds))
+          .end("{\"type\":\"https://problems.orders.shop/overloaded\",\"title\":\"Service at capacity\","
+              + "\"status\":503,\"detail\":\"The service is at capacity and nothing was done; retry after "
+              + seconds + " s (with the same Idempotency-Key).\"}");
+    }
+  }
+
+  private boolean take(Route route) {
+    if (route == Route.READ && readsInFlight.incrementAndGet() > maxReads) {
+      readsInFlight.decrementAndGet();
+      return false;
+    }
+    if (inFlight.incrementAndGet() > places) {
+      inFlight.decrementAndGet();
+      if (route == Route.READ) {
+        readsInFlight.decrementAndGet();
+      }
+      return false;
+    }
+    return true;
+  }
+
+  private void give(Route route) {
+    inFlight.decrementAndGet();
+    if (route == Route.READ) {
+      readsInFlight.decrementAndGet();
+    }
+  }
+
+  static Route classify(HttpMethod method, String path) {
+    if (path == null || !path.startsWith("/api/")) {
+      return Route.OTHER;
+    }
+    if (path.equals("/api/payments/webhook") || path.endsWith("/payment") || path.endsWith("/cancel")) {
+      return Route.PRIORITY;
+    }
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+      return Route.READ;
+    }
+    return method == HttpMethod.OPTIONS ? Route.OTHER : Route.ORDER_WRITE;
+  }
+}
