@@ -33,6 +33,13 @@ class ManagementTests {
   }
 
   @Test
+  void httpLatencyHasSloBuckets() {
+    given().get("/api/products?limit=1").then().statusCode(200);
+    given().port(MANAGEMENT_PORT).when().get("/q/metrics")
+        .then().statusCode(200).body(containsString("http_server_requests_seconds_bucket"), containsString("le=\"0.05\""));
+  }
+
+  @Test
   void openApiDescribesTheOrderApi() {
     given().port(MANAGEMENT_PORT).accept("application/json").when().get("/q/openapi")
         .then().statusCode(200).body(containsString("/api/orders"));
