@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import shop.orders.catalog.CatalogProblems;
+import shop.orders.common.ApiException;
 import shop.orders.catalog.HotSkuGate;
 import shop.orders.catalog.SoldOutMarkers;
 
@@ -29,6 +30,7 @@ public class OrderIntake {
   private final HotSkuGate gate;
   private final RecentOrderKeys recentKeys;
   private final Counter transactions;
+  private final MeterRegistry registry;
 
   OrderIntake(OrderService orders, SoldOutMarkers soldOut, HotSkuGate gate, RecentOrderKeys recentKeys,
               MeterRegistry registry) {
@@ -36,6 +38,7 @@ public class OrderIntake {
     this.soldOut = soldOut;
     this.gate = gate;
     this.recentKeys = recentKeys;
+    this.registry = registry;
     this.transactions = Counter.builder("orders.place.transactions")
         .description("Order requests that reached a database transaction")
         .register(registry);
@@ -49,6 +52,20 @@ public class OrderIntake {
   public Uni<OrderService.Placed> place(String customerId, String idempotencyKey, OrderRequest request) {
     Set<String> skus = request.lines().stream().map(OrderRequest.LineRequest::sku).collect(Collectors.toSet());
     Executor backOnEventLoop = eventLoopOfThisRequest();
+    return placeGuarded(customerId, idempotencyKey, request, skus, backOnEventLoop)
+        .onItemOrFailure().invoke((placed, failure) -> count(placed, failure));
+  }
+
+  /** orders_placed_total{outcome}: created, replayed, or the problem type that refused the order. */
+  private void count(OrderService.Placed placed, Throwable failure) {
+    String outcome = placed != null ? (placed.replayed() ? "replayed" : "created")
+        : failure instanceof ApiException api ? api.problem().type().substring(api.problem().type().lastIndexOf('/') + 1)
+        : "error";
+    registry.counter("orders.placed", "outcome", outcome).increment();
+  }
+
+  private Uni<OrderService.Placed> placeGuarded(String customerId, String idempotencyKey, OrderRequest request,
+                                                Set<String> skus, Executor backOnEventLoop) {
     return refuseIfSoldOut(customerId, idempotencyKey, skus)
         .chain(() -> onWorker(() -> placeInTurn(customerId, idempotencyKey, request, skus), backOnEventLoop))
         .chain(placed -> placed.isPresent()

@@ -81,6 +81,7 @@ class HotSkuTests {
     }
 
     assertThat(counter("orders.place.transactions") - transactionsBefore).isZero();
+    assertThat(metrics.get("orders.placed").tag("outcome", "out-of-stock").counter().count()).isGreaterThanOrEqualTo(30);
     assertThat(counter("orders.sold_out.short_circuit") - shortCircuitsBefore).isEqualTo(30);
   }
 
