@@ -46,19 +46,6 @@ public class Payment extends GatewayOperation {
     return find("orderId = ?1 order by createdAt desc", orderId).firstResultOptional();
   }
 
-  /** Unsettled payments due for a check, locked so several replicas never settle the same one twice. */
-  @SuppressWarnings("unchecked")
-  static List<UUID> lockDue(Instant now, int limit) {
-    return getEntityManager().createNativeQuery("""
-            select id from payment
-            where status in ('AUTHORIZING', 'UNKNOWN') and next_check_at <= :now
-            order by next_check_at
-            limit :limit
-            for update skip locked""", UUID.class)
-        .setParameter("now", now)
-        .setParameter("limit", limit)
-        .getResultList();
-  }
 
   static long backlog() {
     return count("status in ?1", List.of(PaymentStatus.AUTHORIZING, PaymentStatus.UNKNOWN));

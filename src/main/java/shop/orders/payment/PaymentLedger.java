@@ -87,11 +87,8 @@ public class PaymentLedger {
   /** Reconciliation: takes up to {@code limit} due payments for a while, so other replicas leave them alone. */
   @Transactional
   public List<UUID> leaseDue(Instant now, int limit) {
-    List<UUID> due = Payment.lockDue(now, limit);
-    if (!due.isEmpty()) {
-      Payment.update("nextCheckAt = ?1 where id in ?2", now.plus(config.reconciliation().retryEvery()), due);
-    }
-    return due;
+    return GatewayOperation.leaseDue("payment", "'AUTHORIZING', 'UNKNOWN'", now, limit,
+        config.reconciliation().retryEvery());
   }
 
   /** A webhook's news: empty when the payment is not ours, else whether it changed anything. */

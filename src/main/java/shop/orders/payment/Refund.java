@@ -7,7 +7,6 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 /** Paying a captured payment back. REFUNDING and UNKNOWN are open; REFUNDED and FAILED are final. */
@@ -41,18 +40,5 @@ public class Refund extends GatewayOperation {
     status = next;
     moved(ref, isFinal(), now);
     return true;
-  }
-
-  @SuppressWarnings("unchecked")
-  static List<UUID> lockDue(Instant now, int limit) {
-    return getEntityManager().createNativeQuery("""
-            select id from refund
-            where status in ('REFUNDING', 'UNKNOWN') and next_check_at <= :now
-            order by next_check_at
-            limit :limit
-            for update skip locked""", UUID.class)
-        .setParameter("now", now)
-        .setParameter("limit", limit)
-        .getResultList();
   }
 }

@@ -57,11 +57,8 @@ public class RefundLedger {
 
   @Transactional
   public List<UUID> leaseDue(Instant now, int limit) {
-    List<UUID> due = Refund.lockDue(now, limit);
-    if (!due.isEmpty()) {
-      Refund.update("nextCheckAt = ?1 where id in ?2", now.plus(config.reconciliation().retryEvery()), due);
-    }
-    return due;
+    return GatewayOperation.leaseDue("refund", "'REFUNDING', 'UNKNOWN'", now, limit,
+        config.reconciliation().retryEvery());
   }
 
   private void settle(Refund refund, Optional<Boolean> refunded, String ref) {
