@@ -22,7 +22,20 @@ public class IdempotencyKeys {
   private static final int MAX_KEY_LENGTH = 255;
 
   /** A response given before for this customer and key. */
-  public record StoredResponse(int status, String body, String location) {}
+  public record StoredResponse(int status, String body, String location) {
+    /** The HTTP response, first given or replayed ({@code Idempotent-Replayed: true}); Location against {@code base}. */
+    public jakarta.ws.rs.core.Response toHttp(jakarta.ws.rs.core.UriBuilder base, boolean replayed) {
+      var builder = jakarta.ws.rs.core.Response.status(status).entity(body)
+          .type(status >= 400 ? Problem.MEDIA_TYPE : jakarta.ws.rs.core.MediaType.APPLICATION_JSON);
+      if (location != null) {
+        builder.location(base.path(location).build());
+      }
+      if (replayed) {
+        builder.header(REPLAYED_HEADER, "true");
+      }
+      return builder.build();
+    }
+  }
 
   private final Jdbc jdbc;
 

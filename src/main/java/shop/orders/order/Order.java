@@ -107,13 +107,9 @@ public class Order extends PanacheEntityBase {
 
   /** A payment attempt starts: only an order awaiting payment, with no other attempt running, can be paid. */
   public void beginPayment(Instant now) {
-    requireStatus(OrderStatus.PENDING_PAYMENT, "paid");
-    if (paymentInProgress) {
-      throw new ApiException(Problem.of(409, "payment-in-progress", "Payment in progress",
-          "Order " + id + " has a payment whose outcome is not known yet; see GET /api/orders/" + id + "/payment."));
-    }
-    paymentInProgress = true;
-    updatedAt = now;
+    beginGatewayWork(OrderStatus.PENDING_PAYMENT, "paid", Problem.of(409, "payment-in-progress",
+        "Payment in progress",
+        "Order " + id + " has a payment whose outcome is not known yet; see GET /api/orders/" + id + "/payment."), now);
   }
 
   /** The attempt ended without a charge: the order can be paid again. */
@@ -132,10 +128,15 @@ public class Order extends PanacheEntityBase {
 
   /** A refund of this paid order starts; only one at a time. */
   public void beginRefund(Instant now) {
-    requireStatus(OrderStatus.PAID, "refunded");
+    beginGatewayWork(OrderStatus.PAID, "refunded", Problem.of(409, "refund-in-progress", "Refund in progress",
+        "Order " + id + " has a refund whose outcome is not known yet; see GET /api/orders/" + id + "."), now);
+  }
+
+  /** The gateway is asked about this order (a charge or a refund); one such request at a time. */
+  private void beginGatewayWork(OrderStatus expected, String action, Problem alreadyRunning, Instant now) {
+    requireStatus(expected, action);
     if (paymentInProgress) {
-      throw new ApiException(Problem.of(409, "refund-in-progress", "Refund in progress",
-          "Order " + id + " has a refund whose outcome is not known yet; see GET /api/orders/" + id + "."));
+      throw new ApiException(alreadyRunning);
     }
     paymentInProgress = true;
     updatedAt = now;

@@ -14,13 +14,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import shop.orders.common.ApiException;
 import shop.orders.common.Caller;
 import shop.orders.common.IdempotencyKeys;
+import shop.orders.common.Ids;
 import shop.orders.common.Page;
 
 import java.util.UUID;
@@ -54,19 +54,7 @@ public class OrderResource {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
     String customerId = caller.customerId();
     var base = uri.getBaseUriBuilder();
-    return intake.place(customerId, key, body).map(placed -> toResponse(placed, base));
-  }
-
-  private static Response toResponse(OrderService.Placed placed, UriBuilder base) {
-    var response = placed.response();
-    var builder = Response.status(response.status()).type(MediaType.APPLICATION_JSON).entity(response.body());
-    if (response.location() != null) {
-      builder.location(base.path(response.location()).build());
-    }
-    if (placed.replayed()) {
-      builder.header(IdempotencyKeys.REPLAYED_HEADER, "true");
-    }
-    return builder.build();
+    return intake.place(customerId, key, body).map(placed -> placed.response().toHttp(base, placed.replayed()));
   }
 
   @GET
@@ -77,25 +65,16 @@ public class OrderResource {
   @GET
   @Path("/{id}")
   public OrderView get(@PathParam("id") String id) {
-    return orders.find(parse(id), caller.customerId(), caller.isAdmin()).orElseThrow(() -> notFound(id));
+    return orders.find(Ids.orNotFound(id, "Order"), caller.customerId(), caller.isAdmin()).orElseThrow(() -> notFound(id));
   }
 
   /** 200 with the cancelled (or refunded) order; 202 when a paid order's refund outcome is not known yet. */
   @POST
   @Path("/{id}/cancel")
   public Response cancel(@PathParam("id") String id) {
-    var cancelled = cancellation.cancel(parse(id), caller.customerId(), caller.isAdmin())
+    var cancelled = cancellation.cancel(Ids.orNotFound(id, "Order"), caller.customerId(), caller.isAdmin())
         .orElseThrow(() -> notFound(id));
     return Response.status(cancelled.refundPending() ? 202 : 200).entity(cancelled.order()).build();
-  }
-
-  /** A malformed id is just an order that does not exist. */
-  private static UUID parse(String id) {
-    try {
-      return UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw notFound(id);
-    }
   }
 
   private static ApiException notFound(String id) {

@@ -19,9 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import shop.orders.common.ApiException;
 import shop.orders.common.Caller;
 import shop.orders.common.IdempotencyKeys;
-import shop.orders.common.Problem;
+import shop.orders.common.Ids;
 
-import java.util.UUID;
 
 @Path("/api/orders/{id}/payment")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,30 +44,13 @@ public class PaymentResource {
   public Response pay(@PathParam("id") String id, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                       @NotNull @Valid PaymentRequest body, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
-    var paid = payments.pay(caller.customerId(), key, parse(id), body);
-    var response = paid.response();
-    var builder = Response.status(response.status()).entity(response.body())
-        .type(response.status() >= 400 ? Problem.MEDIA_TYPE : MediaType.APPLICATION_JSON);
-    if (response.location() != null) {
-      builder.location(uri.getBaseUriBuilder().path(response.location()).build());
-    }
-    if (paid.replayed()) {
-      builder.header(IdempotencyKeys.REPLAYED_HEADER, "true");
-    }
-    return builder.build();
+    var paid = payments.pay(caller.customerId(), key, Ids.orNotFound(id, "Order"), body);
+    return paid.response().toHttp(uri.getBaseUriBuilder(), paid.replayed());
   }
 
   @GET
   public PaymentView latest(@PathParam("id") String id) {
-    return ledger.latest(parse(id), caller.customerId(), caller.isAdmin())
+    return ledger.latest(Ids.orNotFound(id, "Order"), caller.customerId(), caller.isAdmin())
         .orElseThrow(() -> ApiException.notFound("Payment of order " + id));
-  }
-
-  private static UUID parse(String id) {
-    try {
-      return UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.notFound("Order " + id);
-    }
   }
 }
