@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,19 +22,7 @@ class AlertRulesTests {
   private static final Path RULES = Path.of("ops/prometheus/alerts.yml");
 
   private static String promtool(String... args) throws IOException, InterruptedException {
-    var command = new ArrayList<>(List.of("promtool"));
-    command.addAll(List.of(args));
-    Process process;
-    try {
-      process = new ProcessBuilder(command).directory(Path.of("ops/prometheus").toFile())
-          .redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new AssertionError("promtool is missing: apt-get install prometheus", e);
-    }
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertThat(process.exitValue()).as(output).isZero();
-    return output;
+    return Promtool.run(RULES.getParent(), args);
   }
 
   @Test
