@@ -17,6 +17,35 @@ public interface CatalogConfig {
 
   HotSku hotSku();
 
+  Cache cache();
+
+  /** Product reads (catalog.ProductCache): this instance's memory, then Redis, then PostgreSQL. */
+  interface Cache {
+    /** How long this instance serves a product from its own memory without asking Redis. */
+    @WithDefault("PT1S")
+    Duration localTtl();
+
+    /** How long a product stays in Redis for every instance; stock shown may be this stale. */
+    @WithDefault("PT5S")
+    Duration redisTtl();
+
+    /**
+     * How long this instance keeps a product it read, to serve it while Redis is unavailable (it is then
+     * reloaded from PostgreSQL in the background, one load per product at a time).
+     */
+    @WithDefault("PT10M")
+    Duration keepFor();
+
+    /** Products kept in this instance's memory (least recently used beyond it are dropped). */
+    @WithDefault("20000")
+    @Positive
+    int maxEntries();
+
+    /** Redis pub/sub channel on which an admin change of a product is announced to every instance. */
+    @WithDefault("order-service:product-changed")
+    String channel();
+  }
+
   interface SoldOut {
     /** Refuse orders for a SKU known to be sold out without touching the database. */
     @WithDefault("true")

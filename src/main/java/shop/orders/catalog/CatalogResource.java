@@ -1,5 +1,6 @@
 package shop.orders.catalog;
 
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -28,9 +29,11 @@ public class CatalogResource {
   static final String SKU_PATTERN = "[A-Za-z0-9._-]{1,64}";
 
   private final CatalogService catalog;
+  private final ProductCache products;
 
-  CatalogResource(CatalogService catalog) {
+  CatalogResource(CatalogService catalog, ProductCache products) {
     this.catalog = catalog;
+    this.products = products;
   }
 
   @GET
@@ -42,8 +45,8 @@ public class CatalogResource {
   @GET
   @Path("/{sku}")
   @PermitAll
-  public ProductView get(@PathParam("sku") String sku) {
-    return catalog.find(sku).orElseThrow(() -> ApiException.notFound("Product " + sku));
+  public Uni<ProductView> get(@PathParam("sku") String sku) {
+    return products.find(sku).map(found -> found.orElseThrow(() -> ApiException.notFound("Product " + sku)));
   }
 
   @PUT

@@ -24,10 +24,13 @@ public class CatalogService {
   private final Jdbc jdbc;
   private final SoldOutMarkers markers;
   private final Event<StockReleased> released;
+  private final Event<ProductChanged> changed;
   private final Counter stockConflicts;
 
-  CatalogService(Jdbc jdbc, SoldOutMarkers markers, Event<StockReleased> released, MeterRegistry registry) {
+  CatalogService(Jdbc jdbc, SoldOutMarkers markers, Event<StockReleased> released, Event<ProductChanged> changed,
+                 MeterRegistry registry) {
     this.jdbc = jdbc;
+    this.changed = changed;
     this.markers = markers;
     this.released = released;
     this.stockConflicts = Counter.builder("orders.stock.conflicts")
@@ -48,8 +51,9 @@ public class CatalogService {
     return Page.of(Product.pageAfter(after, size + 1), size, ProductView::of, p -> p.sku);
   }
 
-  @Transactional(Transactional.TxType.SUPPORTS)
-  public Optional<ProductView> find(String sku) {
+  /** One product straight from PostgreSQL (catalog.ProductCache loads through here). */
+  @Transactional
+  public Optional<ProductView> load(String sku) {
     return Product.<Product>findByIdOptional(sku).map(ProductView::of);
   }
 
@@ -73,6 +77,7 @@ public class CatalogService {
     if (created) {
       product.persist();
     }
+    changed.fire(new ProductChanged(sku));
     if (product.available > 0) {
       released.fire(new StockReleased(Set.of(sku)));
     }

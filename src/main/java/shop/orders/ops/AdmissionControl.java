@@ -102,6 +102,9 @@ public class AdmissionControl {
     if (path.equals("/api/payments/webhook") || path.endsWith("/payment") || path.endsWith("/cancel")) {
       return Route.PRIORITY;
     }
+    if (path.startsWith("/api/cart") && !path.equals("/api/cart/checkout")) {
+      return Route.READ; // carts live in Redis; only a catalog cache miss reaches the database
+    }
     if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
       return Route.READ;
     }

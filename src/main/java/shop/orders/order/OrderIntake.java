@@ -3,20 +3,16 @@ package shop.orders.order;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import shop.orders.catalog.CatalogProblems;
 import shop.orders.common.ApiException;
+import shop.orders.common.Blocking;
 import shop.orders.catalog.HotSkuGate;
 import shop.orders.catalog.SoldOutMarkers;
-
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -51,7 +47,7 @@ public class OrderIntake {
    */
   public Uni<OrderService.Placed> place(String customerId, String idempotencyKey, OrderRequest request) {
     Set<String> skus = request.lines().stream().map(OrderRequest.LineRequest::sku).collect(Collectors.toSet());
-    Executor backOnEventLoop = eventLoopOfThisRequest();
+    Executor backOnEventLoop = Blocking.eventLoopOfThisRequest();
     return placeGuarded(customerId, idempotencyKey, request, skus, backOnEventLoop)
         .onItemOrFailure().invoke((placed, failure) -> count(placed, failure));
   }
@@ -67,11 +63,11 @@ public class OrderIntake {
   private Uni<OrderService.Placed> placeGuarded(String customerId, String idempotencyKey, OrderRequest request,
                                                 Set<String> skus, Executor backOnEventLoop) {
     return refuseIfSoldOut(customerId, idempotencyKey, skus)
-        .chain(() -> onWorker(() -> placeInTurn(customerId, idempotencyKey, request, skus), backOnEventLoop))
+        .chain(() -> Blocking.onWorker(() -> placeInTurn(customerId, idempotencyKey, request, skus), backOnEventLoop))
         .chain(placed -> placed.isPresent()
             ? Uni.createFrom().item(placed.get())
             : refuseIfSoldOut(customerId, idempotencyKey, skus)
-                .chain(() -> onWorker(() -> placeThroughGate(customerId, idempotencyKey, request, skus),
+                .chain(() -> Blocking.onWorker(() -> placeThroughGate(customerId, idempotencyKey, request, skus),
                     backOnEventLoop)))
         .invoke(placed -> {
           if (!placed.replayed()) {
@@ -102,20 +98,6 @@ public class OrderIntake {
   private OrderService.Placed placeNow(String customerId, String idempotencyKey, OrderRequest request) {
     transactions.increment();
     return orders.place(customerId, idempotencyKey, request);
-  }
-
-  /**
-   * Runs blocking work on a worker and comes back to the request's event loop. Redis calls must start there:
-   * started from worker threads under a flash-sale load, they waited past their 50 ms deadline.
-   */
-  private static <T> Uni<T> onWorker(Supplier<T> work, Executor backOnEventLoop) {
-    return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-        .emitOn(backOnEventLoop);
-  }
-
-  private static Executor eventLoopOfThisRequest() {
-    Context context = Vertx.currentContext();
-    return context == null ? Runnable::run : command -> context.runOnContext(ignored -> command.run());
   }
 
   private Uni<Void> refuseIfSoldOut(String customerId, String idempotencyKey, Set<String> skus) {

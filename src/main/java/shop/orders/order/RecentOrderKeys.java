@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import shop.orders.common.IdempotencyConfig;
+import shop.orders.common.RedisCalls;
 
 
 /**
@@ -20,19 +21,23 @@ public class RecentOrderKeys {
   private final ReactiveRedisDataSource redis;
   private final OrderConfig config;
   private final IdempotencyConfig idempotency;
+  private final RedisCalls calls;
 
-  RecentOrderKeys(ReactiveRedisDataSource redis, OrderConfig config, IdempotencyConfig idempotency) {
+  RecentOrderKeys(ReactiveRedisDataSource redis, RedisCalls calls, OrderConfig config, IdempotencyConfig idempotency) {
     this.redis = redis;
+    this.calls = calls;
     this.config = config;
     this.idempotency = idempotency;
   }
 
   /** Records, after its commit, that this key placed an order; fire and forget. */
   void remember(String customerId, String key) {
-    redis.value(String.class)
-        .set(redisKey(customerId, key), "1", new SetArgs().ex(idempotency.retention()))
-        .ifNoItem().after(config.redisDeadline()).fail()
-        .subscribe().with(ok -> { }, failure -> LOG.debugf("Order key not indexed in Redis: %s", failure.toString()));
+    calls.call(config.redisDeadline(), () -> redis.value(String.class)
+            .set(redisKey(customerId, key), "1", new SetArgs().ex(idempotency.retention())))
+        .subscribe().with(ok -> { }, failure -> {
+          calls.countFallback("order_keys");
+          LOG.debugf("Order key not indexed in Redis: %s", failure.toString());
+        });
   }
 
   /**
@@ -40,9 +45,9 @@ public class RecentOrderKeys {
    * the deadline (then the database decides). Never fails.
    */
   Uni<Boolean> mayHavePlacedAnOrder(String customerId, String key) {
-    return redis.key().exists(redisKey(customerId, key))
-        .ifNoItem().after(config.redisDeadline()).fail()
+    return calls.call(config.redisDeadline(), () -> redis.key().exists(redisKey(customerId, key)))
         .onFailure().recoverWithItem(failure -> {
+          calls.countFallback("order_keys");
           LOG.debugf("Order key lookup in Redis failed: %s", failure.toString());
           return true;
         });

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import shop.orders.common.ApiException;
 import shop.orders.common.Caller;
 import shop.orders.common.IdempotencyKeys;
+import shop.orders.common.RateLimited;
 import shop.orders.common.Ids;
 
 
@@ -39,6 +40,7 @@ public class PaymentResource {
 
   /** 201 charged, 202 outcome unknown (see GET), 402 declined, 503 gateway unavailable (nothing charged). */
   @POST
+  @RateLimited(RateLimited.PAYMENTS)
   @Consumes(MediaType.APPLICATION_JSON)
   @Blocking
   public Response pay(@PathParam("id") String id, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,

@@ -1,0 +1,112 @@
+package shop.orders.cart;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import shop.orders.catalog.CatalogProblems;
+import shop.orders.catalog.ProductCache;
+import shop.orders.catalog.ProductView;
+import shop.orders.common.Caller;
+import shop.orders.common.IdempotencyKeys;
+import shop.orders.common.RateLimited;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The caller's own cart. Non-blocking: Redis and the catalog cache answer on the I/O thread. */
+@Path("/api/cart")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+@Tag(name = "cart")
+public class CartResource {
+  private static final String SKU_PATTERN = "[A-Za-z0-9._-]{1,64}";
+  private static final String SKU_MESSAGE = "must be 1 to 64 of A-Z a-z 0-9 . _ -";
+
+  private final CartStore carts;
+  private final CartCheckout checkout;
+  private final ProductCache products;
+  private final Caller caller;
+
+  CartResource(CartStore carts, CartCheckout checkout, ProductCache products, Caller caller) {
+    this.carts = carts;
+    this.checkout = checkout;
+    this.products = products;
+    this.caller = caller;
+  }
+
+  @GET
+  public Uni<CartView> get() {
+    return carts.lines(caller.customerId()).chain(this::view);
+  }
+
+  /** Sets the quantity of one product (replacing any earlier one); answers the whole cart. */
+  @PUT
+  @Path("/items/{sku}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Uni<CartView> put(@PathParam("sku") @Pattern(regexp = SKU_PATTERN, message = SKU_MESSAGE) String sku,
+                           @NotNull @Valid CartItemUpdate body) {
+    String customerId = caller.customerId();
+    return products.find(sku)
+        .invoke(product -> {
+          if (product.isEmpty()) {
+            throw CatalogProblems.unknownSkus(List.of(sku));
+          }
+        })
+        .chain(() -> carts.put(customerId, sku, body.quantity()))
+        .chain(() -> carts.lines(customerId))
+        .chain(this::view);
+  }
+
+  @DELETE
+  @Path("/items/{sku}")
+  public Uni<Response> remove(@PathParam("sku") @Pattern(regexp = SKU_PATTERN, message = SKU_MESSAGE) String sku) {
+    return carts.remove(caller.customerId(), sku).replaceWith(Response.noContent().build());
+  }
+
+  @DELETE
+  public Uni<Response> clear() {
+    return carts.clear(caller.customerId()).replaceWith(Response.noContent().build());
+  }
+
+  /** Places an order for everything in the cart, exactly like {@code POST /api/orders}, and empties the cart. */
+  @POST
+  @Path("/checkout")
+  @RateLimited(RateLimited.ORDERS)
+  public Uni<Response> checkout(@HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, @Context UriInfo uri) {
+    String key = IdempotencyKeys.requireValid(idempotencyKey);
+    var base = uri.getBaseUriBuilder();
+    return checkout.checkout(caller.customerId(), key).map(placed -> placed.response().toHttp(base, placed.replayed()));
+  }
+
+  private Uni<CartView> view(Map<String, Integer> lines) {
+    if (lines.isEmpty()) {
+      return Uni.createFrom().item(CartView.of(List.of()));
+    }
+    List<Uni<Optional<CartView.Item>>> items = lines.entrySet().stream()
+        .map(line -> products.find(line.getKey()).map(found -> found.map(p -> item(p, line.getValue()))))
+        .toList();
+    return Uni.join().all(items).andFailFast()
+        .map(found -> CartView.of(found.stream().flatMap(Optional::stream).toList()));
+  }
+
+  private static CartView.Item item(ProductView product, int quantity) {
+    return new CartView.Item(product.sku(), product.name(), quantity, product.price(), product.price().times(quantity));
+  }
+}

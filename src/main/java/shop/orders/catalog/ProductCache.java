@@ -1,0 +1,154 @@
+package shop.orders.catalog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import org.jboss.logging.Logger;
+import shop.orders.common.Blocking;
+import shop.orders.common.RedisCalls;
+import shop.orders.common.RedisChannel;
+
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Product reads: this instance's memory for {@code local-ttl}, then Redis (shared by every instance for
+ * {@code redis-ttl}), then PostgreSQL, with one load per product at a time however many shoppers miss together.
+ * When Redis cannot be used, a product this instance has seen is served from memory (and reloaded from PostgreSQL
+ * in the background); stock shown may be a few seconds stale, the reservation in PostgreSQL is the truth.
+ */
+@ApplicationScoped
+public class ProductCache {
+  private static final Logger LOG = Logger.getLogger(ProductCache.class);
+
+  private record Kept(Optional<ProductView> product, long keptAtNanos) {}
+
+  private final CatalogService catalog;
+  private final ReactiveRedisDataSource redis;
+  private final RedisCalls calls;
+  private final ObjectMapper json;
+  private final MeterRegistry registry;
+  private final CatalogConfig.Cache config;
+  private final Cache<String, Kept> local;
+  private final ConcurrentHashMap<String, Uni<Optional<ProductView>>> loading = new ConcurrentHashMap<>();
+  private final RedisChannel changes;
+
+  ProductCache(CatalogService catalog, ReactiveRedisDataSource redis, RedisCalls calls, ObjectMapper json,
+               MeterRegistry registry, CatalogConfig config) {
+    this.catalog = catalog;
+    this.redis = redis;
+    this.calls = calls;
+    this.json = json;
+    this.registry = registry;
+    this.config = config.cache();
+    this.local = Caffeine.newBuilder().maximumSize(this.config.maxEntries()).expireAfterWrite(this.config.keepFor())
+        .build();
+    this.changes = new RedisChannel(redis, calls, this.config.channel(), calls.deadline());
+  }
+
+  /** The product, or empty when the catalog has no such SKU. Call on the request's event loop. */
+  public Uni<Optional<ProductView>> find(String sku) {
+    Kept kept = local.getIfPresent(sku);
+    if (kept != null && System.nanoTime() - kept.keptAtNanos() < config.localTtl().toNanos()) {
+      count("local", "hit");
+      return Uni.createFrom().item(kept.product());
+    }
+    count("local", "miss");
+    return calls.call(() -> redis.value(String.class).get(redisKey(sku)))
+        .onItemOrFailure().transformToUni((cached, failure) -> {
+          if (failure != null) {
+            return withoutRedis(sku, kept, failure);
+          }
+          if (cached == null) {
+            count("redis", "miss");
+            return loadOnce(sku, true);
+          }
+          count("redis", "hit");
+          Optional<ProductView> product = Optional.of(decode(cached));
+          keep(sku, product);
+          return Uni.createFrom().item(product);
+        });
+  }
+
+  private Uni<Optional<ProductView>> withoutRedis(String sku, Kept kept, Throwable failure) {
+    if (!calls.fallbacksEnabled()) {
+      return Uni.createFrom().failure(failure);
+    }
+    calls.countFallback("catalog");
+    if (kept == null) {
+      return loadOnce(sku, false);
+    }
+    loadOnce(sku, false).subscribe().with(refreshed -> { }, f -> LOG.debugf("Reload of %s failed: %s", sku, f));
+    return Uni.createFrom().item(kept.product());
+  }
+
+  /** One PostgreSQL load per product at a time on this instance; every shopper who missed meanwhile shares it. */
+  private Uni<Optional<ProductView>> loadOnce(String sku, boolean shareThroughRedis) {
+    var executor = Blocking.eventLoopOfThisRequest();
+    return loading.computeIfAbsent(sku, key -> Blocking.onWorker(() -> catalog.load(key))
+            .invoke(product -> {
+              keep(key, product);
+              if (shareThroughRedis && product.isPresent()) {
+                share(key, product.get());
+              }
+            })
+            .onTermination().invoke(() -> loading.remove(key))
+            .memoize().indefinitely())
+        .emitOn(executor);
+  }
+
+  private void share(String sku, ProductView product) {
+    String value;
+    try {
+      value = json.writeValueAsString(product);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    calls.call(() -> redis.value(String.class).setex(redisKey(sku), config.redisTtl().toSeconds(), value))
+        .subscribe().with(ok -> { }, failure -> calls.countFallback("catalog"));
+  }
+
+  private void keep(String sku, Optional<ProductView> product) {
+    local.put(sku, new Kept(product, System.nanoTime()));
+  }
+
+  void changed(@Observes(during = TransactionPhase.AFTER_SUCCESS) ProductChanged event) {
+    local.invalidate(event.sku());
+    calls.call(() -> redis.key().del(redisKey(event.sku())))
+        .subscribe().with(deleted -> changes.publish(event.sku(), "catalog_invalidation"),
+            failure -> calls.countFallback("catalog_invalidation"));
+  }
+
+  void listen(@Observes StartupEvent start) {
+    changes.listen(local::invalidate);
+  }
+
+  void stop(@Observes ShutdownEvent stop) {
+    changes.close();
+  }
+
+  private ProductView decode(String cached) {
+    try {
+      return json.readValue(cached, ProductView.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Unreadable cached product", e);
+    }
+  }
+
+  private String redisKey(String sku) {
+    return calls.key("product", sku);
+  }
+
+  private void count(String level, String result) {
+    registry.counter("catalog.cache.requests", "level", level, "result", result).increment();
+  }
+}

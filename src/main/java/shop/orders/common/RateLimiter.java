@@ -1,0 +1,90 @@
+package shop.orders.common;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Per-customer rate limits as GCRA (a token bucket kept as one timestamp): {@code requests} per {@code per} with a
+ * burst of {@code requests}, then one every {@code per / requests}. Shared by every instance through one Lua script
+ * in Redis; when Redis cannot answer in time, this instance applies the same limit from its own memory, so a broken
+ * Redis never fails a request (with N instances a customer may then get up to N times the limit).
+ */
+@ApplicationScoped
+public class RateLimiter {
+  /** Returns 0 when allowed (and takes the slot), else the milliseconds until the next request is allowed. */
+  private static final String GCRA = """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local interval = tonumber(ARGV[1])
+      local tolerance = interval * (tonumber(ARGV[2]) - 1)
+      local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+      if tat < now then tat = now end
+      if now < tat - tolerance then return tat - tolerance - now end
+      redis.call('SET', KEYS[1], tat + interval, 'PX', tat + interval - now)
+      return 0""";
+
+  private final ReactiveRedisDataSource redis;
+  private final RedisCalls calls;
+  private final RateLimitConfig config;
+  private final Cache<String, long[]> local;
+
+  RateLimiter(ReactiveRedisDataSource redis, RedisCalls calls, RateLimitConfig config) {
+    this.redis = redis;
+    this.calls = calls;
+    this.config = config;
+    this.local = Caffeine.newBuilder().maximumSize(config.fallbackMaxCustomers())
+        .expireAfterAccess(Duration.ofMinutes(10)).build();
+  }
+
+  /** Empty when the request may go on; otherwise how long the customer must wait. */
+  public Uni<Optional<Duration>> check(String bucket, String customerId) {
+    long interval = intervalMillis(bucket);
+    int burst = burst(bucket);
+    String key = calls.key("rate", bucket, customerId);
+    return calls.call(() -> redis.execute("EVAL", GCRA, "1", key, Long.toString(interval), Integer.toString(burst)))
+        .map(waitMillis -> waitOf(waitMillis.toLong()))
+        .onFailure().recoverWithItem(failure -> {
+          if (!calls.fallbacksEnabled()) {
+            throw new IllegalStateException("Rate limiter unavailable", failure);
+          }
+          calls.countFallback("rate_limit");
+          return waitOf(checkLocally(key, interval, burst));
+        });
+  }
+
+  public int burst(String bucket) {
+    return RateLimited.PAYMENTS.equals(bucket) ? config.paymentsRequests() : config.ordersRequests();
+  }
+
+  public Duration per(String bucket) {
+    return RateLimited.PAYMENTS.equals(bucket) ? config.paymentsPer() : config.ordersPer();
+  }
+
+  private long intervalMillis(String bucket) {
+    return Math.max(1, per(bucket).toMillis() / burst(bucket));
+  }
+
+  private long checkLocally(String key, long interval, int burst) {
+    long now = System.currentTimeMillis();
+    long[] tat = local.get(key, k -> new long[] {now});
+    synchronized (tat) {
+      long start = Math.max(tat[0], now);
+      long allowAt = start - interval * (burst - 1);
+      if (now < allowAt) {
+        return allowAt - now;
+      }
+      tat[0] = start + interval;
+      return 0;
+    }
+  }
+
+  private static Optional<Duration> waitOf(long millis) {
+    return millis <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis(millis));
+  }
+}

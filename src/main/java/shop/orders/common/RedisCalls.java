@@ -1,0 +1,84 @@
+package shop.orders.common;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The one way the service talks to Redis on a request's path: each call has a deadline, and one circuit breaker
+ * for the whole Redis stops calling it once most calls fail, so a broken Redis costs a request at most one deadline
+ * and, while the breaker is open, nothing. Failures are counted by kind ({@code redis_command_errors_total}) and
+ * the last one is kept for the Redis health group. Callers decide the fallback.
+ */
+@ApplicationScoped
+public class RedisCalls {
+  public static final String BREAKER = "redis";
+  private static final Logger LOG = Logger.getLogger(RedisCalls.class);
+
+  private final MeterRegistry registry;
+  private final RedisConfig config;
+  private final RedisFailures failures;
+
+  @Inject
+  RedisCalls(MeterRegistry registry, RedisConfig config, RedisFailures failures,
+             CircuitBreakerMaintenance breakers) {
+    this.registry = registry;
+    this.config = config;
+    this.failures = failures;
+    Gauge.builder("redis.breaker.open", () -> breakers.currentState(BREAKER) == CircuitBreakerState.OPEN ? 1 : 0)
+        .description("1 while the Redis circuit breaker is open: Redis is not called and every use falls back")
+        .register(registry);
+  }
+
+  /** {@code command} under the default deadline ({@code redis.deadline}). */
+  public <T> Uni<T> call(Supplier<Uni<T>> command) {
+    return call(config.deadline(), command);
+  }
+
+  /** {@code command} under {@code deadline}; fails with the cause when Redis errs, is late, or the breaker is open. */
+  public <T> Uni<T> call(Duration deadline, Supplier<Uni<T>> command) {
+    return guarded(deadline, command)
+        .onFailure(CircuitBreakerOpenException.class).invoke(open -> registry.counter("redis.calls.short.circuited").increment());
+  }
+
+  @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 2000, successThreshold = 2)
+  @CircuitBreakerName(BREAKER)
+  <T> Uni<T> guarded(Duration deadline, Supplier<Uni<T>> command) {
+    return Uni.createFrom().<T>deferred(command::get)
+        .ifNoItem().after(deadline).fail()
+        .onFailure().invoke(failure -> {
+          String kind = RedisFailures.kindOf(failure);
+          registry.counter("redis.command.errors", "kind", kind).increment();
+          failures.record(kind, failure);
+          LOG.debugf("Redis call failed (%s): %s", kind, failure.toString());
+        });
+  }
+
+  /** Counts a use that went on without Redis ({@code redis_fallbacks_total{use}}). */
+  public void countFallback(String use) {
+    registry.counter("redis.fallbacks", "use", use).increment();
+  }
+
+  public Duration deadline() {
+    return config.deadline();
+  }
+
+  public boolean fallbacksEnabled() {
+    return config.fallbacksEnabled();
+  }
+
+  public String key(String... parts) {
+    return config.keyPrefix() + String.join(":", parts);
+  }
+}

@@ -1,0 +1,137 @@
+package shop.orders.cart;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+import shop.orders.common.Api;
+import shop.orders.common.LocalTokens;
+import shop.orders.common.TestDatabase;
+
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+
+/** A customer's cart in Redis: lines set, changed and removed, checked out into an order exactly once. */
+@QuarkusTest
+class CartTests {
+  private static final String PREFIX = Api.prefix(CartTests.class);
+
+  static RequestSpecification as(String token) {
+    return given().auth().oauth2(token).contentType(ContentType.JSON);
+  }
+
+  static void put(String token, String sku, int quantity) {
+    as(token).body(Map.of("quantity", quantity)).when().put("/api/cart/items/{sku}", sku).then().statusCode(200);
+  }
+
+  @Test
+  void linesAreSetReplacedRemovedAndPricedFromTheCatalog() {
+    String a = PREFIX + "A";
+    String b = PREFIX + "B";
+    Api.putProduct(a, 1_000, 10);
+    Api.putProduct(b, 2_500, 10);
+    String token = LocalTokens.customer(Api.newCustomer());
+
+    as(token).when().get("/api/cart").then().statusCode(200).body("items", empty());
+    put(token, a, 2);
+    put(token, b, 1);
+    put(token, a, 3);
+    as(token).when().get("/api/cart").then().statusCode(200)
+        .body("items.sku", contains(a, b))
+        .body("items.quantity", contains(3, 1))
+        .body("items[0].unitPrice.amountMinor", is(1_000))
+        .body("items[0].lineTotal.amountMinor", is(3_000))
+        .body("total.amountMinor", is(5_500));
+
+    as(token).when().delete("/api/cart/items/{sku}", a).then().statusCode(204);
+    as(token).when().get("/api/cart").then().body("items.sku", contains(b));
+    as(token).when().delete("/api/cart").then().statusCode(204);
+    as(token).when().get("/api/cart").then().body("items", empty());
+  }
+
+  @Test
+  void aCartIsItsOwnersAlone() {
+    String sku = PREFIX + "OWN";
+    Api.putProduct(sku, 1_000, 10);
+    put(LocalTokens.customer(Api.newCustomer()), sku, 1);
+    as(LocalTokens.customer(Api.newCustomer())).when().get("/api/cart").then().statusCode(200).body("items", empty());
+    given().when().get("/api/cart").then().statusCode(401);
+  }
+
+  @Test
+  void badLinesAreRefusedAndChangeNothing() {
+    String sku = PREFIX + "BAD";
+    Api.putProduct(sku, 1_000, 10);
+    String token = LocalTokens.customer(Api.newCustomer());
+    put(token, sku, 1);
+
+    as(token).body(Map.of("quantity", 0)).when().put("/api/cart/items/{sku}", sku).then().statusCode(400)
+        .contentType("application/problem+json").body("errors[0].field", containsString("quantity"));
+    as(token).body(Map.of("quantity", 101)).when().put("/api/cart/items/{sku}", sku).then().statusCode(400);
+    as(token).body("{\"quantity\":").when().put("/api/cart/items/{sku}", sku).then().statusCode(400);
+    as(token).body(Map.of("quantity", 1)).when().put("/api/cart/items/{sku}", PREFIX + "NOPE").then().statusCode(422)
+        .body("type", endsWith("/unknown-sku")).body("detail", containsString(PREFIX + "NOPE"));
+    as(token).body(Map.of("quantity", 1)).when().put("/api/cart/items/{sku}", "bad sku!").then().statusCode(400);
+
+    as(token).when().get("/api/cart").then().body("items", hasSize(1)).body("items[0].quantity", is(1));
+  }
+
+  @Test
+  void checkoutPlacesTheOrderOnceEmptiesTheCartAndReplays() throws Exception {
+    String a = PREFIX + "CO-A";
+    String b = PREFIX + "CO-B";
+    Api.putProduct(a, 1_000, 5);
+    Api.putProduct(b, 700, 5);
+    String customer = Api.newCustomer();
+    String token = LocalTokens.customer(customer);
+    put(token, a, 2);
+    put(token, b, 1);
+    String key = UUID.randomUUID().toString();
+
+    String id = as(token).header("Idempotency-Key", key).when().post("/api/cart/checkout").then().statusCode(201)
+        .body("total.amountMinor", is(2_700)).body("lines", hasSize(2))
+        .extract().path("id");
+    as(token).when().get("/api/cart").then().body("items", empty());
+    assertThat(TestDatabase.ordersOf(customer)).isEqualTo(1);
+    assertThat(Api.available(a)).isEqualTo(3);
+
+    // The same key after the cart was emptied still answers with the first response.
+    as(token).header("Idempotency-Key", key).when().post("/api/cart/checkout").then().statusCode(201)
+        .header("Idempotent-Replayed", "true").header("Location", endsWith("/api/orders/" + id)).body("id", is(id));
+    assertThat(TestDatabase.ordersOf(customer)).isEqualTo(1);
+  }
+
+  @Test
+  void anEmptyCartOrAMissingKeyIsRefused() throws Exception {
+    String customer = Api.newCustomer();
+    String token = LocalTokens.customer(customer);
+    as(token).header("Idempotency-Key", UUID.randomUUID().toString()).when().post("/api/cart/checkout").then()
+        .statusCode(422).body("type", endsWith("/cart-empty"));
+    as(token).when().post("/api/cart/checkout").then().statusCode(400)
+        .body("errors[0].field", is("Idempotency-Key"));
+    assertThat(TestDatabase.ordersOf(customer)).isZero();
+  }
+
+  @Test
+  void aCheckoutShortOfStockKeepsTheCart() throws Exception {
+    String sku = PREFIX + "SHORT";
+    Api.putProduct(sku, 1_000, 1);
+    String customer = Api.newCustomer();
+    String token = LocalTokens.customer(customer);
+    put(token, sku, 2);
+    as(token).header("Idempotency-Key", UUID.randomUUID().toString()).when().post("/api/cart/checkout").then()
+        .statusCode(409).body("type", endsWith("/out-of-stock"));
+    as(token).when().get("/api/cart").then().body("items.quantity", contains(2));
+    assertThat(TestDatabase.ordersOf(customer)).isZero();
+    assertThat(Api.available(sku)).isEqualTo(1);
+  }
+}
