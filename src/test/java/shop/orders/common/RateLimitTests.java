@@ -1,0 +1,80 @@
+package shop.orders.common;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+
+/**
+ * Per-customer limits on order POSTs (3 per 3 s here): the 4th in the window gets 429 + Retry-After and places
+ * nothing; honouring Retry-After with the same key succeeds; without Redis the instance's own memory keeps the limit.
+ */
+@QuarkusTest
+@TestProfile(RateLimitTests.SmallLimits.class)
+@WithTestResource(OwnRedis.class)
+class RateLimitTests {
+  private static final String PREFIX = Api.prefix(RateLimitTests.class);
+
+  public static class SmallLimits implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("rate-limit.orders-requests", "3", "rate-limit.orders-per", "PT3S");
+    }
+  }
+
+  @Test
+  void theFourthOrderInTheWindowWaitsForRetryAfterAndThenSucceeds() throws Exception {
+    String sku = PREFIX + "LIMIT";
+    Api.putProduct(sku, 1_000, 100);
+    String customer = Api.newCustomer();
+    String token = LocalTokens.customer(customer);
+    for (int i = 0; i < 3; i++) {
+      Api.placeOrder(token, UUID.randomUUID().toString(), Api.lines(sku, 1)).statusCode(201);
+    }
+    String key = UUID.randomUUID().toString();
+    String retryAfter = Api.placeOrder(token, key, Api.lines(sku, 1)).statusCode(429)
+        .contentType("application/problem+json").body("type", endsWith("/rate-limited"))
+        .body("detail", containsString("At most 3 orders requests per 3 s"))
+        .extract().header("Retry-After");
+    assertThat(TestDatabase.ordersOf(customer)).isEqualTo(3);
+    Api.placeOrder(LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(), Api.lines(sku, 1))
+        .statusCode(201);
+
+    assertThat(Integer.parseInt(retryAfter)).isBetween(1, 3);
+    Thread.sleep(Integer.parseInt(retryAfter) * 1_000L);
+    Api.placeOrder(token, key, Api.lines(sku, 1)).statusCode(201);
+    assertThat(TestDatabase.ordersOf(customer)).isEqualTo(4);
+    given().port(9001).get("/q/metrics").then()
+        .body(containsString("rate_limit_rejected_total{app=\"order-service\",bucket=\"orders\"}"));
+  }
+
+  @Test
+  void withoutRedisTheLimitHoldsPerInstance() throws Exception {
+    String sku = PREFIX + "NOREDIS";
+    Api.putProduct(sku, 1_000, 100);
+    String customer = Api.newCustomer();
+    String token = LocalTokens.customer(customer);
+    OwnRedis.redis().kill();
+    try {
+      for (int i = 0; i < 3; i++) {
+        Api.placeOrder(token, UUID.randomUUID().toString(), Api.lines(sku, 1)).statusCode(201);
+      }
+      Api.placeOrder(token, UUID.randomUUID().toString(), Api.lines(sku, 1)).statusCode(429)
+          .header("Retry-After", org.hamcrest.Matchers.notNullValue());
+      assertThat(TestDatabase.ordersOf(customer)).isEqualTo(3);
+      given().port(9001).get("/q/metrics").then()
+          .body(containsString("redis_fallbacks_total{app=\"order-service\",use=\"rate_limit\"}"));
+    } finally {
+      OwnRedis.redis().start();
+    }
+  }
+}
