@@ -22,7 +22,13 @@ public final class Blocking {
   }
 
   public static <T> Uni<T> onWorker(Supplier<T> work, Executor backOnEventLoop) {
-    return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+    var logFields = LogContext.capture();
+    return Uni.createFrom().item(() -> {
+          try (var carried = LogContext.carry(logFields)) {
+            return work.get();
+          }
+        })
+        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
         .emitOn(backOnEventLoop);
   }
 

@@ -16,14 +16,20 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * The one way the service talks to Redis on a request's path: each call has a deadline, and one circuit breaker
- * for the whole Redis stops calling it once most calls fail, so a broken Redis costs a request at most one deadline
- * and, while the breaker is open, nothing. Failures are counted by kind ({@code redis_command_errors_total}) and
- * the last one is kept for the Redis health group. Callers decide the fallback.
+ * The one way the service talks to Redis on a request's path: each call has a deadline, and a circuit breaker
+ * stops calling Redis once most calls fail, so a broken Redis costs a request at most one deadline and, while the
+ * breaker is open, nothing. Failures are counted by kind ({@code redis_command_errors_total}) and the last one is
+ * kept for the Redis health group. Callers decide the fallback.
+ * <p>
+ * Two breakers: {@value #BREAKER} for the many short calls (catalog cache, carts, rate limits, announcements) and
+ * {@value #ORDER_KEYS_BREAKER} for the sold-out short circuit's lookups. In a flash-sale burst on busy cores some
+ * 50 ms calls time out although Redis is fine; that may open the first breaker, but it must not switch the
+ * short circuit's lookups to their fallback, the database, just when it is busiest.
  */
 @ApplicationScoped
 public class RedisCalls {
   public static final String BREAKER = "redis";
+  public static final String ORDER_KEYS_BREAKER = "redis-order-keys";
   private static final Logger LOG = Logger.getLogger(RedisCalls.class);
 
   private final MeterRegistry registry;
@@ -36,9 +42,12 @@ public class RedisCalls {
     this.registry = registry;
     this.config = config;
     this.failures = failures;
-    Gauge.builder("redis.breaker.open", () -> breakers.currentState(BREAKER) == CircuitBreakerState.OPEN ? 1 : 0)
-        .description("1 while the Redis circuit breaker is open: Redis is not called and every use falls back")
-        .register(registry);
+    for (String breaker : new String[] {BREAKER, ORDER_KEYS_BREAKER}) {
+      Gauge.builder("redis.breaker.open", () -> breakers.currentState(breaker) == CircuitBreakerState.OPEN ? 1 : 0)
+          .tag("breaker", breaker)
+          .description("1 while this Redis circuit breaker is open: Redis is not called and its uses fall back")
+          .register(registry);
+    }
   }
 
   /** {@code command} under the default deadline ({@code redis.deadline}). */
@@ -48,13 +57,32 @@ public class RedisCalls {
 
   /** {@code command} under {@code deadline}; fails with the cause when Redis errs, is late, or the breaker is open. */
   public <T> Uni<T> call(Duration deadline, Supplier<Uni<T>> command) {
-    return guarded(deadline, command)
-        .onFailure(CircuitBreakerOpenException.class).invoke(open -> registry.counter("redis.calls.short.circuited").increment());
+    return countShortCircuits(guarded(deadline, command));
+  }
+
+  /** {@code command} for the sold-out short circuit (order.RecentOrderKeys), behind its own breaker. */
+  public <T> Uni<T> callForOrderKeys(Duration deadline, Supplier<Uni<T>> command) {
+    return countShortCircuits(guardedForOrderKeys(deadline, command));
   }
 
   @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 2000, successThreshold = 2)
   @CircuitBreakerName(BREAKER)
   <T> Uni<T> guarded(Duration deadline, Supplier<Uni<T>> command) {
+    return bounded(deadline, command);
+  }
+
+  @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 2000, successThreshold = 2)
+  @CircuitBreakerName(ORDER_KEYS_BREAKER)
+  <T> Uni<T> guardedForOrderKeys(Duration deadline, Supplier<Uni<T>> command) {
+    return bounded(deadline, command);
+  }
+
+  private <T> Uni<T> countShortCircuits(Uni<T> call) {
+    return call.onFailure(CircuitBreakerOpenException.class)
+        .invoke(open -> registry.counter("redis.calls.short.circuited").increment());
+  }
+
+  private <T> Uni<T> bounded(Duration deadline, Supplier<Uni<T>> command) {
     return Uni.createFrom().<T>deferred(command::get)
         .ifNoItem().after(deadline).fail()
         .onFailure().invoke(failure -> {

@@ -10,6 +10,8 @@ import shop.orders.common.ApiException;
 import shop.orders.common.Cursor;
 import shop.orders.common.IdempotencyKeys;
 import shop.orders.common.Jdbc;
+import shop.orders.common.LogContext;
+import org.jboss.logging.Logger;
 import shop.orders.common.Money;
 import shop.orders.common.IdempotencyKeys.StoredResponse;
 import shop.orders.common.Page;
@@ -27,6 +29,7 @@ import java.util.UUID;
 /** Owns the order transactions: each is a few statements and calls nothing remote. */
 @ApplicationScoped
 public class OrderService {
+  private static final Logger LOG = Logger.getLogger(OrderService.class);
   static final String PLACE_OPERATION = "POST /api/orders";
 
   /** What {@code POST /api/orders} answers: the stored response, first given or replayed. */
@@ -75,6 +78,9 @@ public class OrderService {
     var response = new StoredResponse(201, toJson(OrderView.of(order)), "/api/orders/" + order.id);
     idempotency.record(customerId, idempotencyKey, fingerprint, response);
     catalog.reserveAll(quantities);
+    try (var about = LogContext.order(order.id)) {
+      LOG.infof("Order placed: %d lines, total %s %d", lines.size(), order.currency, order.totalMinor);
+    }
     return new Placed(response, false);
   }
 
@@ -112,6 +118,9 @@ public class OrderService {
     found.ifPresent(order -> {
       if (order.cancel(Instant.now())) {
         catalog.releaseAll(order.quantitiesBySku());
+        try (var about = LogContext.order(order.id)) {
+          LOG.infof("Order cancelled by %s; stock released", admin ? "an operator" : "its customer");
+        }
       }
     });
     return found.map(OrderView::of);
@@ -123,6 +132,9 @@ public class OrderService {
     Order order = Order.findById(orderId, LockModeType.PESSIMISTIC_WRITE);
     order.markRefunded(Instant.now());
     catalog.releaseAll(order.quantitiesBySku());
+    try (var about = LogContext.order(orderId)) {
+      LOG.info("Order refunded; stock released");
+    }
   }
 
   /** Expires one batch of unpaid orders past their window and releases their stock; returns how many. */
@@ -135,6 +147,9 @@ public class OrderService {
     var released = new TreeMap<String, Integer>();
     for (Order order : Order.<Order>list("id in ?1", ids)) {
       order.expire(now);
+      try (var about = LogContext.order(order.id)) {
+        LOG.info("Order expired unpaid; stock released");
+      }
       order.quantitiesBySku().forEach((sku, q) -> released.merge(sku, q, Integer::sum));
     }
     catalog.releaseAll(released);

@@ -32,7 +32,7 @@ public class RecentOrderKeys {
 
   /** Records, after its commit, that this key placed an order; fire and forget. */
   void remember(String customerId, String key) {
-    calls.call(config.redisDeadline(), () -> redis.value(String.class)
+    calls.callForOrderKeys(config.redisDeadline(), () -> redis.value(String.class)
             .set(redisKey(customerId, key), "1", new SetArgs().ex(idempotency.retention())))
         .subscribe().with(ok -> { }, failure -> {
           calls.countFallback("order_keys");
@@ -45,7 +45,7 @@ public class RecentOrderKeys {
    * the deadline (then the database decides). Never fails.
    */
   Uni<Boolean> mayHavePlacedAnOrder(String customerId, String key) {
-    return calls.call(config.redisDeadline(), () -> redis.key().exists(redisKey(customerId, key)))
+    return calls.callForOrderKeys(config.redisDeadline(), () -> redis.key().exists(redisKey(customerId, key)))
         .onFailure().recoverWithItem(failure -> {
           calls.countFallback("order_keys");
           LOG.debugf("Order key lookup in Redis failed: %s", failure.toString());

@@ -6,9 +6,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
 import shop.orders.common.ApiException;
 import shop.orders.common.IdempotencyKeys;
 import shop.orders.common.IdempotencyKeys.StoredResponse;
+import shop.orders.common.LogContext;
 import shop.orders.common.Problem;
 import shop.orders.order.Order;
 
@@ -20,6 +22,7 @@ import java.util.UUID;
 /** The short transactions around a gateway call; none of them calls anything remote. */
 @ApplicationScoped
 public class PaymentLedger {
+  private static final Logger LOG = Logger.getLogger(PaymentLedger.class);
   static final String OPERATION = "POST /api/orders/{id}/payment";
 
   /** A started attempt, or the response given before for this key. */
@@ -65,6 +68,9 @@ public class PaymentLedger {
     if (decision.isEmpty()) {
       if (payment.settle(PaymentStatus.UNKNOWN, null, now)) {
         countOutcome(PaymentStatus.UNKNOWN);
+        try (var about = LogContext.order(payment.orderId)) {
+          LOG.infof("Payment %s outcome unknown (no answer from the gateway); reconciliation will ask", payment.id);
+        }
       }
       payment.nextCheckAt = now.plus(config.reconciliation().firstCheckAfter());
     } else {
@@ -129,6 +135,9 @@ public class PaymentLedger {
       return;
     }
     countOutcome(status);
+    try (var about = LogContext.order(payment.orderId)) {
+      LOG.infof("Payment %s %s (gateway reference %s)", payment.id, status, ref);
+    }
     Order order = Order.findById(payment.orderId, LockModeType.PESSIMISTIC_WRITE);
     if (status == PaymentStatus.CAPTURED) {
       order.markPaid(now);

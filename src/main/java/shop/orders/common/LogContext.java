@@ -1,0 +1,51 @@
+package shop.orders.common;
+
+import org.jboss.logging.MDC;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What a log line is about, as MDC fields the JSON log carries on every line: {@code requestId} (set for each HTTP
+ * request by ops.RequestIds) and {@code orderId}. Never personal data: no customer ids, tokens or payment details.
+ */
+public final class LogContext {
+  public static final String REQUEST_ID = "requestId";
+  public static final String ORDER_ID = "orderId";
+
+  private LogContext() {
+  }
+
+  /** Closes the scope: the field goes back to what it was before. */
+  public interface Scope extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** The lines logged until the scope closes are about this order. */
+  public static Scope order(UUID orderId) {
+    Object before = MDC.get(ORDER_ID);
+    MDC.put(ORDER_ID, orderId.toString());
+    return () -> {
+      if (before == null) {
+        MDC.remove(ORDER_ID);
+      } else {
+        MDC.put(ORDER_ID, before);
+      }
+    };
+  }
+
+  /** This thread's fields, to carry them to the thread that continues the work. */
+  static Map<String, Object> capture() {
+    return MDC.getMap();
+  }
+
+  /** Work on another thread logs with the captured fields; they are removed after it. */
+  static Scope carry(Map<String, Object> fields) {
+    if (fields.isEmpty()) {
+      return () -> { };
+    }
+    fields.forEach(MDC::put);
+    return () -> fields.keySet().forEach(MDC::remove);
+  }
+}
