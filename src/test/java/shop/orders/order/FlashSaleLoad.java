@@ -68,7 +68,11 @@ public final class FlashSaleLoad {
     for (int i = 0; i < buyers; i++) {
       tokens.add(LocalTokens.customer("flash-" + i + "-" + UUID.randomUUID()));
     }
-    String backgroundToken = LocalTokens.customer("background-" + UUID.randomUUID());
+    // Background shoppers are many customers, as in a real sale: one customer would meet its own rate limit.
+    List<String> backgroundTokens = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      backgroundTokens.add(LocalTokens.customer("background-" + i + "-" + UUID.randomUUID()));
+    }
     List<long[]> transactionSamples = Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
     long arrivalNanos = (long) (arrivalSeconds * 1e9);
@@ -91,7 +95,8 @@ public final class FlashSaleLoad {
       long at = arrival[0];
       if (arrival[1] < 0) {
         String sku = "BG-" + String.format("%04d", 1 + ThreadLocalRandom.current().nextInt(backgroundSkus));
-        arrivals.add(() -> buy(at, backgroundToken, sku, true, deadline));
+        String token = backgroundTokens.get(ThreadLocalRandom.current().nextInt(backgroundTokens.size()));
+        arrivals.add(() -> buy(at, token, sku, true, deadline));
       } else {
         String token = tokens.get((int) arrival[1]);
         arrivals.add(() -> buy(at, token, eventSku, false, deadline));
