@@ -25,8 +25,17 @@ public interface AdmissionConfig {
   /** Reads in flight at most; default half the pool, so browsing cannot starve order writes. */
   Optional<Integer> maxReads();
 
-  /** How long a request may wait at the door for room before it is refused. */
-  @WithDefault("PT0.05S")
+  /**
+   * Requests that may wait at the door for room; default as many as there are places for orders and reads. Beyond
+   * it a request is refused at once, so in an overload most refusals take a millisecond, not the wait.
+   */
+  Optional<Integer> maxQueue();
+
+  /**
+   * How long a queued request may wait for room before it is refused: a few order transactions' time, to smooth a
+   * burst, and short enough that a refusal still comes back well inside 50 ms.
+   */
+  @WithDefault("PT0.03S")
   Duration maxWait();
 
   /** Retry-After sent with the refusal. */

@@ -12,8 +12,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Admits requests that need a database connection only while the pool can serve them; the rest wait a few
- * milliseconds at most and are refused with 503 + Retry-After, without touching the pool or a worker thread.
+ * Admits requests that need a database connection only while the pool can serve them; a short queue of others
+ * waits a few milliseconds at most, and the rest are refused at once with 503 + Retry-After, without touching the
+ * pool or a worker thread.
  * Order writes and reads share {@code pool - reserve} places (reads at most {@code maxReads} of them), so the
  * reserve stays free for completing payments and webhooks, which are never refused here (a payment holds no
  * connection while the gateway answers; its bulkhead bounds it). Runs on the I/O thread, before Quarkus REST.
@@ -27,6 +28,8 @@ public class AdmissionControl {
   private final int maxReads;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger readsInFlight = new AtomicInteger();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final int maxQueue;
   private final MeterRegistry registry;
   private final Vertx vertx;
 
@@ -37,6 +40,7 @@ public class AdmissionControl {
     this.vertx = vertx;
     this.places = Math.max(1, poolSize - config.reserveForPayments());
     this.maxReads = config.maxReads().orElse(Math.max(1, poolSize / 2));
+    this.maxQueue = config.maxQueue().orElse(places);
     registry.gauge("admission.in.flight", inFlight);
   }
 
@@ -52,25 +56,45 @@ public class AdmissionControl {
       rc.next();
       return;
     }
-    tryAdmit(rc, route, System.nanoTime() + config.maxWait().toNanos());
+    if (take(route)) {
+      admitted(rc, route);
+    } else if (waiting.incrementAndGet() > maxQueue) {
+      waiting.decrementAndGet();
+      refuse(rc, route);
+    } else {
+      queue(rc, route, System.nanoTime() + config.maxWait().toNanos());
+    }
   }
 
-  private void tryAdmit(RoutingContext rc, Route route, long deadline) {
-    if (take(route)) {
-      rc.addEndHandler(done -> give(route));
-      rc.next();
-    } else if (System.nanoTime() < deadline) {
-      vertx.setTimer(2, t -> tryAdmit(rc, route, deadline));
-    } else {
-      registry.counter("admission.rejected", "route", route.name().toLowerCase()).increment();
-      long seconds = Math.max(1, config.retryAfter().toSeconds());
-      rc.response().setStatusCode(503)
-          .putHeader("Content-Type", "application/problem+json")
-          .putHeader("Retry-After", Long.toString(seconds))
-          .end("{\"type\":\"https://problems.orders.shop/overloaded\",\"title\":\"Service at capacity\","
-              + "\"status\":503,\"detail\":\"The service is at capacity and nothing was done; retry after "
-              + seconds + " s (with the same Idempotency-Key).\"}");
-    }
+  /** A queued request looks for room every 2 ms, without blocking the I/O thread, until its wait is over. */
+  private void queue(RoutingContext rc, Route route, long deadline) {
+    vertx.setTimer(2, t -> {
+      if (take(route)) {
+        waiting.decrementAndGet();
+        admitted(rc, route);
+      } else if (System.nanoTime() < deadline) {
+        queue(rc, route, deadline);
+      } else {
+        waiting.decrementAndGet();
+        refuse(rc, route);
+      }
+    });
+  }
+
+  private void admitted(RoutingContext rc, Route route) {
+    rc.addEndHandler(done -> give(route));
+    rc.next();
+  }
+
+  private void refuse(RoutingContext rc, Route route) {
+    registry.counter("admission.rejected", "route", route.name().toLowerCase()).increment();
+    long seconds = Math.max(1, config.retryAfter().toSeconds());
+    rc.response().setStatusCode(503)
+        .putHeader("Content-Type", "application/problem+json")
+        .putHeader("Retry-After", Long.toString(seconds))
+        .end("{\"type\":\"https://problems.orders.shop/overloaded\",\"title\":\"Service at capacity\","
+            + "\"status\":503,\"detail\":\"The service is at capacity and nothing was done; retry after "
+            + seconds + " s (with the same Idempotency-Key).\"}");
   }
 
   private boolean take(Route route) {
