@@ -29,6 +29,17 @@ public class HotSkuGate {
 
   private static final Pass OPEN = () -> { };
 
+  /** What an order does while it waits for its turn, and when it has it (it may throw to give the turn back). */
+  public interface Waiting {
+    Waiting NONE = new Waiting() { };
+
+    default void beforeWait() {
+    }
+
+    default void afterWait() {
+    }
+  }
+
   private final ConcurrentHashMap<String, Semaphore> inFlight = new ConcurrentHashMap<>();
   private final CatalogConfig.HotSku config;
   private final Counter rejections;
@@ -42,24 +53,39 @@ public class HotSkuGate {
 
   /** Waits for a turn on every SKU (in SKU order, so two orders cannot hold each other's permits forever). */
   public Pass enter(Collection<String> skus) {
+    return enter(skus, Waiting.NONE);
+  }
+
+  /** As {@link #enter(Collection)}, telling {@code waiting} when the order has to wait and when its turn came. */
+  public Pass enter(Collection<String> skus, Waiting waiting) {
     if (!config.enabled()) {
       return OPEN;
     }
     List<Semaphore> held = new ArrayList<>();
+    boolean waited = false;
     try {
       for (String sku : new TreeSet<>(skus)) {
         Semaphore permits = inFlight.computeIfAbsent(sku, s -> new Semaphore(config.maxInFlight(), true));
-        if (!permits.tryAcquire(config.maxWait().toNanos(), TimeUnit.NANOSECONDS)) {
-          held.forEach(Semaphore::release);
-          rejections.increment();
-          throw busy(sku);
+        if (!permits.tryAcquire(0, TimeUnit.NANOSECONDS)) {
+          waited = true;
+          waiting.beforeWait();
+          if (!permits.tryAcquire(config.maxWait().toNanos(), TimeUnit.NANOSECONDS)) {
+            rejections.increment();
+            throw busy(sku);
+          }
         }
         held.add(permits);
+      }
+      if (waited) {
+        waiting.afterWait();
       }
     } catch (InterruptedException e) {
       held.forEach(Semaphore::release);
       Thread.currentThread().interrupt();
       throw busy(String.join(",", skus));
+    } catch (RuntimeException e) {
+      held.forEach(Semaphore::release);
+      throw e;
     }
     return () -> held.forEach(Semaphore::release);
   }

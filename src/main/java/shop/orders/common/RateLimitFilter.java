@@ -1,6 +1,5 @@
 package shop.orders.common;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;
@@ -16,15 +15,12 @@ public class RateLimitFilter {
   private final RateLimiter limiter;
   private final RateLimitConfig config;
   private final CurrentIdentityAssociation identities;
-  private final MeterRegistry registry;
   private final ConcurrentHashMap<String, Optional<String>> bucketByMethod = new ConcurrentHashMap<>();
 
-  RateLimitFilter(RateLimiter limiter, RateLimitConfig config, CurrentIdentityAssociation identities,
-                  MeterRegistry registry) {
+  RateLimitFilter(RateLimiter limiter, RateLimitConfig config, CurrentIdentityAssociation identities) {
     this.limiter = limiter;
     this.config = config;
     this.identities = identities;
-    this.registry = registry;
   }
 
   @ServerRequestFilter(nonBlocking = true)
@@ -37,17 +33,9 @@ public class RateLimitFilter {
       if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getSubject() == null) {
         return Uni.createFrom().nullItem(); // authentication answers 401 next
       }
-      return limiter.check(bucket.get(), jwt.getSubject()).map(wait -> wait.map(w -> tooMany(bucket.get(), w)).orElse(null));
+      return limiter.enforce(bucket.get(), jwt.getSubject()).replaceWith((Response) null)
+          .onFailure(ApiException.class).recoverWithItem(refused -> ((ApiException) refused).toResponse());
     });
-  }
-
-  private Response tooMany(String bucket, java.time.Duration wait) {
-    registry.counter("rate.limit.rejected", "bucket", bucket).increment();
-    long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-    return new ApiException(Problem.of(429, "rate-limited", "Too many requests",
-        "At most " + limiter.burst(bucket) + " " + bucket + " requests per " + limiter.per(bucket).toSeconds()
-            + " s per customer; nothing was done. Retry after " + seconds + " s (with the same Idempotency-Key)."),
-        java.time.Duration.ofSeconds(seconds)).toResponse();
   }
 
   private Optional<String> bucketOf(SimpleResourceInfo resource) {

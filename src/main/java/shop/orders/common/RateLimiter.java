@@ -33,13 +33,35 @@ public class RateLimiter {
   private final RedisCalls calls;
   private final RateLimitConfig config;
   private final Cache<String, long[]> local;
+  private final io.micrometer.core.instrument.MeterRegistry registry;
 
-  RateLimiter(ReactiveRedisDataSource redis, RedisCalls calls, RateLimitConfig config) {
+  RateLimiter(ReactiveRedisDataSource redis, RedisCalls calls, RateLimitConfig config,
+              io.micrometer.core.instrument.MeterRegistry registry) {
     this.redis = redis;
+    this.registry = registry;
     this.calls = calls;
     this.config = config;
     this.local = Caffeine.newBuilder().maximumSize(config.fallbackMaxCustomers())
         .expireAfterAccess(Duration.ofMinutes(10)).build();
+  }
+
+  /** Succeeds when the request may go on; fails with 429 + Retry-After (nothing done) when the customer must wait. */
+  public Uni<Void> enforce(String bucket, String customerId) {
+    if (!config.enabled()) {
+      return Uni.createFrom().voidItem();
+    }
+    return check(bucket, customerId).invoke(wait -> wait.ifPresent(w -> {
+      throw tooMany(bucket, w);
+    })).replaceWithVoid();
+  }
+
+  private ApiException tooMany(String bucket, Duration wait) {
+    registry.counter("rate.limit.rejected", "bucket", bucket).increment();
+    long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+    return new ApiException(Problem.of(429, "rate-limited", "Too many requests",
+        "At most " + burst(bucket) + " " + bucket + " requests per " + per(bucket).toSeconds()
+            + " s per customer; nothing was done. Retry after " + seconds + " s (with the same Idempotency-Key)."),
+        Duration.ofSeconds(seconds));
   }
 
   /** Empty when the request may go on; otherwise how long the customer must wait. */

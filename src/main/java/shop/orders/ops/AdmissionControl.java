@@ -82,8 +82,13 @@ public class AdmissionControl {
   }
 
   private void admitted(RoutingContext rc, Route route) {
-    rc.addEndHandler(done -> give(route));
+    new AdmissionTicket(() -> take(route), () -> give(route)).attachTo(rc);
     rc.next();
+  }
+
+  /** How long a request may wait for its place again after lending it (admission.max-wait). */
+  public java.time.Duration maxWait() {
+    return config.maxWait();
   }
 
   private void refuse(RoutingContext rc, Route route) {

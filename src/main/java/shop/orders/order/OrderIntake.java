@@ -7,6 +7,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import shop.orders.catalog.CatalogProblems;
 import shop.orders.common.ApiException;
 import shop.orders.common.Blocking;
+import shop.orders.common.Problem;
+import shop.orders.common.RateLimited;
+import shop.orders.common.RateLimiter;
+import shop.orders.ops.AdmissionControl;
+import shop.orders.ops.AdmissionTicket;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import java.time.Duration;
 import shop.orders.catalog.HotSkuGate;
 import shop.orders.catalog.SoldOutMarkers;
 
@@ -17,7 +24,8 @@ import java.util.stream.Collectors;
 
 /**
  * The door in front of the order transaction, deliberately not transactional: orders for SKUs known to be sold out
- * are refused with 409 without a connection, and a hot SKU gets only a few transactions at a time.
+ * are refused with 409 without a connection, then the customer's rate limit applies (it guards the transaction
+ * path; a sold-out refusal is cheaper than a rate-limit call), and a hot SKU gets only a few transactions at a time.
  */
 @ApplicationScoped
 public class OrderIntake {
@@ -27,9 +35,16 @@ public class OrderIntake {
   private final RecentOrderKeys recentKeys;
   private final Counter transactions;
   private final MeterRegistry registry;
+  private final AdmissionControl admission;
+  private final CurrentVertxRequest currentRequest;
+  private final RateLimiter rateLimits;
 
   OrderIntake(OrderService orders, SoldOutMarkers soldOut, HotSkuGate gate, RecentOrderKeys recentKeys,
-              MeterRegistry registry) {
+              MeterRegistry registry, AdmissionControl admission, CurrentVertxRequest currentRequest,
+              RateLimiter rateLimits) {
+    this.admission = admission;
+    this.rateLimits = rateLimits;
+    this.currentRequest = currentRequest;
     this.orders = orders;
     this.soldOut = soldOut;
     this.gate = gate;
@@ -48,7 +63,8 @@ public class OrderIntake {
   public Uni<OrderService.Placed> place(String customerId, String idempotencyKey, OrderRequest request) {
     Set<String> skus = request.lines().stream().map(OrderRequest.LineRequest::sku).collect(Collectors.toSet());
     Executor backOnEventLoop = Blocking.eventLoopOfThisRequest();
-    return placeGuarded(customerId, idempotencyKey, request, skus, backOnEventLoop)
+    HotSkuGate.Waiting waiting = lendingPlace(AdmissionTicket.of(currentRequest.getCurrent()));
+    return placeGuarded(customerId, idempotencyKey, request, skus, waiting, backOnEventLoop)
         .onItemOrFailure().invoke((placed, failure) -> count(placed, failure));
   }
 
@@ -60,15 +76,43 @@ public class OrderIntake {
     registry.counter("orders.placed", "outcome", outcome).increment();
   }
 
+  /**
+   * While an order waits for its turn on a hot SKU it holds no connection, so it lends its place at the door to
+   * orders for other SKUs, and takes one again before its transaction (or is refused, 503, when none comes free).
+   */
+  private HotSkuGate.Waiting lendingPlace(AdmissionTicket ticket) {
+    if (ticket == null) {
+      return HotSkuGate.Waiting.NONE;
+    }
+    return new HotSkuGate.Waiting() {
+      @Override
+      public void beforeWait() {
+        ticket.lend();
+      }
+
+      @Override
+      public void afterWait() {
+        if (!ticket.reclaim(admission.maxWait())) {
+          throw new ApiException(Problem.of(503, "overloaded", "Service at capacity",
+              "The service is at capacity and nothing was done; retry after 1 s (with the same Idempotency-Key)."),
+              Duration.ofSeconds(1));
+        }
+      }
+    };
+  }
+
   private Uni<OrderService.Placed> placeGuarded(String customerId, String idempotencyKey, OrderRequest request,
-                                                Set<String> skus, Executor backOnEventLoop) {
+                                                Set<String> skus, HotSkuGate.Waiting waiting,
+                                                Executor backOnEventLoop) {
     return refuseIfSoldOut(customerId, idempotencyKey, skus)
-        .chain(() -> Blocking.onWorker(() -> placeInTurn(customerId, idempotencyKey, request, skus), backOnEventLoop))
+        .chain(() -> rateLimits.enforce(RateLimited.ORDERS, customerId))
+        .chain(() -> Blocking.onWorker(() -> placeInTurn(customerId, idempotencyKey, request, skus, waiting),
+            backOnEventLoop))
         .chain(placed -> placed.isPresent()
             ? Uni.createFrom().item(placed.get())
             : refuseIfSoldOut(customerId, idempotencyKey, skus)
-                .chain(() -> Blocking.onWorker(() -> placeThroughGate(customerId, idempotencyKey, request, skus),
-                    backOnEventLoop)))
+                .chain(() -> Blocking.onWorker(
+                    () -> placeThroughGate(customerId, idempotencyKey, request, skus, waiting), backOnEventLoop)))
         .invoke(placed -> {
           if (!placed.replayed()) {
             recentKeys.remember(customerId, idempotencyKey);
@@ -78,8 +122,8 @@ public class OrderIntake {
 
   /** Empty when the SKU sold out while this order waited for its turn. */
   private Optional<OrderService.Placed> placeInTurn(String customerId, String idempotencyKey, OrderRequest request,
-                                                    Set<String> skus) {
-    try (var pass = gate.enter(skus)) {
+                                                    Set<String> skus, HotSkuGate.Waiting waiting) {
+    try (var pass = gate.enter(skus, waiting)) {
       if (!soldOut.soldOutAmong(skus).isEmpty()) {
         return Optional.empty();
       }
@@ -89,8 +133,8 @@ public class OrderIntake {
 
   /** For a possible replay of a sold-out SKU's order (or Redis could not tell): the database decides, in turn. */
   private OrderService.Placed placeThroughGate(String customerId, String idempotencyKey, OrderRequest request,
-                                               Set<String> skus) {
-    try (var pass = gate.enter(skus)) {
+                                               Set<String> skus, HotSkuGate.Waiting waiting) {
+    try (var pass = gate.enter(skus, waiting)) {
       return placeNow(customerId, idempotencyKey, request);
     }
   }

@@ -22,7 +22,6 @@ import shop.orders.common.Caller;
 import shop.orders.common.IdempotencyKeys;
 import shop.orders.common.Ids;
 import shop.orders.common.Page;
-import shop.orders.common.RateLimited;
 
 import java.util.UUID;
 
@@ -50,7 +49,6 @@ public class OrderResource {
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  @RateLimited(RateLimited.ORDERS)
   public Uni<Response> place(@HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                              @NotNull @Valid OrderRequest body, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
