@@ -106,6 +106,17 @@ public final class Api {
     }
   }
 
+  /** {@link #concurrently} started in the background, for a test that acts while the burst is under way. */
+  public static <T> java.util.concurrent.CompletableFuture<List<T>> burst(List<Callable<T>> calls) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return concurrently(calls);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
   /** Runs the calls at once (released together by a latch) and returns their results in order; bounded to 60 s. */
   public static <T> List<T> concurrently(List<Callable<T>> calls) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(calls.size());

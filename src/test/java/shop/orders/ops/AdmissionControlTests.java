@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -83,13 +82,7 @@ class AdmissionControlTests {
           return reply;
         });
       }
-      var burst = CompletableFuture.supplyAsync(() -> {
-        try {
-          return Api.concurrently(buyers);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      var burst = Api.burst(buyers);
       TestDatabase.awaitLockWaiters(3);
 
       var payment = Api.post("/api/orders/" + toPay + "/payment", payer, UUID.randomUUID().toString(),

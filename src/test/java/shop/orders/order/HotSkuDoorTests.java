@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
@@ -56,13 +55,7 @@ class HotSkuDoorTests {
         String token = LocalTokens.customer(Api.newCustomer());
         buyers.add(() -> Api.post("/api/orders", token, UUID.randomUUID().toString(), Api.lines(hot, 1)));
       }
-      var burst = CompletableFuture.supplyAsync(() -> {
-        try {
-          return Api.concurrently(buyers);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      var burst = Api.burst(buyers);
       TestDatabase.awaitLockWaiters(1);
       awaitPlacesInUse(1);
 
