@@ -4,6 +4,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import shop.orders.common.ApiException;
+import shop.orders.common.Blocking;
+import shop.orders.common.IdempotencyKeys;
 import shop.orders.common.Problem;
 import shop.orders.common.RedisCalls;
 import shop.orders.order.OrderIntake;
@@ -24,9 +26,11 @@ public class CartCheckout {
   private final CartStore carts;
   private final OrderIntake intake;
   private final RedisCalls calls;
+  private final IdempotencyKeys keys;
 
-  CartCheckout(CartStore carts, OrderIntake intake, RedisCalls calls) {
+  CartCheckout(CartStore carts, OrderIntake intake, RedisCalls calls, IdempotencyKeys keys) {
     this.carts = carts;
+    this.keys = keys;
     this.intake = intake;
     this.calls = calls;
   }
@@ -34,16 +38,28 @@ public class CartCheckout {
   Uni<OrderService.Placed> checkout(String customerId, String idempotencyKey) {
     return carts.linesForCheckout(customerId, idempotencyKey).chain(lines -> {
       if (lines.isEmpty()) {
-        throw new ApiException(Problem.of(422, "cart-empty", "Cart empty", "There is nothing in the cart to order."));
+        return earlierResponse(customerId, idempotencyKey);
       }
       return intake.place(customerId, idempotencyKey, toOrder(lines))
-          .call(placed -> carts.checkedOut(customerId, idempotencyKey, lines).onFailure().recoverWithItem(failure -> {
+          .call(placed -> placed.replayed() ? Uni.createFrom().voidItem()
+              : carts.checkedOut(customerId, idempotencyKey, lines).onFailure().recoverWithItem(failure -> {
             // The order stands; the cart keeps its lines until the customer changes it.
             calls.countFallback("cart_checkout");
             LOG.warnf("Cart not emptied after checkout (Redis: %s)", failure.toString());
             return null;
           }));
     });
+  }
+
+  /**
+   * An empty cart: a retry of a checkout whose lines Redis no longer remembers (evicted, lost) still gets its first
+   * response from PostgreSQL; otherwise there is nothing to order.
+   */
+  private Uni<OrderService.Placed> earlierResponse(String customerId, String idempotencyKey) {
+    return Blocking.onWorker(() -> keys.completed(customerId, idempotencyKey)).map(stored -> stored
+        .map(response -> new OrderService.Placed(response, true))
+        .orElseThrow(() -> new ApiException(Problem.of(422, "cart-empty", "Cart empty",
+            "There is nothing in the cart to order."))));
   }
 
   private static OrderRequest toOrder(Map<String, Integer> lines) {

@@ -113,12 +113,12 @@ public class CartStore {
       args.add(sku);
       args.add(Integer.toString(quantity));
     });
-    return calls.call(() -> redis.execute(args.getFirst(), args.subList(1, args.size()).toArray(String[]::new)))
+    return calls.callForCarts(() -> redis.execute(args.getFirst(), args.subList(1, args.size()).toArray(String[]::new)))
         .replaceWithVoid();
   }
 
   private <T> Uni<T> guarded(Uni<T> command) {
-    return calls.call(() -> command).onFailure(f -> !(f instanceof ApiException)).transform(failure ->
+    return calls.callForCarts(() -> command).onFailure(f -> !(f instanceof ApiException)).transform(failure ->
         new ApiException(Problem.of(503, "cart-unavailable", "Carts unavailable",
             "Carts cannot be read or changed right now; retry shortly. Orders with explicit lines still work."),
             config.retryAfter()));

@@ -41,6 +41,11 @@ public interface CatalogConfig {
     @Positive
     int maxEntries();
 
+    /** Products this instance loads from PostgreSQL at the same time; beyond it a read is refused with 503. */
+    @WithDefault("4")
+    @Positive
+    int maxLoads();
+
     /** Redis pub/sub channel on which an admin change of a product is announced to every instance. */
     @WithDefault("order-service:product-changed")
     String channel();
@@ -62,7 +67,7 @@ public interface CatalogConfig {
     @WithDefault("order-service:stock-released")
     String channel();
 
-    /** Deadline of each Redis call made for the markers; past it the call is abandoned and the database decides. */
+    /** Deadline of each announcement of released stock on Redis; past it other instances wait for their marker TTL. */
     @WithDefault("PT0.05S")
     Duration redisDeadline();
   }
@@ -76,6 +81,14 @@ public interface CatalogConfig {
     @WithDefault("4")
     @Positive
     int maxInFlight();
+
+    /**
+     * Orders that may wait for a turn on one SKU; beyond it an order is refused at once with 503 + Retry-After.
+     * Each waiting order holds a worker thread (but no connection and no place at the door).
+     */
+    @WithDefault("16")
+    @Positive
+    int maxWaiting();
 
     /** How long an order waits for its turn on a hot SKU before it is refused with 503 + Retry-After. */
     @WithDefault("PT0.25S")

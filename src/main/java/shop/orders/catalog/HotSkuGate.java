@@ -29,15 +29,11 @@ public class HotSkuGate {
 
   private static final Pass OPEN = () -> { };
 
-  /** What an order does while it waits for its turn, and when it has it (it may throw to give the turn back). */
+  /** What an order does before it waits for its turn (it holds no connection meanwhile). */
   public interface Waiting {
-    Waiting NONE = new Waiting() { };
+    Waiting NONE = () -> { };
 
-    default void beforeWait() {
-    }
-
-    default void afterWait() {
-    }
+    void beforeWait();
   }
 
   private final ConcurrentHashMap<String, Semaphore> inFlight = new ConcurrentHashMap<>();
@@ -56,36 +52,31 @@ public class HotSkuGate {
     return enter(skus, Waiting.NONE);
   }
 
-  /** As {@link #enter(Collection)}, telling {@code waiting} when the order has to wait and when its turn came. */
+  /** As {@link #enter(Collection)}, telling {@code waiting} when the order has to wait for its turn. */
   public Pass enter(Collection<String> skus, Waiting waiting) {
     if (!config.enabled()) {
       return OPEN;
     }
     List<Semaphore> held = new ArrayList<>();
-    boolean waited = false;
     try {
       for (String sku : new TreeSet<>(skus)) {
         Semaphore permits = inFlight.computeIfAbsent(sku, s -> new Semaphore(config.maxInFlight(), true));
         if (!permits.tryAcquire(0, TimeUnit.NANOSECONDS)) {
-          waited = true;
+          // each waiting order holds a worker thread: beyond a short queue, refuse at once
+          if (permits.getQueueLength() >= config.maxWaiting()) {
+            throw refused(sku, held);
+          }
           waiting.beforeWait();
           if (!permits.tryAcquire(config.maxWait().toNanos(), TimeUnit.NANOSECONDS)) {
-            rejections.increment();
-            throw busy(sku);
+            throw refused(sku, held);
           }
         }
         held.add(permits);
-      }
-      if (waited) {
-        waiting.afterWait();
       }
     } catch (InterruptedException e) {
       held.forEach(Semaphore::release);
       Thread.currentThread().interrupt();
       throw busy(String.join(",", skus));
-    } catch (RuntimeException e) {
-      held.forEach(Semaphore::release);
-      throw e;
     }
     return () -> held.forEach(Semaphore::release);
   }
@@ -100,6 +91,12 @@ public class HotSkuGate {
     if (waitedOn != null) {
       waitedOn.release(Integer.MAX_VALUE / 2);
     }
+  }
+
+  private ApiException refused(String sku, List<Semaphore> held) {
+    held.forEach(Semaphore::release);
+    rejections.increment();
+    return busy(sku);
   }
 
   private ApiException busy(String sku) {

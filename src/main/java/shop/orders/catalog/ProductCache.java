@@ -13,7 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import org.jboss.logging.Logger;
+import shop.orders.common.ApiException;
 import shop.orders.common.Blocking;
+import shop.orders.common.Problem;
 import shop.orders.common.RedisCalls;
 import shop.orders.common.RedisChannel;
 
@@ -41,6 +43,7 @@ public class ProductCache {
   private final Cache<String, Kept> local;
   private final ConcurrentHashMap<String, Uni<Optional<ProductView>>> loading = new ConcurrentHashMap<>();
   private final RedisChannel changes;
+  private final java.util.concurrent.atomic.AtomicInteger loadsInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
   ProductCache(CatalogService catalog, ReactiveRedisDataSource redis, RedisCalls calls, ObjectMapper json,
                MeterRegistry registry, CatalogConfig config) {
@@ -72,8 +75,12 @@ public class ProductCache {
             count("redis", "miss");
             return loadOnce(sku, true);
           }
+          Optional<ProductView> product = decode(cached);
+          if (product.isEmpty()) {
+            count("redis", "miss");   // unreadable (written by another version): reload
+            return loadOnce(sku, true);
+          }
           count("redis", "hit");
-          Optional<ProductView> product = Optional.of(decode(cached));
           keep(sku, product);
           return Uni.createFrom().item(product);
         });
@@ -81,7 +88,7 @@ public class ProductCache {
 
   private Uni<Optional<ProductView>> withoutRedis(String sku, Kept kept, Throwable failure) {
     if (!calls.fallbacksEnabled()) {
-      return Uni.createFrom().failure(failure);
+      return Uni.createFrom().failure(calls.unavailable());
     }
     calls.countFallback("catalog");
     if (kept == null) {
@@ -91,10 +98,14 @@ public class ProductCache {
     return Uni.createFrom().item(kept.product());
   }
 
-  /** One PostgreSQL load per product at a time on this instance; every shopper who missed meanwhile shares it. */
+  /**
+   * One PostgreSQL load per product at a time on this instance; every shopper who missed meanwhile shares it. At
+   * most {@code max-loads} products load at once, so a cold cache without Redis (a cart of 50 lines, say) cannot
+   * take the pool from orders: beyond it, 503 + Retry-After.
+   */
   private Uni<Optional<ProductView>> loadOnce(String sku, boolean shareThroughRedis) {
     var executor = Blocking.eventLoopOfThisRequest();
-    return loading.computeIfAbsent(sku, key -> Blocking.onWorker(() -> catalog.load(key))
+    return loading.computeIfAbsent(sku, key -> Blocking.onWorker(() -> loadBounded(key))
             .invoke(product -> {
               keep(key, product);
               if (shareThroughRedis && product.isPresent()) {
@@ -104,6 +115,19 @@ public class ProductCache {
             .onTermination().invoke(() -> loading.remove(key))
             .memoize().indefinitely())
         .emitOn(executor);
+  }
+
+  private Optional<ProductView> loadBounded(String sku) {
+    if (loadsInFlight.incrementAndGet() > config.maxLoads()) {
+      loadsInFlight.decrementAndGet();
+      throw new ApiException(Problem.of(503, "catalog-busy", "Catalog busy",
+          "Too many products are being loaded right now; retry shortly."), java.time.Duration.ofSeconds(1));
+    }
+    try {
+      return catalog.load(sku);
+    } finally {
+      loadsInFlight.decrementAndGet();
+    }
   }
 
   private void share(String sku, ProductView product) {
@@ -136,11 +160,12 @@ public class ProductCache {
     changes.close();
   }
 
-  private ProductView decode(String cached) {
+  private Optional<ProductView> decode(String cached) {
     try {
-      return json.readValue(cached, ProductView.class);
+      return Optional.of(json.readValue(cached, ProductView.class));
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Unreadable cached product", e);
+      LOG.debugf("Unreadable cached product: %s", e.getMessage());
+      return Optional.empty();
     }
   }
 

@@ -105,6 +105,22 @@ public class IdempotencyKeys {
     return earlier;
   }
 
+  /** The final response stored for this customer's key, if any (a read of its own, for a retry to replay). */
+  @Transactional
+  public Optional<StoredResponse> completed(String customerId, String key) {
+    return jdbc.inTransaction(c -> {
+      try (var find = c.prepareStatement("select response_status, response_body, location from idempotency_key"
+          + " where customer_id = ? and idem_key = ? and completed")) {
+        find.setString(1, customerId);
+        find.setString(2, key);
+        try (var rs = find.executeQuery()) {
+          return rs.next() ? Optional.of(new StoredResponse(rs.getInt(1), rs.getString(2), rs.getString(3)))
+              : Optional.<StoredResponse>empty();
+        }
+      }
+    });
+  }
+
   /** Stores the response of a claimed key; it commits or rolls back with the request's effect. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void record(String customerId, String key, String fingerprint, StoredResponse response) {

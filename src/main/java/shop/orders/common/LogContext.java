@@ -40,12 +40,25 @@ public final class LogContext {
     return MDC.getMap();
   }
 
-  /** Work on another thread logs with the captured fields; they are removed after it. */
+  /**
+   * Work on another thread logs with the captured fields; afterwards each field is as it was. On a thread that
+   * carries the request's Vert.x context the fields are already there (MDC lives in the context) and stay.
+   */
   static Scope carry(Map<String, Object> fields) {
-    if (fields.isEmpty()) {
+    if (fields.isEmpty() || io.vertx.core.Vertx.currentContext() != null) {
       return () -> { };
     }
-    fields.forEach(MDC::put);
-    return () -> fields.keySet().forEach(MDC::remove);
+    Map<String, Object> before = new java.util.HashMap<>();
+    fields.forEach((key, value) -> {
+      before.put(key, MDC.get(key));
+      MDC.put(key, value);
+    });
+    return () -> before.forEach((key, value) -> {
+      if (value == null) {
+        MDC.remove(key);
+      } else {
+        MDC.put(key, value);
+      }
+    });
   }
 }

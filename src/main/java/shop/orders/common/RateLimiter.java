@@ -73,7 +73,7 @@ public class RateLimiter {
         .map(waitMillis -> waitOf(waitMillis.toLong()))
         .onFailure().recoverWithItem(failure -> {
           if (!calls.fallbacksEnabled()) {
-            throw new IllegalStateException("Rate limiter unavailable", failure);
+            throw calls.unavailable();
           }
           calls.countFallback("rate_limit");
           return waitOf(checkLocally(key, interval, burst));

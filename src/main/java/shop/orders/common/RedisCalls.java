@@ -21,15 +21,21 @@ import java.util.function.Supplier;
  * breaker is open, nothing. Failures are counted by kind ({@code redis_command_errors_total}) and the last one is
  * kept for the Redis health group. Callers decide the fallback.
  * <p>
- * Two breakers: {@value #BREAKER} for the many short calls (catalog cache, carts, rate limits, announcements) and
- * {@value #ORDER_KEYS_BREAKER} for the sold-out short circuit's lookups. In a flash-sale burst on busy cores some
- * 50 ms calls time out although Redis is fine; that may open the first breaker, but it must not switch the
- * short circuit's lookups to their fallback, the database, just when it is busiest.
+ * Three breakers: {@value #BREAKER} for the short calls that have a fallback (catalog cache, rate limits,
+ * announcements), {@value #ORDER_KEYS_BREAKER} for the sold-out short circuit's lookups and {@value #CARTS_BREAKER}
+ * for carts, which have none. In a flash-sale burst on busy cores some 50 ms calls time out although Redis is
+ * fine; that may open the first breaker, but it must neither switch the short circuit's lookups to their
+ * fallback, the database, just when it is busiest, nor refuse carts.
+ * <p>
+ * Every call's outcome is delivered back on the caller's event loop (a deadline fires on a worker), so whatever
+ * the caller does next, another Redis call included, starts there.
  */
 @ApplicationScoped
 public class RedisCalls {
   public static final String BREAKER = "redis";
   public static final String ORDER_KEYS_BREAKER = "redis-order-keys";
+  public static final String CARTS_BREAKER = "redis-carts";
+  public static final java.util.List<String> BREAKERS = java.util.List.of(BREAKER, ORDER_KEYS_BREAKER, CARTS_BREAKER);
   private static final Logger LOG = Logger.getLogger(RedisCalls.class);
 
   private final MeterRegistry registry;
@@ -42,7 +48,7 @@ public class RedisCalls {
     this.registry = registry;
     this.config = config;
     this.failures = failures;
-    for (String breaker : new String[] {BREAKER, ORDER_KEYS_BREAKER}) {
+    for (String breaker : BREAKERS) {
       Gauge.builder("redis.breaker.open", () -> breakers.currentState(breaker) == CircuitBreakerState.OPEN ? 1 : 0)
           .tag("breaker", breaker)
           .description("1 while this Redis circuit breaker is open: Redis is not called and its uses fall back")
@@ -57,12 +63,23 @@ public class RedisCalls {
 
   /** {@code command} under {@code deadline}; fails with the cause when Redis errs, is late, or the breaker is open. */
   public <T> Uni<T> call(Duration deadline, Supplier<Uni<T>> command) {
-    return countShortCircuits(guarded(deadline, command));
+    return settled(guarded(deadline, command));
   }
 
   /** {@code command} for the sold-out short circuit (order.RecentOrderKeys), behind its own breaker. */
   public <T> Uni<T> callForOrderKeys(Duration deadline, Supplier<Uni<T>> command) {
-    return countShortCircuits(guardedForOrderKeys(deadline, command));
+    return settled(guardedForOrderKeys(deadline, command));
+  }
+
+  /** {@code command} for carts (cart.CartStore), behind their own breaker, under the default deadline. */
+  public <T> Uni<T> callForCarts(Supplier<Uni<T>> command) {
+    return settled(guardedForCarts(config.deadline(), command));
+  }
+
+  /** The failure to answer when Redis failed and {@code redis.fallbacks-enabled} is false: 503, nothing done. */
+  public ApiException unavailable() {
+    return new ApiException(Problem.of(503, "redis-unavailable", "Temporarily unavailable",
+        "A service this request needs is unavailable and nothing was done; retry shortly."), Duration.ofSeconds(2));
   }
 
   @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 2000, successThreshold = 2)
@@ -72,14 +89,22 @@ public class RedisCalls {
   }
 
   @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 2000, successThreshold = 2)
+  @CircuitBreakerName(CARTS_BREAKER)
+  <T> Uni<T> guardedForCarts(Duration deadline, Supplier<Uni<T>> command) {
+    return bounded(deadline, command);
+  }
+
+  @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 2000, successThreshold = 2)
   @CircuitBreakerName(ORDER_KEYS_BREAKER)
   <T> Uni<T> guardedForOrderKeys(Duration deadline, Supplier<Uni<T>> command) {
     return bounded(deadline, command);
   }
 
-  private <T> Uni<T> countShortCircuits(Uni<T> call) {
+  private <T> Uni<T> settled(Uni<T> call) {
+    var backOnEventLoop = Blocking.eventLoopOfThisRequest();
     return call.onFailure(CircuitBreakerOpenException.class)
-        .invoke(open -> registry.counter("redis.calls.short.circuited").increment());
+        .invoke(open -> registry.counter("redis.calls.short.circuited").increment())
+        .emitOn(backOnEventLoop);
   }
 
   private <T> Uni<T> bounded(Duration deadline, Supplier<Uni<T>> command) {

@@ -3,20 +3,23 @@ package shop.orders.ops;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
  * A request's place at the door. A request that must wait for something that holds no connection (its turn on a
  * hot SKU) lends its place back meanwhile, so waiting buyers of one SKU cannot keep orders for other SKUs out, and
- * takes a place again before it goes to the database.
+ * takes a place again before it goes to the database. One state decides who gives the place back, so a client
+ * that goes away at any moment cannot make the door lose or double-count a place.
  */
 public final class AdmissionTicket {
   private static final String KEY = AdmissionTicket.class.getName();
 
+  private enum State { HELD, LENT, ENDED }
+
   private final BooleanSupplier take;
   private final Runnable give;
-  private final AtomicBoolean held = new AtomicBoolean(true);
+  private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
 
   AdmissionTicket(BooleanSupplier take, Runnable give) {
     this.take = take;
@@ -30,29 +33,44 @@ public final class AdmissionTicket {
 
   void attachTo(RoutingContext rc) {
     rc.put(KEY, this);
-    rc.addEndHandler(done -> lend());
+    rc.addEndHandler(done -> end());
   }
 
-  /** Gives the place back while the request waits without a connection. */
-  public void lend() {
-    if (held.compareAndSet(true, false)) {
+  /** The response went out or the connection closed: the place goes back if the request still held it. */
+  private void end() {
+    if (state.getAndSet(State.ENDED) == State.HELD) {
       give.run();
     }
   }
 
+  /** Gives the place back while the request waits without a connection. */
+  public void lend() {
+    if (state.compareAndSet(State.HELD, State.LENT)) {
+      give.run();
+    }
+  }
+
+  /** Whether the place is lent and must be reclaimed before the database. */
+  public boolean isLent() {
+    return state.get() == State.LENT;
+  }
+
   /**
    * Takes a place again, waiting up to {@code maxWait} (blocking: call from a worker thread); false when the door
-   * stayed full, and the request must then be refused.
+   * stayed full or the request already ended, and the request must then be refused.
    */
   public boolean reclaim(Duration maxWait) {
-    if (held.get()) {
-      return true;
-    }
     long deadline = System.nanoTime() + maxWait.toNanos();
-    do {
+    while (state.get() == State.LENT) {
       if (take.getAsBoolean()) {
-        held.set(true);
-        return true;
+        if (state.compareAndSet(State.LENT, State.HELD)) {
+          return true;
+        }
+        give.run();   // the request ended meanwhile
+        return false;
+      }
+      if (System.nanoTime() >= deadline) {
+        return false;
       }
       try {
         Thread.sleep(1);
@@ -60,7 +78,7 @@ public final class AdmissionTicket {
         Thread.currentThread().interrupt();
         return false;
       }
-    } while (System.nanoTime() < deadline);
-    return false;
+    }
+    return state.get() == State.HELD;
   }
 }

@@ -37,7 +37,8 @@ public class RedisHealthCheck implements AsyncHealthCheck {
   public Uni<HealthCheckResponse> call() {
     var builder = HealthCheckResponse.named("redis")
         .withData("breaker", breakers.currentState(RedisCalls.BREAKER).name())
-        .withData("orderKeysBreaker", breakers.currentState(RedisCalls.ORDER_KEYS_BREAKER).name());
+        .withData("orderKeysBreaker", breakers.currentState(RedisCalls.ORDER_KEYS_BREAKER).name())
+        .withData("cartsBreaker", breakers.currentState(RedisCalls.CARTS_BREAKER).name());
     failures.last().ifPresent(last -> builder
         .withData("lastFailureKind", last.kind())
         .withData("lastFailure", last.message())

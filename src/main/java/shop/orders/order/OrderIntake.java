@@ -63,8 +63,8 @@ public class OrderIntake {
   public Uni<OrderService.Placed> place(String customerId, String idempotencyKey, OrderRequest request) {
     Set<String> skus = request.lines().stream().map(OrderRequest.LineRequest::sku).collect(Collectors.toSet());
     Executor backOnEventLoop = Blocking.eventLoopOfThisRequest();
-    HotSkuGate.Waiting waiting = lendingPlace(AdmissionTicket.of(currentRequest.getCurrent()));
-    return placeGuarded(customerId, idempotencyKey, request, skus, waiting, backOnEventLoop)
+    AdmissionTicket ticket = AdmissionTicket.of(currentRequest.getCurrent());
+    return placeGuarded(customerId, idempotencyKey, request, skus, ticket, backOnEventLoop)
         .onItemOrFailure().invoke((placed, failure) -> count(placed, failure));
   }
 
@@ -78,41 +78,32 @@ public class OrderIntake {
 
   /**
    * While an order waits for its turn on a hot SKU it holds no connection, so it lends its place at the door to
-   * orders for other SKUs, and takes one again before its transaction (or is refused, 503, when none comes free).
+   * orders for other SKUs; it takes a place again once it knows it will need the database (see {@link #reclaim}).
    */
-  private HotSkuGate.Waiting lendingPlace(AdmissionTicket ticket) {
-    if (ticket == null) {
-      return HotSkuGate.Waiting.NONE;
-    }
-    return new HotSkuGate.Waiting() {
-      @Override
-      public void beforeWait() {
-        ticket.lend();
-      }
+  private static HotSkuGate.Waiting lendingPlace(AdmissionTicket ticket) {
+    return ticket == null ? HotSkuGate.Waiting.NONE : ticket::lend;
+  }
 
-      @Override
-      public void afterWait() {
-        if (!ticket.reclaim(admission.maxWait())) {
-          throw new ApiException(Problem.of(503, "overloaded", "Service at capacity",
-              "The service is at capacity and nothing was done; retry after 1 s (with the same Idempotency-Key)."),
-              Duration.ofSeconds(1));
-        }
-      }
-    };
+  private void reclaim(AdmissionTicket ticket) {
+    if (ticket != null && ticket.isLent() && !ticket.reclaim(admission.maxWait())) {
+      throw new ApiException(Problem.of(503, "overloaded", "Service at capacity",
+          "The service is at capacity and nothing was done; retry after 1 s (with the same Idempotency-Key)."),
+          Duration.ofSeconds(1));
+    }
   }
 
   private Uni<OrderService.Placed> placeGuarded(String customerId, String idempotencyKey, OrderRequest request,
-                                                Set<String> skus, HotSkuGate.Waiting waiting,
+                                                Set<String> skus, AdmissionTicket ticket,
                                                 Executor backOnEventLoop) {
     return refuseIfSoldOut(customerId, idempotencyKey, skus)
         .chain(() -> rateLimits.enforce(RateLimited.ORDERS, customerId))
-        .chain(() -> Blocking.onWorker(() -> placeInTurn(customerId, idempotencyKey, request, skus, waiting),
+        .chain(() -> Blocking.onWorker(() -> placeInTurn(customerId, idempotencyKey, request, skus, ticket),
             backOnEventLoop))
         .chain(placed -> placed.isPresent()
             ? Uni.createFrom().item(placed.get())
             : refuseIfSoldOut(customerId, idempotencyKey, skus)
                 .chain(() -> Blocking.onWorker(
-                    () -> placeThroughGate(customerId, idempotencyKey, request, skus, waiting), backOnEventLoop)))
+                    () -> placeThroughGate(customerId, idempotencyKey, request, skus, ticket), backOnEventLoop)))
         .invoke(placed -> {
           if (!placed.replayed()) {
             recentKeys.remember(customerId, idempotencyKey);
@@ -122,19 +113,21 @@ public class OrderIntake {
 
   /** Empty when the SKU sold out while this order waited for its turn. */
   private Optional<OrderService.Placed> placeInTurn(String customerId, String idempotencyKey, OrderRequest request,
-                                                    Set<String> skus, HotSkuGate.Waiting waiting) {
-    try (var pass = gate.enter(skus, waiting)) {
+                                                    Set<String> skus, AdmissionTicket ticket) {
+    try (var pass = gate.enter(skus, lendingPlace(ticket))) {
       if (!soldOut.soldOutAmong(skus).isEmpty()) {
         return Optional.empty();
       }
+      reclaim(ticket);
       return Optional.of(placeNow(customerId, idempotencyKey, request));
     }
   }
 
   /** For a possible replay of a sold-out SKU's order (or Redis could not tell): the database decides, in turn. */
   private OrderService.Placed placeThroughGate(String customerId, String idempotencyKey, OrderRequest request,
-                                               Set<String> skus, HotSkuGate.Waiting waiting) {
-    try (var pass = gate.enter(skus, waiting)) {
+                                               Set<String> skus, AdmissionTicket ticket) {
+    try (var pass = gate.enter(skus, lendingPlace(ticket))) {
+      reclaim(ticket);
       return placeNow(customerId, idempotencyKey, request);
     }
   }

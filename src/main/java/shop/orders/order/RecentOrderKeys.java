@@ -1,5 +1,7 @@
 package shop.orders.order;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
@@ -22,31 +24,46 @@ public class RecentOrderKeys {
   private final OrderConfig config;
   private final IdempotencyConfig idempotency;
   private final RedisCalls calls;
+  private final Cache<String, Boolean> notInRedis;
 
   RecentOrderKeys(ReactiveRedisDataSource redis, RedisCalls calls, OrderConfig config, IdempotencyConfig idempotency) {
     this.redis = redis;
     this.calls = calls;
     this.config = config;
     this.idempotency = idempotency;
+    this.notInRedis = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(idempotency.retention()).build();
   }
 
-  /** Records, after its commit, that this key placed an order; fire and forget. */
+  /**
+   * Records, after its commit, that this key placed an order; fire and forget. When Redis cannot take it (down, or
+   * refusing writes with MISCONF while still answering reads) the key is kept in this instance's memory instead, so
+   * a retry reaching this instance is decided by the database, not refused as sold out.
+   */
   void remember(String customerId, String key) {
+    String redisKey = redisKey(customerId, key);
     calls.callForOrderKeys(config.redisDeadline(), () -> redis.value(String.class)
-            .set(redisKey(customerId, key), "1", new SetArgs().ex(idempotency.retention())))
+            .set(redisKey, "1", new SetArgs().ex(idempotency.retention())))
         .subscribe().with(ok -> { }, failure -> {
+          notInRedis.put(redisKey, Boolean.TRUE);
           calls.countFallback("order_keys");
           LOG.debugf("Order key not indexed in Redis: %s", failure.toString());
         });
   }
 
   /**
-   * Whether this key may have placed an order: true when Redis says so, and also when Redis does not answer within
-   * the deadline (then the database decides). Never fails.
+   * Whether this key may have placed an order: true when Redis or this instance's memory says so, and also when
+   * Redis does not answer within the deadline (then the database decides).
    */
   Uni<Boolean> mayHavePlacedAnOrder(String customerId, String key) {
-    return calls.callForOrderKeys(config.redisDeadline(), () -> redis.key().exists(redisKey(customerId, key)))
+    String redisKey = redisKey(customerId, key);
+    if (notInRedis.getIfPresent(redisKey) != null) {
+      return Uni.createFrom().item(true);
+    }
+    return calls.callForOrderKeys(config.redisDeadline(), () -> redis.key().exists(redisKey))
         .onFailure().recoverWithItem(failure -> {
+          if (!calls.fallbacksEnabled()) {
+            throw calls.unavailable();
+          }
           calls.countFallback("order_keys");
           LOG.debugf("Order key lookup in Redis failed: %s", failure.toString());
           return true;

@@ -104,10 +104,25 @@ class CartTests {
     assertThat(TestDatabase.ordersOf(customer)).isEqualTo(1);
     assertThat(Api.available(a)).isEqualTo(3);
 
-    // The same key after the cart was emptied still answers with the first response.
+    // The same key after the cart was emptied still answers with the first response,
     as(token).header("Idempotency-Key", key).when().post("/api/cart/checkout").then().statusCode(201)
         .header("Idempotent-Replayed", "true").header("Location", endsWith("/api/orders/" + id)).body("id", is(id));
+    // and so it does once Redis has forgotten what the key checked out (evicted): PostgreSQL has the response.
+    forgetCheckouts(customer);
+    as(token).header("Idempotency-Key", key).when().post("/api/cart/checkout").then().statusCode(201)
+        .header("Idempotent-Replayed", "true").body("id", is(id));
     assertThat(TestDatabase.ordersOf(customer)).isEqualTo(1);
+  }
+
+  /** Deletes, in the machine's Redis, what this customer's checkouts remembered. */
+  private static void forgetCheckouts(String customer) throws Exception {
+    var keys = new ProcessBuilder("redis-cli", "--scan", "--pattern", "order-service:cart-checkout:*" + customer + "*")
+        .start();
+    String found = new String(keys.getInputStream().readAllBytes()).strip();
+    assertThat(found).as("the checkout was remembered in Redis").isNotEmpty();
+    for (String key : found.split("\n")) {
+      assertThat(new ProcessBuilder("redis-cli", "DEL", key).start().waitFor()).isZero();
+    }
   }
 
   @Test

@@ -42,10 +42,12 @@ class RedisFailureTests {
 
   @BeforeEach
   void redisHealthyAndAProductSeen() throws Exception {
-    // The breaker closes only on calls that succeed, so keep calling Redis (a cart read) while waiting.
+    // A breaker closes only on calls that succeed, so keep calling Redis (a cart, a product never read) meanwhile.
     awaitTrue(() -> given().auth().oauth2(token).get("/api/cart").statusCode() == 200
+            && given().get("/api/products/{sku}", "PROBE-" + UUID.randomUUID()).statusCode() == 404
             && "UP".equals(redisHealth().getString("status"))
-            && "CLOSED".equals(redisHealth().getString("checks[0].data.breaker")),
+            && "CLOSED".equals(redisHealth().getString("checks[0].data.breaker"))
+            && "CLOSED".equals(redisHealth().getString("checks[0].data.cartsBreaker")),
         "Redis healthy with the breaker closed");
     Api.putProduct(sku, 1_000, 100_000);
     given().when().get("/api/products/{sku}", sku).then().statusCode(200);
