@@ -25,7 +25,8 @@ import static io.restassured.RestAssured.given;
 /** The HTTP calls tests share: they drive the service only through its API, so the packaged-jar tests can too. */
 public final class Api {
   public static final String ADMIN = LocalTokens.admin("test-operator");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   private Api() {
   }
