@@ -136,7 +136,7 @@ public class PaymentLedger {
     }
     countOutcome(status);
     try (var about = LogContext.order(payment.orderId)) {
-      LOG.infof("Payment %s %s (gateway reference %s)", payment.id, status, ref);
+      LOG.infof("Payment %s %s%s", payment.id, status, ref == null ? "" : " (gateway reference " + ref + ")");
     }
     Order order = Order.findById(payment.orderId, LockModeType.PESSIMISTIC_WRITE);
     if (status == PaymentStatus.CAPTURED) {
