@@ -95,13 +95,13 @@ public class OrderIntake {
   private Uni<OrderService.Placed> placeGuarded(String customerId, String idempotencyKey, OrderRequest request,
                                                 Set<String> skus, AdmissionTicket ticket,
                                                 Executor backOnEventLoop) {
-    return refuseIfSoldOut(customerId, idempotencyKey, skus)
+    return refuseIfSoldOut(customerId, idempotencyKey, skus, ticket)
         .chain(() -> rateLimits.enforce(RateLimited.ORDERS, customerId))
         .chain(() -> Blocking.onWorker(() -> placeInTurn(customerId, idempotencyKey, request, skus, ticket),
             backOnEventLoop))
         .chain(placed -> placed.isPresent()
             ? Uni.createFrom().item(placed.get())
-            : refuseIfSoldOut(customerId, idempotencyKey, skus)
+            : refuseIfSoldOut(customerId, idempotencyKey, skus, ticket)
                 .chain(() -> Blocking.onWorker(
                     () -> placeThroughGate(customerId, idempotencyKey, request, skus, ticket), backOnEventLoop)))
         .invoke(placed -> {
@@ -137,10 +137,15 @@ public class OrderIntake {
     return orders.place(customerId, idempotencyKey, request);
   }
 
-  private Uni<Void> refuseIfSoldOut(String customerId, String idempotencyKey, Set<String> skus) {
+  private Uni<Void> refuseIfSoldOut(String customerId, String idempotencyKey, Set<String> skus,
+                                    AdmissionTicket ticket) {
     var soldOutSkus = soldOut.soldOutAmong(skus);
     if (soldOutSkus.isEmpty()) {
       return Uni.createFrom().voidItem();
+    }
+    // Most of these end as a 409 without a connection: no door place while Redis is asked (reclaimed if not).
+    if (ticket != null) {
+      ticket.lend();
     }
     // A retry of an order that went through must get its first answer back, not "sold out".
     return recentKeys.mayHavePlacedAnOrder(customerId, idempotencyKey).invoke(mayHave -> {
