@@ -33,6 +33,18 @@ class ManagementTests {
   }
 
   @Test
+  void redisShowsInItsOwnHealthGroupAndMetricsButNotInReadiness() {
+    given().get("/api/products/{sku}", "NO-SUCH-SKU").then().statusCode(404);   // one Redis call at least
+    given().port(MANAGEMENT_PORT).when().get("/q/health/group/redis")
+        .then().statusCode(200).body("checks[0].name", is("redis"), "checks[0].data.breaker", is("CLOSED"));
+    given().port(MANAGEMENT_PORT).when().get("/q/health/ready")
+        .then().body("checks.name", org.hamcrest.Matchers.not(hasItem("redis")));
+    given().port(MANAGEMENT_PORT).when().get("/q/metrics")
+        .then().statusCode(200).body(containsString("redis_pool_"), containsString("redis_breaker_open{"),
+            containsString("catalog_cache_requests_total{"));
+  }
+
+  @Test
   void httpLatencyHasSloBuckets() {
     given().get("/api/products?limit=1").then().statusCode(200);
     given().port(MANAGEMENT_PORT).when().get("/q/metrics")
