@@ -24,13 +24,20 @@ import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
+import io.gatling.javaapi.core.CheckBuilder;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ThreadLocalRandom;
 import shop.orders.common.LocalTokens;
 
@@ -56,6 +63,7 @@ import shop.orders.common.LocalTokens;
 public class EventLoadSimulation extends Simulation {
 
   private static final String JSON = "application/json";
+  private static final Map<String, Map<Integer, LongAdder>> STATUSES = new ConcurrentSkipListMap<>();
 
   private final URI baseUrl = loopbackOnly(System.getProperty("baseUrl", "http://127.0.0.1:8080"));
   private final int baselineSeconds = intProperty("baselineSeconds", 30);
@@ -105,10 +113,12 @@ public class EventLoadSimulation extends Simulation {
   private ScenarioBuilder shoppers(String name, boolean surge) {
     List<Map<String, Object>> tokens = customerTokens(name);
     ChainBuilder browse = exec(
-        http("GET /api/products?limit=20").get("/api/products?limit=20").check(status().in(200, 503)),
+        http("GET /api/products?limit=20").get("/api/products?limit=20").check(recordedStatus(200, 503)),
+        exec(record("GET /api/products?limit=20")),
         think(),
         exec(session -> session.set("sku", normalSku())),
-        http("GET /api/products/{sku}").get("/api/products/#{sku}").check(status().in(200, 503)));
+        http("GET /api/products/{sku}").get("/api/products/#{sku}").check(recordedStatus(200, 503)),
+        exec(record("GET /api/products/{sku}")));
 
     ChainBuilder cart = exec(
         feed(listFeeder(tokens).random()),
@@ -116,11 +126,13 @@ public class EventLoadSimulation extends Simulation {
         http("PUT /api/cart/items/{sku}").put("/api/cart/items/#{sku}")
             .header("Authorization", "Bearer #{token}")
             .body(StringBody("{\"quantity\":1}")).asJson()
-            .check(status().in(200, 422, 503)),
+            .check(recordedStatus(200, 422, 503)),
+        exec(record("PUT /api/cart/items/{sku}")),
         think(),
         http("GET /api/cart").get("/api/cart")
             .header("Authorization", "Bearer #{token}")
-            .check(status().in(200, 503)));
+            .check(recordedStatus(200, 503)),
+        exec(record("GET /api/cart")));
 
     ChainBuilder buy = exec(
         feed(listFeeder(tokens).random()),
@@ -138,31 +150,78 @@ public class EventLoadSimulation extends Simulation {
   /**
    * A POST with a fresh Idempotency-Key; on 429 or 503 it waits Retry-After (at most the cap) and sends the same
    * request with the same key again, at most {@link #maxRetries} times. Leaves the last status in "status" (0 when
-   * no status came back) and, for an order, its id in "orderId".
+   * no response came back) and, for an order, its id in "orderId".
    */
   private ChainBuilder idempotentPost(String name, String path, String body, Integer[] expected) {
     return exec(
         exec(session -> session.set("idempotencyKey", UUID.randomUUID().toString())
             .set("attempt", 0).set("again", true)),
         asLongAs(session -> session.getBoolean("again")).on(
-            exec(session -> session.remove("status").remove("retryAfter")),
+            exec(session -> session.remove("lastStatus").remove("retryAfter")),
             http(session -> session.getInt("attempt") == 0 ? name : name + " (retry)").post(path)
                 .header("Authorization", "Bearer #{token}")
                 .header("Idempotency-Key", "#{idempotencyKey}")
                 .body(StringBody(body)).asJson()
+                .check(recordedStatus(expected))
                 .check(
-                    status().in(expected).saveAs("status"),
                     header("Retry-After").optional().saveAs("retryAfter"),
                     jsonPath("$.id").optional().saveAs("orderIdCandidate")),
+            exec(session -> record(session, session.getInt("attempt") == 0 ? name : name + " (retry)")),
             exec(this::afterAttempt),
             doIf(session -> session.getBoolean("again")).then(
                 pause(session -> Duration.ofSeconds(session.getLong("waitSeconds"))))));
   }
 
+  /** The status saved first (so it is known even when the expected-status check fails), then checked. */
+  private static CheckBuilder[] recordedStatus(Integer... expected) {
+    return new CheckBuilder[] {status().saveAs("lastStatus"), status().in(expected)};
+  }
+
+  private static java.util.function.Function<Session, Session> record(String request) {
+    return session -> record(session, request);
+  }
+
+  /**
+   * Counts the request's status (0: no response) for the by-status summary written after the run, and leaves it in
+   * "status".
+   */
+  private static Session record(Session session, String request) {
+    int status = session.contains("lastStatus") ? session.getInt("lastStatus") : 0;
+    STATUSES.computeIfAbsent(request, r -> new ConcurrentSkipListMap<>())
+        .computeIfAbsent(status, st -> new LongAdder()).increment();
+    return session.remove("lastStatus").set("status", status);
+  }
+
+  @Override
+  public void after() {
+    var out = new StringBuilder("requests by status (0 = no response)\n");
+    long all = STATUSES.values().stream().flatMap(m -> m.values().stream()).mapToLong(LongAdder::sum).sum();
+    var totals = new TreeMap<Integer, Long>();
+    STATUSES.forEach((request, byStatus) -> {
+      long n = byStatus.values().stream().mapToLong(LongAdder::sum).sum();
+      out.append("  %-40s %7d ".formatted(request, n));
+      byStatus.forEach((status, count) -> {
+        out.append(" %d: %d (%.1f%%)".formatted(status, count.sum(), 100.0 * count.sum() / n));
+        totals.merge(status, count.sum(), Long::sum);
+      });
+      out.append('\n');
+    });
+    out.append("  %-40s %7d ".formatted("all", all));
+    totals.forEach((status, count) -> out.append(" %d: %d (%.1f%%)".formatted(status, count, 100.0 * count / all)));
+    out.append('\n');
+    System.out.print(out);
+    try {
+      Files.createDirectories(Path.of("target"));
+      Files.writeString(Path.of("target/load-event-statuses.txt"), out);
+    } catch (IOException e) {
+      System.err.println("cannot write target/load-event-statuses.txt: " + e);
+    }
+  }
+
   private Session afterAttempt(Session session) {
-    int status = session.contains("status") ? session.getInt("status") : 0;
+    int status = session.getInt("status");
     int attempt = session.getInt("attempt");
-    Session next = session.set("status", status).set("attempt", attempt + 1);
+    Session next = session.set("attempt", attempt + 1);
     if (status == 201 && session.contains("orderIdCandidate") && !session.contains("orderId")) {
       next = next.set("orderId", session.getString("orderIdCandidate"));
     }
