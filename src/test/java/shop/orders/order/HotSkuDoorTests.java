@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Buyers waiting for their turn on a hot SKU hold no connection, so they do not hold a place at the door either:
  * with 3 places and one hot-SKU order stuck in the database, the others waiting behind it leave room for an order
- * for another SKU.
+ * for another SKU; and beyond the SKU's short queue a buyer is refused at once.
  */
 @QuarkusTest
 @TestProfile(HotSkuDoorTests.ThreePlaces.class)
@@ -33,7 +33,7 @@ class HotSkuDoorTests {
     public Map<String, String> getConfigOverrides() {
       return Map.of("quarkus.datasource.jdbc.min-size", "0", "quarkus.datasource.jdbc.max-size", "5",
           "admission.reserve-for-payments", "2", "admission.max-queue", "0",
-          "catalog.hot-sku.max-in-flight", "1", "catalog.hot-sku.max-wait", "PT15S",
+          "catalog.hot-sku.max-in-flight", "1", "catalog.hot-sku.max-wait", "PT15S", "catalog.hot-sku.max-waiting", "2",
           "quarkus.datasource.jdbc.new-connection-sql", "SET lock_timeout = '20s'");
     }
   }
@@ -61,6 +61,9 @@ class HotSkuDoorTests {
 
       Api.placeOrder(LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(), Api.lines(other, 1))
           .statusCode(201);
+      // Two already wait for the hot SKU (its queue is 2): one more is refused at once, not parked on a thread.
+      Api.placeOrder(LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(), Api.lines(hot, 1))
+          .statusCode(503).header("Retry-After", "1").body("type", org.hamcrest.Matchers.endsWith("/sku-busy"));
 
       db.rollback();
       hotReplies = burst.get(60, TimeUnit.SECONDS);
