@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import shop.orders.common.ApiException;
+import shop.orders.common.Problem;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -95,11 +97,17 @@ public class AdmissionControl {
     registry.counter("admission.rejected", "route", route.name().toLowerCase()).increment();
     long seconds = Math.max(1, config.retryAfter().toSeconds());
     rc.response().setStatusCode(503)
-        .putHeader("Content-Type", "application/problem+json")
+        .putHeader("Content-Type", Problem.MEDIA_TYPE)
         .putHeader("Retry-After", Long.toString(seconds))
-        .end("{\"type\":\"https://problems.orders.shop/overloaded\",\"title\":\"Service at capacity\","
-            + "\"status\":503,\"detail\":\"The service is at capacity and nothing was done; retry after "
-            + seconds + " s (with the same Idempotency-Key).\"}");
+        .end(io.vertx.core.json.Json.encode(overloaded().problem()));
+  }
+
+  /** The refusal of a request the pool cannot serve now: 503, nothing done, retry after {@code retry-after}. */
+  public ApiException overloaded() {
+    long seconds = Math.max(1, config.retryAfter().toSeconds());
+    return new ApiException(Problem.of(503, "overloaded", "Service at capacity",
+        "The service is at capacity and nothing was done; retry after " + seconds
+            + " s (with the same Idempotency-Key)."), java.time.Duration.ofSeconds(seconds));
   }
 
   private boolean take(Route route) {

@@ -7,13 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import shop.orders.catalog.CatalogProblems;
 import shop.orders.common.ApiException;
 import shop.orders.common.Blocking;
-import shop.orders.common.Problem;
 import shop.orders.common.RateLimited;
 import shop.orders.common.RateLimiter;
 import shop.orders.ops.AdmissionControl;
 import shop.orders.ops.AdmissionTicket;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
-import java.time.Duration;
 import shop.orders.catalog.HotSkuGate;
 import shop.orders.catalog.SoldOutMarkers;
 
@@ -86,9 +84,7 @@ public class OrderIntake {
 
   private void reclaim(AdmissionTicket ticket) {
     if (ticket != null && ticket.isLent() && !ticket.reclaim(admission.maxWait())) {
-      throw new ApiException(Problem.of(503, "overloaded", "Service at capacity",
-          "The service is at capacity and nothing was done; retry after 1 s (with the same Idempotency-Key)."),
-          Duration.ofSeconds(1));
+      throw admission.overloaded();
     }
   }
 
