@@ -2,6 +2,7 @@ package shop.orders.common;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,10 +34,10 @@ public class RateLimiter {
   private final RedisCalls calls;
   private final RateLimitConfig config;
   private final Cache<String, long[]> local;
-  private final io.micrometer.core.instrument.MeterRegistry registry;
+  private final MeterRegistry registry;
 
   RateLimiter(ReactiveRedisDataSource redis, RedisCalls calls, RateLimitConfig config,
-              io.micrometer.core.instrument.MeterRegistry registry) {
+              MeterRegistry registry) {
     this.redis = redis;
     this.registry = registry;
     this.calls = calls;
@@ -65,7 +66,7 @@ public class RateLimiter {
   }
 
   /** Empty when the request may go on; otherwise how long the customer must wait. */
-  public Uni<Optional<Duration>> check(String bucket, String customerId) {
+  private Uni<Optional<Duration>> check(String bucket, String customerId) {
     long interval = intervalMillis(bucket);
     int burst = burst(bucket);
     String key = calls.key("rate", bucket, customerId);
@@ -80,11 +81,11 @@ public class RateLimiter {
         });
   }
 
-  public int burst(String bucket) {
+  private int burst(String bucket) {
     return RateLimited.PAYMENTS.equals(bucket) ? config.paymentsRequests() : config.ordersRequests();
   }
 
-  public Duration per(String bucket) {
+  private Duration per(String bucket) {
     return RateLimited.PAYMENTS.equals(bucket) ? config.paymentsPer() : config.ordersPer();
   }
 
