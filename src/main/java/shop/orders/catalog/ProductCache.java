@@ -19,8 +19,10 @@ import shop.orders.common.Problem;
 import shop.orders.common.RedisCalls;
 import shop.orders.common.RedisChannel;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Product reads: this instance's memory for {@code local-ttl}, then Redis (shared by every instance for
@@ -43,7 +45,7 @@ public class ProductCache {
   private final Cache<String, Kept> local;
   private final ConcurrentHashMap<String, Uni<Optional<ProductView>>> loading = new ConcurrentHashMap<>();
   private final RedisChannel changes;
-  private final java.util.concurrent.atomic.AtomicInteger loadsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger loadsInFlight = new AtomicInteger();
 
   ProductCache(CatalogService catalog, ReactiveRedisDataSource redis, RedisCalls calls, ObjectMapper json,
                MeterRegistry registry, CatalogConfig config) {
@@ -121,7 +123,7 @@ public class ProductCache {
     if (loadsInFlight.incrementAndGet() > config.maxLoads()) {
       loadsInFlight.decrementAndGet();
       throw new ApiException(Problem.of(503, "catalog-busy", "Catalog busy",
-          "Too many products are being loaded right now; retry shortly."), java.time.Duration.ofSeconds(1));
+          "Too many products are being loaded right now; retry shortly."), Duration.ofSeconds(1));
     }
     try {
       return catalog.load(sku);

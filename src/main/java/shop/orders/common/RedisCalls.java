@@ -13,6 +13,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +36,7 @@ public class RedisCalls {
   public static final String BREAKER = "redis";
   public static final String ORDER_KEYS_BREAKER = "redis-order-keys";
   public static final String CARTS_BREAKER = "redis-carts";
-  public static final java.util.List<String> BREAKERS = java.util.List.of(BREAKER, ORDER_KEYS_BREAKER, CARTS_BREAKER);
+  public static final List<String> BREAKERS = List.of(BREAKER, ORDER_KEYS_BREAKER, CARTS_BREAKER);
   private static final Logger LOG = Logger.getLogger(RedisCalls.class);
 
   private final MeterRegistry registry;
