@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shop.orders.common.Api;
 import shop.orders.common.LocalTokens;
@@ -42,6 +43,25 @@ class HotSkuTests {
   MeterRegistry metrics;
   @Inject
   RedisDataSource redis;
+
+  /**
+   * A burst on 2 shared cores can time out enough sold-out lookups to open their Redis breaker (then the database
+   * decides, as designed). Each test starts with it closed: orders on a spare SKU make the calls that close it.
+   */
+  @BeforeEach
+  void soldOutLookupsGoToRedis() throws Exception {
+    String spare = PREFIX + "SPARE";
+    Api.putProduct(spare, 1_000, 1_000);
+    for (int i = 0; i < 50; i++) {
+      if ("CLOSED".equals(given().port(9001).get("/q/health/group/redis").jsonPath()
+          .getString("checks[0].data.orderKeysBreaker"))) {
+        return;
+      }
+      Api.placedOrderId(LocalTokens.customer(Api.newCustomer()), Api.lines(spare, 1));
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the sold-out lookups' Redis breaker did not close within 10 s");
+  }
 
   @Test
   void threeHundredBuyersForTwentyUnitsGetExactlyTwentyOrdersAndFastHonestRefusals() throws Exception {
