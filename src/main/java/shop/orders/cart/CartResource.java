@@ -29,14 +29,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static shop.orders.catalog.CatalogResource.SKU_MESSAGE;
+import static shop.orders.catalog.CatalogResource.SKU_PATTERN;
+
 /** The caller's own cart. Non-blocking: Redis and the catalog cache answer on the I/O thread. */
 @Path("/api/cart")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
 @Tag(name = "cart")
 public class CartResource {
-  private static final String SKU_PATTERN = "[A-Za-z0-9._-]{1,64}";
-  private static final String SKU_MESSAGE = "must be 1 to 64 of A-Z a-z 0-9 . _ -";
 
   private final CartStore carts;
   private final CartCheckout checkout;

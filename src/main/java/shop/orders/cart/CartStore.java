@@ -2,7 +2,6 @@ package shop.orders.cart;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import shop.orders.common.ApiException;
 import shop.orders.common.IdempotencyConfig;
@@ -107,14 +106,13 @@ public class CartStore {
 
   /** After the order is placed: remember the checkout under its key and take its lines out of the cart. */
   Uni<Void> checkedOut(String customerId, String idempotencyKey, Map<String, Integer> lines) {
-    List<String> args = new ArrayList<>(List.of("EVAL", CHECKED_OUT, "2", cartKey(customerId),
+    List<String> args = new ArrayList<>(List.of(CHECKED_OUT, "2", cartKey(customerId),
         checkoutKey(customerId, idempotencyKey), encode(lines), Long.toString(idempotency.retention().toSeconds())));
     lines.forEach((sku, quantity) -> {
       args.add(sku);
       args.add(Integer.toString(quantity));
     });
-    return calls.callForCarts(() -> redis.execute(args.getFirst(), args.subList(1, args.size()).toArray(String[]::new)))
-        .replaceWithVoid();
+    return calls.callForCarts(() -> redis.execute("EVAL", args.toArray(String[]::new))).replaceWithVoid();
   }
 
   private <T> Uni<T> guarded(Uni<T> command) {

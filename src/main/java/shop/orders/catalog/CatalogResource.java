@@ -26,7 +26,9 @@ import shop.orders.common.Page;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "catalog")
 public class CatalogResource {
-  static final String SKU_PATTERN = "[A-Za-z0-9._-]{1,64}";
+  /** What a SKU may be, wherever one is named (path or body); the message says it to the client. */
+  public static final String SKU_PATTERN = "[A-Za-z0-9._-]{1,64}";
+  public static final String SKU_MESSAGE = "must be 1 to 64 of A-Z a-z 0-9 . _ -";
 
   private final CatalogService catalog;
   private final ProductCache products;
@@ -53,7 +55,7 @@ public class CatalogResource {
   @Path("/{sku}")
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Caller.ADMIN)
-  public Response put(@PathParam("sku") @Pattern(regexp = SKU_PATTERN, message = "must be 1 to 64 of A-Z a-z 0-9 . _ -")
+  public Response put(@PathParam("sku") @Pattern(regexp = SKU_PATTERN, message = SKU_MESSAGE)
                       String sku, @NotNull @Valid ProductUpdate body, @Context UriInfo uri) {
     var saved = catalog.put(sku, body);
     if (saved.created()) {

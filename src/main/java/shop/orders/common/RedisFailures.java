@@ -18,9 +18,14 @@ public class RedisFailures {
   private volatile Last last;
 
   void record(String kind, Throwable failure) {
+    last = new Last(kind, firstLine(failure), Instant.now());
+  }
+
+  /** The first line of a failure's message: Redis' own words, without what a client library appended. */
+  public static String firstLine(Throwable failure) {
     String message = String.valueOf(failure.getMessage());
     int newline = message.indexOf('\n');
-    last = new Last(kind, (newline < 0 ? message : message.substring(0, newline)).strip(), Instant.now());
+    return (newline < 0 ? message : message.substring(0, newline)).strip();
   }
 
   public Optional<Last> last() {

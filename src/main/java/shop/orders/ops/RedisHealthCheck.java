@@ -47,12 +47,7 @@ public class RedisHealthCheck implements AsyncHealthCheck {
         .ifNoItem().after(config.deadline().multipliedBy(10)).fail()
         .map(pong -> builder.up().withData("ping", pong.toString()).build())
         .onFailure().recoverWithItem(failure -> builder.down()
-            .withData("ping", RedisFailures.kindOf(failure) + ": " + firstLine(failure.getMessage())).build());
+            .withData("ping", RedisFailures.kindOf(failure) + ": " + RedisFailures.firstLine(failure)).build());
   }
 
-  private static String firstLine(String message) {
-    String text = String.valueOf(message);
-    int newline = text.indexOf('\n');
-    return (newline < 0 ? text : text.substring(0, newline)).strip();
-  }
 }

@@ -9,6 +9,9 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import java.util.Comparator;
+
+import static shop.orders.catalog.CatalogResource.SKU_MESSAGE;
+import static shop.orders.catalog.CatalogResource.SKU_PATTERN;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -17,7 +20,7 @@ public record OrderRequest(
     @NotNull @Size(min = 1, max = 50, message = "must have 1 to 50 lines") List<@NotNull @Valid LineRequest> lines) {
 
   public record LineRequest(
-      @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1 to 64 of A-Z a-z 0-9 . _ -") String sku,
+      @NotBlank @Pattern(regexp = SKU_PATTERN, message = SKU_MESSAGE) String sku,
       @NotNull @Min(value = 1, message = "must be between 1 and 100")
       @Max(value = 100, message = "must be between 1 and 100") Integer quantity) {}
 
