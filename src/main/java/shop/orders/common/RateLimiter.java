@@ -70,15 +70,10 @@ public class RateLimiter {
     long interval = intervalMillis(bucket);
     int burst = burst(bucket);
     String key = calls.key("rate", bucket, customerId);
-    return calls.call(() -> redis.execute("EVAL", GCRA, "1", key, Long.toString(interval), Integer.toString(burst)))
-        .map(waitMillis -> waitOf(waitMillis.toLong()))
-        .onFailure().recoverWithItem(failure -> {
-          if (!calls.fallbacksEnabled()) {
-            throw calls.unavailable();
-          }
-          calls.countFallback("rate_limit");
-          return waitOf(checkLocally(key, interval, burst));
-        });
+    return calls.orElse(
+        calls.call(() -> redis.execute("EVAL", GCRA, "1", key, Long.toString(interval), Integer.toString(burst)))
+            .map(waitMillis -> waitOf(waitMillis.toLong())),
+        "rate_limit", failure -> waitOf(checkLocally(key, interval, burst)));
   }
 
   private int burst(String bucket) {

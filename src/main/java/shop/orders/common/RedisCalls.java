@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -75,6 +76,20 @@ public class RedisCalls {
   /** {@code command} for carts (cart.CartStore), behind their own breaker, under the default deadline. */
   public <T> Uni<T> callForCarts(Supplier<Uni<T>> command) {
     return settled(guardedForCarts(config.deadline(), command));
+  }
+
+  /**
+   * {@code call}'s answer; when it failed, {@code fallback}'s (counted in {@code redis_fallbacks_total{use}}), or
+   * 503 {@code redis-unavailable} when {@code redis.fallbacks-enabled} is false.
+   */
+  public <T> Uni<T> orElse(Uni<T> call, String use, Function<Throwable, T> fallback) {
+    return call.onFailure().recoverWithUni(failure -> {
+      if (!config.fallbacksEnabled()) {
+        return Uni.createFrom().failure(unavailable());
+      }
+      countFallback(use);
+      return Uni.createFrom().item(() -> fallback.apply(failure));
+    });
   }
 
   /** The failure to answer when Redis failed and {@code redis.fallbacks-enabled} is false: 503, nothing done. */

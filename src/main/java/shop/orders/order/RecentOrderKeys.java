@@ -59,12 +59,8 @@ public class RecentOrderKeys {
     if (notInRedis.getIfPresent(redisKey) != null) {
       return Uni.createFrom().item(true);
     }
-    return calls.callForOrderKeys(config.redisDeadline(), () -> redis.key().exists(redisKey))
-        .onFailure().recoverWithItem(failure -> {
-          if (!calls.fallbacksEnabled()) {
-            throw calls.unavailable();
-          }
-          calls.countFallback("order_keys");
+    return calls.orElse(calls.callForOrderKeys(config.redisDeadline(), () -> redis.key().exists(redisKey)),
+        "order_keys", failure -> {
           LOG.debugf("Order key lookup in Redis failed: %s", failure.toString());
           return true;
         });
