@@ -1,0 +1,206 @@
+package shop.orders.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * bin/precheck, the pre-event GO / NO-GO check, run as an SRE runs it: on the chart's values (and overlays written
+ * here) with load-test results written to a temporary directory. Needs python3 with PyYAML; promtool is used when
+ * present (.ci/run installs it).
+ */
+class PrecheckTests {
+  private static final Path PRECHECK = Path.of("bin/precheck").toAbsolutePath();
+  private static final Path EVENT_VALUES = Path.of("helm/order-service/values-event.yaml");
+  private static final Path REDIS_CONF = Path.of("ops/redis/redis.conf");
+
+  @TempDir
+  Path results;
+
+  private record Run(int exit, String out, String err) {
+    String lastLine() {
+      return out.strip().lines().reduce((a, b) -> b).orElse("");
+    }
+  }
+
+  private Run precheck(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(PRECHECK.toString(), "--results-dir", results.toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).start();
+    var out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+    var err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("bin/precheck finished").isTrue();
+    return new Run(process.exitValue(), out.join(), err.join());
+  }
+
+  private static String read(InputStream stream) {
+    try (stream) {
+      return new String(stream.readAllBytes(), UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void scaleOut(double perPod, Instant date) throws IOException {
+    Files.writeString(results.resolve("scale-out-latest.json"), """
+        {"date": "%s", "machine": "2 cores", "perPodOrdersPerSecond": %s,
+         "steps": [{"instances": 1, "ordersPerSecond": %s, "p99Ms": 40.0,
+                    "connectionsPeak": 20, "connectionBudget": 90}]}
+        """.formatted(date, perPod, perPod));
+  }
+
+  private void replay(boolean auditPassed, String gatewayAlertSeconds) throws IOException {
+    String hardened = """
+        {"orders": {"admittedSuccessShare": 0.995, "refusalP99Ms": 12.0, "successP99Ms": 80.0},
+         "audit": {"passed": %s},
+         "alerts": [{"fault": "redis-disk-full", "alert": "RedisRefusingWrites", "secondsToFire": 45.0},
+                    {"fault": "gateway-slow", "alert": "PaymentGatewayBreakerOpen", "secondsToFire": %s}]}
+        """.formatted(auditPassed, gatewayAlertSeconds);
+    Files.writeString(results.resolve("replay-latest.json"), """
+        {"date": "%s", "machine": "2 cores", "runs": {"hardened": %s, "incident": %s}}
+        """.formatted(Instant.now(), hardened, hardened));
+  }
+
+  private Path file(String name, String content) throws IOException {
+    return Files.writeString(results.resolve(name), content);
+  }
+
+  @BeforeEach
+  void goodResults() throws IOException {
+    scaleOut(850.0, Instant.now().minus(Duration.ofDays(2)));
+    replay(true, "30.0");
+  }
+
+  @Test
+  void goForGoodResultsOnTheChartsOwnValuesAndTheEventOverlay() throws Exception {
+    var plain = precheck("--peak-orders-per-second", "300", "--redis-disk-gib", "10");
+    assertThat(plain.exit()).as(plain.out() + plain.err()).isZero();
+    assertThat(plain.out())
+        .contains("PASS  connections  4 pods x database.pool.maxSize 20 = 80 connections <= budget 90")
+        .contains("PASS  capacity     peak 300/s x headroom 1.5 = 450 orders/s <= 850/s per pod x 4 max pods = 3400/s")
+        .contains("PASS  resilience   fault gateway-slow: PaymentGatewayBreakerOpen fired after 30 s")
+        .contains("PASS  redis        AOF up to (1 + 100/100) x maxmemory 1 GiB + a rewrite's copy 1 GiB = 3 GiB"
+            + " <= 80% of the 10 GiB disk = 8 GiB")
+        .contains("PASS  redis        loglevel notice")
+        .contains("WARN  alerts       prometheusRule.enabled is false")
+        .doesNotContain("FAIL");
+    assertThat(plain.lastLine()).isEqualTo("GO (1 warning)");
+
+    var event = precheck("--peak-orders-per-second", "2000", "-f", EVENT_VALUES.toString(), "--headroom", "1.2");
+    assertThat(event.exit()).as(event.out() + event.err()).isZero();
+    assertThat(event.out()).contains("PASS  capacity     peak 2000/s <= 850/s per pod x 4 min pods = 3400/s")
+        .contains("WARN  redis        AOF up to").contains("disk not checked");
+    assertThat(event.lastLine()).isEqualTo("GO (2 warnings)");
+  }
+
+  @Test
+  void noGoWhenMaxReplicasTimesThePoolExceedsTheConnectionBudget() throws Exception {
+    var tenPods = precheck("--peak-orders-per-second", "300",
+        "-f", file("ten-pods.yaml", "autoscaling:\n  maxReplicas: 10\n").toString());
+    assertThat(tenPods.exit()).as(tenPods.out()).isEqualTo(1);
+    assertThat(tenPods.out()).contains("""
+        NO-GO
+          connections: 10 pods x database.pool.maxSize 20 = 200 connections > budget 90 \
+        (database.maxConnections 100 - database.reservedConnections 10)""");
+
+    var noAutoscaling = precheck("--peak-orders-per-second", "300", "-f",
+        file("fixed.yaml", "replicaCount: 5\nautoscaling:\n  enabled: false\n").toString());
+    assertThat(noAutoscaling.exit()).as(noAutoscaling.out()).isEqualTo(1);
+    assertThat(noAutoscaling.out())
+        .contains("connections: 5 pods x database.pool.maxSize 20 = 100 connections > budget 90");
+  }
+
+  @Test
+  void noGoWhenThePeakWithHeadroomExceedsTheMeasuredCapacityOfMaxReplicas() throws Exception {
+    scaleOut(100.0, Instant.now());
+
+    var over = precheck("--peak-orders-per-second", "300");
+    assertThat(over.exit()).as(over.out()).isEqualTo(1);
+    assertThat(over.out()).contains(
+        "capacity: peak 300/s x headroom 1.5 = 450 orders/s > 100/s per pod x 4 max pods = 400/s");
+
+    scaleOut(100.0, Instant.now().minus(Duration.ofDays(40)));
+    var justUnder = precheck("--peak-orders-per-second", "266");
+    assertThat(justUnder.exit()).as("warnings only: GO\n" + justUnder.out()).isZero();
+    assertThat(justUnder.out())
+        .contains("PASS  capacity     peak 266/s x headroom 1.5 = 399 orders/s <= 100/s per pod x 4 max pods = 400/s")
+        .contains("WARN  capacity     peak 266/s > 100/s per pod x 2 min pods = 200/s:"
+            + " the autoscaler must add pods during the surge")
+        .contains("WARN  capacity     the scale-out measurement is 40 days old");
+  }
+
+  @Test
+  void noGoWithoutAMeasurement() throws Exception {
+    Files.delete(results.resolve("scale-out-latest.json"));
+    var missing = precheck("--peak-orders-per-second", "300");
+    assertThat(missing.exit()).as(missing.out()).isEqualTo(1);
+    assertThat(missing.out()).contains("FAIL  capacity     no scale-out measurement (per-pod capacity): "
+        + results.resolve("scale-out-latest.json") + " is missing");
+  }
+
+  @Test
+  void noGoWhenTheReplayAuditFailedOrAnAlertNeverFired() throws Exception {
+    replay(false, "null");
+    var run = precheck("--peak-orders-per-second", "300");
+    assertThat(run.exit()).as(run.out()).isEqualTo(1);
+    assertThat(run.out())
+        .contains("resilience: hardened run: audit did not pass")
+        .contains("resilience: fault gateway-slow: PaymentGatewayBreakerOpen never fired")
+        .contains("PASS  resilience   fault redis-disk-full: RedisRefusingWrites fired after 45 s");
+  }
+
+  @Test
+  void noGoWhenRedisLogsAtDebugOrItsAofOutgrowsTheDisk() throws Exception {
+    Path debug = file("redis.conf", Files.readString(REDIS_CONF).replace("loglevel notice", "loglevel debug"));
+    var run = precheck("--peak-orders-per-second", "300", "--redis-conf", debug.toString(), "--redis-disk-gib", "3");
+    assertThat(run.exit()).as(run.out()).isEqualTo(1);
+    assertThat(run.out())
+        .contains("redis: loglevel debug: debug logging filled the disk on 2025-06-05")
+        .contains("redis: AOF up to (1 + 100/100) x maxmemory 1 GiB + a rewrite's copy 1 GiB = 3 GiB"
+            + " > 80% of the 3 GiB disk = 2.4 GiB");
+  }
+
+  @Test
+  void theServersRealMaxConnectionsOverridesTheValuesInJson() throws Exception {
+    var run = precheck("--peak-orders-per-second", "300", "--max-connections", "80", "--json");
+    assertThat(run.exit()).as(run.out()).isEqualTo(1);
+    JsonNode verdict = new ObjectMapper().readTree(run.out());
+    assertThat(verdict.path("verdict").asText()).isEqualTo("NO-GO");
+    JsonNode findings = verdict.path("findings");
+    assertThat(findings.findValuesAsText("check")).contains("connections", "capacity", "resilience", "redis", "alerts");
+    assertThat(findings.get(0).path("status").asText()).isEqualTo("FAIL");
+    assertThat(findings.get(0).path("detail").asText()).startsWith(
+        "4 pods x database.pool.maxSize 20 = 80 connections > budget 70"
+            + " (--max-connections 80 - database.reservedConnections 10)");
+    assertThat(findings.get(1).path("status").asText()).isEqualTo("WARN");
+    assertThat(findings.get(1).path("detail").asText())
+        .startsWith("the server's max_connections 80 differs from database.maxConnections 100");
+  }
+
+  @Test
+  void usageErrorsExitTwo() throws Exception {
+    var noPeak = precheck("-f", EVENT_VALUES.toString());
+    assertThat(noPeak.exit()).isEqualTo(2);
+    assertThat(noPeak.err()).contains("the following arguments are required: --peak-orders-per-second");
+
+    var noValuesFile = precheck("--peak-orders-per-second", "300", "-f", "no-such-values.yaml");
+    assertThat(noValuesFile.exit()).isEqualTo(2);
+    assertThat(noValuesFile.err()).contains("values file no-such-values.yaml");
+  }
+}
