@@ -97,5 +97,19 @@ public interface CatalogConfig {
     /** Retry-After sent with that 503. */
     @WithDefault("PT1S")
     Duration retryAfter();
+
+    /**
+     * How long a reservation waits for a stock row's lock before the order is refused (503): rows are held only for
+     * the last moments of other orders' transactions, so a longer wait means something else holds the row.
+     */
+    @WithDefault("PT0.5S")
+    Duration lockWait();
+
+    /**
+     * After a reservation timed out waiting for a SKU's row lock, orders for that SKU are refused at once (503
+     * sku-busy) for this long instead of each holding a connection for {@code lock-wait}; then one tries again.
+     */
+    @WithDefault("PT2S")
+    Duration stuckFor();
   }
 }

@@ -11,6 +11,9 @@ import shop.orders.common.Jdbc;
 import shop.orders.common.Money;
 import shop.orders.common.Page;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -21,15 +24,18 @@ import java.util.TreeMap;
 
 @ApplicationScoped
 public class CatalogService {
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
   private final Jdbc jdbc;
   private final SoldOutMarkers markers;
   private final Event<StockReleased> released;
   private final Event<ProductChanged> changed;
+  private final HotSkuGate gate;
   private final Counter stockConflicts;
 
-  CatalogService(Jdbc jdbc, SoldOutMarkers markers, Event<StockReleased> released, Event<ProductChanged> changed,
-                 MeterRegistry registry) {
+  CatalogService(Jdbc jdbc, SoldOutMarkers markers, HotSkuGate gate, Event<StockReleased> released,
+                 Event<ProductChanged> changed, MeterRegistry registry) {
     this.jdbc = jdbc;
+    this.gate = gate;
     this.changed = changed;
     this.markers = markers;
     this.released = released;
@@ -103,8 +109,9 @@ public class CatalogService {
   public void reserveAll(Map<String, Integer> quantitiesBySku) {
     var sorted = new TreeMap<>(quantitiesBySku);
     Map<String, Integer> shortAvailable = jdbc.inTransaction(c -> {
+      waitForRowLocksAtMost(c, gate.lockWait());
       for (var line : sorted.entrySet()) {
-        int left = Product.reserve(c, line.getKey(), line.getValue());
+        int left = reserveOrMarkStuck(c, line.getKey(), line.getValue());
         if (left < 0) {
           return Product.availableOf(c, sorted.keySet());
         }
@@ -122,6 +129,24 @@ public class CatalogService {
         }
       });
       throw CatalogProblems.outOfStock(shortOf(shortAvailable, sorted));
+    }
+  }
+
+  private int reserveOrMarkStuck(Connection c, String sku, int quantity) throws SQLException {
+    try {
+      return Product.reserve(c, sku, quantity);
+    } catch (SQLException e) {
+      if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+        gate.markStuck(sku);
+      }
+      throw e;
+    }
+  }
+
+  /** For the rest of this transaction only: its stock UPDATEs wait at most this long for a row lock. */
+  private static void waitForRowLocksAtMost(Connection c, Duration wait) throws SQLException {
+    try (var set = c.createStatement()) {
+      set.execute("set local lock_timeout = " + Math.max(1, wait.toMillis()));
     }
   }
 

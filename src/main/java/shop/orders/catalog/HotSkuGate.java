@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import shop.orders.common.ApiException;
 import shop.orders.common.Problem;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -37,13 +38,19 @@ public class HotSkuGate {
   }
 
   private final ConcurrentHashMap<String, Semaphore> inFlight = new ConcurrentHashMap<>();
+  /** SKU → System.nanoTime() until which its stock row is taken to be held by something else. */
+  private final ConcurrentHashMap<String, Long> stuckUntil = new ConcurrentHashMap<>();
   private final CatalogConfig.HotSku config;
   private final Counter rejections;
+  private final Counter stuckRejections;
 
   HotSkuGate(CatalogConfig config, MeterRegistry registry) {
     this.config = config.hotSku();
     this.rejections = Counter.builder("orders.hot_sku.rejected")
         .description("Orders refused because their SKU already had the maximum reservations in flight")
+        .register(registry);
+    this.stuckRejections = Counter.builder("orders.stock_row_stuck.rejected")
+        .description("Orders refused at once because their SKU's stock row was recently held past the lock wait")
         .register(registry);
   }
 
@@ -57,6 +64,7 @@ public class HotSkuGate {
     if (!config.enabled()) {
       return OPEN;
     }
+    refuseIfStuck(skus);
     List<Semaphore> held = new ArrayList<>();
     try {
       for (String sku : new TreeSet<>(skus)) {
@@ -79,6 +87,39 @@ public class HotSkuGate {
       throw busy(String.join(",", skus));
     }
     return () -> held.forEach(Semaphore::release);
+  }
+
+  /** How long a reservation may wait for a stock row's lock. */
+  Duration lockWait() {
+    return config.lockWait();
+  }
+
+  /**
+   * A reservation of {@code sku} timed out waiting for its row lock: something else holds the row (a long
+   * transaction, a manual lock). For {@code stuck-for}, orders for it are refused at once instead of each taking a
+   * connection to wait for the same lock.
+   */
+  public void markStuck(String sku) {
+    if (config.enabled()) {
+      stuckUntil.put(sku, System.nanoTime() + config.stuckFor().toNanos());
+    }
+  }
+
+  private void refuseIfStuck(Collection<String> skus) {
+    if (stuckUntil.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (String sku : skus) {
+      Long until = stuckUntil.get(sku);
+      if (until != null) {
+        if (now - until < 0) {
+          stuckRejections.increment();
+          throw busy(sku);
+        }
+        stuckUntil.remove(sku, until);
+      }
+    }
   }
 
   /**

@@ -51,7 +51,7 @@ class AdmissionControlTests {
       return Map.of("quarkus.datasource.jdbc.min-size", "0", "quarkus.datasource.jdbc.max-size", "5",
           "admission.reserve-for-payments", "2", "admission.max-wait", "PT0.03S", "admission.max-queue", "3",
           // the held lock must outlast the test's burst, not end it
-          "quarkus.datasource.jdbc.new-connection-sql", "SET lock_timeout = '20s'");
+          "quarkus.datasource.jdbc.new-connection-sql", "SET lock_timeout = '20s'", "catalog.hot-sku.lock-wait", "PT20S");
     }
   }
 

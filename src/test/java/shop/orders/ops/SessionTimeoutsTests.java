@@ -20,7 +20,7 @@ import static org.hamcrest.Matchers.containsString;
 class SessionTimeoutsTests {
 
   @Test
-  void anOrderBehindAHeldLockIsRefusedNotKeptWaiting() throws Exception {
+  void anOrderBehindAHeldLockIsRefusedNotKeptWaitingAndTheNextOnesAtOnce() throws Exception {
     String sku = Api.prefix(SessionTimeoutsTests.class) + "LOCKED";
     Api.putProduct(sku, 1_000, 5);
     try (var db = TestDatabase.connect()) {
@@ -32,10 +32,37 @@ class SessionTimeoutsTests {
 
       assertThat(reply.status()).isEqualTo(503);
       assertThat(reply.retryAfter()).isNotNull();
+
+      // Something else holds that row: the next orders for it are refused at once, without waiting on the lock.
+      double transactions = metric("orders_place_transactions_total");
+      for (int i = 0; i < 3; i++) {
+        var next = Api.post("/api/orders", LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(),
+            Api.lines(sku, 1));
+        assertThat(next.status()).isEqualTo(503);
+        assertThat(next.retryAfter()).isEqualTo("1");
+        assertThat(next.body()).contains("sku-busy").contains(sku);
+      }
+      assertThat(metric("orders_place_transactions_total")).isEqualTo(transactions);
+      assertThat(metric("orders_stock_row_stuck_rejected_total")).isGreaterThanOrEqualTo(3);
       db.rollback();
     }
     assertThat(Api.available(sku)).isEqualTo(5);
+    // Once the row is free the SKU sells again, at the latest after catalog.hot-sku.stuck-for (2 s)
+    int status = 0;
+    for (int i = 0; i < 40 && status != 201; i++) {
+      Thread.sleep(100);
+      status = Api.post("/api/orders", LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(),
+          Api.lines(sku, 1)).status();
+    }
+    assertThat(status).isEqualTo(201);
+    assertThat(Api.available(sku)).isEqualTo(4);
     given().port(9001).get("/q/metrics").then()
         .body(containsString("db_busy_refusals_total{app=\"order-service\",reason=\"lock_timeout\"}"));
+  }
+
+  private static double metric(String name) {
+    String line = given().port(9001).get("/q/metrics").asString().lines()
+        .filter(l -> l.startsWith(name + "{")).findFirst().orElse(name + " 0");
+    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
   }
 }

@@ -34,7 +34,7 @@ class HotSkuDoorTests {
       return Map.of("quarkus.datasource.jdbc.min-size", "0", "quarkus.datasource.jdbc.max-size", "5",
           "admission.reserve-for-payments", "2", "admission.max-queue", "0",
           "catalog.hot-sku.max-in-flight", "1", "catalog.hot-sku.max-wait", "PT15S", "catalog.hot-sku.max-waiting", "2",
-          "quarkus.datasource.jdbc.new-connection-sql", "SET lock_timeout = '20s'");
+          "quarkus.datasource.jdbc.new-connection-sql", "SET lock_timeout = '20s'", "catalog.hot-sku.lock-wait", "PT20S");
     }
   }
 
