@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  *   PG_WEBHOOK_URL=http://127.0.0.1:8080/api/payments/webhook  (empty: no webhooks)
  *   PG_WEBHOOK_SECRET=local-webhook-secret   PG_JOURNAL=target/gateway-journal.log
  * </pre>
+ * A fault drill changes the behaviour while it runs: {@code PUT /sim/behaviour} with lines {@code NAME=value} (the
+ * same names) overrides them, an empty body goes back to the environment's; {@code GET /sim/behaviour} shows the
+ * overrides.
  */
 public final class GatewaySimulator {
   private static final Pattern FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*\"?([^\",}]*)\"?");
@@ -48,6 +51,7 @@ public final class GatewaySimulator {
   private final Map<String, String> refunds = new ConcurrentHashMap<>();
   private final HttpClient webhooks = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, String> env = System.getenv();
+  private final Map<String, String> overrides = new ConcurrentHashMap<>();
   private final Path journal = Path.of(env.getOrDefault("PG_JOURNAL", "target/gateway-journal.log"));
 
   public static void main(String[] args) throws IOException {
@@ -60,9 +64,33 @@ public final class GatewaySimulator {
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/v1/payments", this::payments);
     server.createContext("/v1/refunds", this::refunds);
+    server.createContext("/sim/behaviour", this::behaviour);
     server.start();
     Files.createDirectories(journal.toAbsolutePath().getParent());
     System.out.println("payment gateway simulator on 127.0.0.1:" + port + ", journal " + journal);
+  }
+
+  private void behaviour(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if ("PUT".equals(exchange.getRequestMethod())) {
+        var changed = new ConcurrentHashMap<String, String>();
+        for (String line : new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+          int eq = line.indexOf('=');
+          if (eq > 0 && line.startsWith("PG_")) {
+            changed.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+          } else if (!line.isBlank()) {
+            reply(exchange, 400, "{\"error\":\"expected PG_NAME=value lines\"}");
+            return;
+          }
+        }
+        overrides.clear();
+        overrides.putAll(changed);
+        record("behaviour " + changed);
+      }
+      reply(exchange, 200, "{" + overrides.entrySet().stream()
+          .map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"").sorted()
+          .reduce((a, b) -> a + "," + b).orElse("") + "}");
+    }
   }
 
   private void payments(HttpExchange exchange) throws IOException {
@@ -174,11 +202,15 @@ public final class GatewaySimulator {
   }
 
   private double number(String name, double fallback) {
-    return Double.parseDouble(env.getOrDefault(name, String.valueOf(fallback)));
+    return Double.parseDouble(setting(name, String.valueOf(fallback)));
   }
 
   private long number(String name, long fallback) {
-    return Long.parseLong(env.getOrDefault(name, String.valueOf(fallback)));
+    return Long.parseLong(setting(name, String.valueOf(fallback)));
+  }
+
+  private String setting(String name, String fallback) {
+    return overrides.getOrDefault(name, env.getOrDefault(name, fallback));
   }
 
   private static void sleep(long millis) {
