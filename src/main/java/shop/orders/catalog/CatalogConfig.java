@@ -107,7 +107,8 @@ public interface CatalogConfig {
 
     /**
      * After a reservation timed out waiting for a SKU's row lock, orders for that SKU are refused at once (503
-     * sku-busy) for this long instead of each holding a connection for {@code lock-wait}; then one tries again.
+     * sku-busy) for this long instead of each holding a connection for {@code lock-wait}; then a single order tries
+     * again while the others are still refused, and its outcome frees the SKU or marks it again.
      */
     @WithDefault("PT2S")
     Duration stuckFor();

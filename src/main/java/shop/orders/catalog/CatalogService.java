@@ -134,7 +134,9 @@ public class CatalogService {
 
   private int reserveOrMarkStuck(Connection c, String sku, int quantity) throws SQLException {
     try {
-      return Product.reserve(c, sku, quantity);
+      int left = Product.reserve(c, sku, quantity);
+      gate.markFree(sku);
+      return left;
     } catch (SQLException e) {
       if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
         gate.markStuck(sku);

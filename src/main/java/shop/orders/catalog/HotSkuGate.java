@@ -97,7 +97,7 @@ public class HotSkuGate {
   /**
    * A reservation of {@code sku} timed out waiting for its row lock: something else holds the row (a long
    * transaction, a manual lock). For {@code stuck-for}, orders for it are refused at once instead of each taking a
-   * connection to wait for the same lock.
+   * connection to wait for the same lock; then a single order tries it again.
    */
   public void markStuck(String sku) {
     if (config.enabled()) {
@@ -105,6 +105,17 @@ public class HotSkuGate {
     }
   }
 
+  /** A reservation of {@code sku} went through: its row is free again. */
+  public void markFree(String sku) {
+    if (!stuckUntil.isEmpty()) {
+      stuckUntil.remove(sku);
+    }
+  }
+
+  /**
+   * Refuses an order naming a SKU marked stuck. When the mark has expired, this order is let through as the one probe
+   * and everyone else is refused for as long as the probe may wait; the probe's outcome marks the SKU free or stuck.
+   */
   private void refuseIfStuck(Collection<String> skus) {
     if (stuckUntil.isEmpty()) {
       return;
@@ -112,12 +123,13 @@ public class HotSkuGate {
     long now = System.nanoTime();
     for (String sku : skus) {
       Long until = stuckUntil.get(sku);
-      if (until != null) {
-        if (now - until < 0) {
-          stuckRejections.increment();
-          throw busy(sku);
-        }
-        stuckUntil.remove(sku, until);
+      if (until == null) {
+        continue;
+      }
+      long probeWindow = now + 2 * config.lockWait().toNanos();
+      if (now - until < 0 || !stuckUntil.replace(sku, until, probeWindow)) {
+        stuckRejections.increment();
+        throw busy(sku);
       }
     }
   }
