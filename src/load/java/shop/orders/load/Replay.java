@@ -18,7 +18,7 @@ final class Replay {
   /** The alerts that name each fault: the first of them to fire is the time to diagnosis. */
   static final Map<String, List<String>> NAMING_ALERTS = Map.of(
       "redis-disk-full", List.of("RedisRefusingWrites"),
-      "gateway-slow", List.of("PaymentGatewayBreakerOpen", "PaymentGatewayAnswersLate"),
+      "gateway-slow", List.of("PaymentGatewayBreakerOpen", "PaymentGatewayFailing"),
       "db-long-transactions",
       List.of("OrderDbLockOrStatementTimeouts", "OrderDbPoolSaturated", "OrderDbConnectionAcquisitionTimeouts"));
 
