@@ -112,5 +112,12 @@ public interface CatalogConfig {
      */
     @WithDefault("PT2S")
     Duration stuckFor();
+
+    /**
+     * How long the order that tries a stuck SKU again waits for its row: nobody else reserves that SKU meanwhile, so
+     * a lock still held is the one that made it stuck.
+     */
+    @WithDefault("PT0.02S")
+    Duration probeLockWait();
   }
 }

@@ -40,6 +40,8 @@ public class HotSkuGate {
   private final ConcurrentHashMap<String, Semaphore> inFlight = new ConcurrentHashMap<>();
   /** SKU → System.nanoTime() until which its stock row is taken to be held by something else. */
   private final ConcurrentHashMap<String, Long> stuckUntil = new ConcurrentHashMap<>();
+  /** Set while this thread's order probes a stuck SKU (its transaction runs on the thread that entered). */
+  private final ThreadLocal<Boolean> probing = new ThreadLocal<>();
   private final CatalogConfig.HotSku config;
   private final Counter rejections;
   private final Counter stuckRejections;
@@ -64,7 +66,7 @@ public class HotSkuGate {
     if (!config.enabled()) {
       return OPEN;
     }
-    refuseIfStuck(skus);
+    boolean probe = refuseIfStuck(skus);
     List<Semaphore> held = new ArrayList<>();
     try {
       for (String sku : new TreeSet<>(skus)) {
@@ -86,12 +88,19 @@ public class HotSkuGate {
       Thread.currentThread().interrupt();
       throw busy(String.join(",", skus));
     }
-    return () -> held.forEach(Semaphore::release);
+    if (!probe) {
+      return () -> held.forEach(Semaphore::release);
+    }
+    probing.set(Boolean.TRUE);
+    return () -> {
+      probing.remove();
+      held.forEach(Semaphore::release);
+    };
   }
 
-  /** How long a reservation may wait for a stock row's lock. */
+  /** How long this thread's reservation may wait for a stock row's lock: short for the probe of a stuck SKU. */
   Duration lockWait() {
-    return config.lockWait();
+    return probing.get() != null ? config.probeLockWait() : config.lockWait();
   }
 
   /**
@@ -114,24 +123,28 @@ public class HotSkuGate {
 
   /**
    * Refuses an order naming a SKU marked stuck. When the mark has expired, this order is let through as the one probe
-   * and everyone else is refused for as long as the probe may wait; the probe's outcome marks the SKU free or stuck.
+   * (true) and everyone else is refused meanwhile; the probe waits only {@code probe-lock-wait} for the row, and its
+   * outcome marks the SKU free or stuck again.
    */
-  private void refuseIfStuck(Collection<String> skus) {
+  private boolean refuseIfStuck(Collection<String> skus) {
     if (stuckUntil.isEmpty()) {
-      return;
+      return false;
     }
+    boolean probe = false;
     long now = System.nanoTime();
     for (String sku : skus) {
       Long until = stuckUntil.get(sku);
       if (until == null) {
         continue;
       }
-      long probeWindow = now + 2 * config.lockWait().toNanos();
+      long probeWindow = now + config.lockWait().toNanos();
       if (now - until < 0 || !stuckUntil.replace(sku, until, probeWindow)) {
         stuckRejections.increment();
         throw busy(sku);
       }
+      probe = true;
     }
+    return probe;
   }
 
   /**

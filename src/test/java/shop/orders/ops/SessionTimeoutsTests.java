@@ -44,6 +44,17 @@ class SessionTimeoutsTests {
       }
       assertThat(metric("orders_place_transactions_total")).isEqualTo(transactions);
       assertThat(metric("orders_stock_row_stuck_rejected_total")).isGreaterThanOrEqualTo(3);
+
+      // After catalog.hot-sku.stuck-for (2 s) one order tries the row again; still held, so it is refused and the
+      // SKU is marked again: the order after it is refused at once.
+      Thread.sleep(2_100);
+      var probe = Api.post("/api/orders", LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(),
+          Api.lines(sku, 1));
+      assertThat(probe.status()).isEqualTo(503);
+      assertThat(probe.body()).contains("database-busy");
+      var afterProbe = Api.post("/api/orders", LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(),
+          Api.lines(sku, 1));
+      assertThat(afterProbe.body()).contains("sku-busy");
       db.rollback();
     }
     assertThat(Api.available(sku)).isEqualTo(5);
