@@ -208,7 +208,7 @@ public class EventLoadSimulation extends Simulation {
     boolean post = request.startsWith("POST");
     Attempt.Kind kind = !post ? Attempt.Kind.OTHER
         : request.contains("/payment") ? Attempt.Kind.PAYMENT : Attempt.Kind.ORDER;
-    ATTEMPTS.add(new Attempt(System.currentTimeMillis() - runStart, kind, request, status,
+    ATTEMPTS.add(new Attempt(System.currentTimeMillis() - runStart, session.scenario(), kind, request, status,
         session.contains("latency") ? session.getLong("latency") : -1, session.contains("retryAfter"),
         session.contains("problemType") ? problemName(session.getString("problemType")) : null,
         post ? session.getString("idempotencyKey") : null,

@@ -78,12 +78,24 @@ final class RunReport {
     figures.put("refusalP99Ms", ms(refusalTimes.at(99)));
     figures.put("refusalMaxMs", ms(refusalTimes.max()));
     figures.put("answerP99Ms", ms(all.at(99)));
+    figures.put("byPopulation", byPopulation(finalAnswer.values()));
     figures.put("refusalsByProblem", byProblem(Attempt::refusal));
     figures.put("failuresByProblem", byProblem(RunReport::failure));
     figures.put("peakWindowSeconds", seconds);
     figures.put("ordersAnsweredPerSecond", answeredInWindow / seconds);
     figures.put("ordersCreatedPerSecond", createdInWindow / seconds);
     return figures;
+  }
+
+  /** Order intents of each population (background shoppers, the surge) by final answer. */
+  private static Map<String, Map<String, Long>> byPopulation(Collection<Attempt> finalAnswers) {
+    var result = new TreeMap<String, Map<String, Long>>();
+    for (Attempt a : finalAnswers) {
+      String outcome = a.status() == 201 ? "created" : a.status() == 409 ? "soldOut" : a.refusal() ? "refused"
+          : a.status() == 422 ? "rejected422" : "failed";
+      result.computeIfAbsent(a.population(), p -> new TreeMap<>()).merge(outcome, 1L, Long::sum);
+    }
+    return result;
   }
 
   /** Order requests matching {@code test}, by problem type: how many and their p99. */
