@@ -156,7 +156,7 @@ class DashboardTests {
 
     assertThat(rows).containsExactly("Traffic & orders", "Database pool", "Admission & overload", "Redis",
         "Payment gateway", "Stock / flash sale");
-    for (String metric : List.of("agroal_awaiting_count", "admission_rejected_total", "ft_circuitbreaker_state_total",
+    for (String metric : List.of("agroal_awaiting_count", "admission_rejected_total", "ft_circuitbreaker_state_total_seconds",
         "redis_command_errors_total", "redis_memory_used_bytes", "node_filesystem_avail_bytes")) {
       assertThat(expressions).as(metric).anyMatch(e -> e.contains(metric));
     }

@@ -170,10 +170,23 @@ class PaymentTests {
         .contentType(startsWith("application/problem+json")).body("type", endsWith("/payment-gateway-unavailable"));
     assertThat(gateway().findAll(postRequestedFor(urlPathEqualTo("/v1/payments")))).hasSize(calls);
     assertThat(orderStatus(token, orderId)).isEqualTo("PENDING_PAYMENT");
+    // PaymentGatewayBreakerOpen pages on the rate of this counter (time spent open): it must grow while open
+    double openBefore = openTimeOfChargeBreaker();
+    Thread.sleep(300);
+    assertThat(openTimeOfChargeBreaker()).isGreaterThan(openBefore);
 
     Thread.sleep(ShortGatewayTimeouts.BREAKER_DELAY_MS + 200);
     gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(okJson(APPROVED)));
     pay(token, orderId, key).statusCode(201).body("status", is("CAPTURED"));
+  }
+
+  private static double openTimeOfChargeBreaker() {
+    String metrics = io.restassured.RestAssured.given().port(9001).get("/q/metrics").asString();
+    String line = metrics.lines().filter(l -> l.startsWith("ft_circuitbreaker_state_total_seconds{")
+            && l.contains("state=\"open\"") && l.contains("PaymentGatewayClient.authorize"))
+        .findFirst().orElseThrow(() -> new AssertionError("no open-state series of the charge breaker:\n"
+            + metrics.lines().filter(l -> l.startsWith("ft_circuitbreaker")).toList()));
+    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
   }
 
   @Test
@@ -186,7 +199,7 @@ class PaymentTests {
     given().port(9001).get("/q/metrics").then().statusCode(200)
         .body(org.hamcrest.Matchers.containsString("payments_outcome_total{app=\"order-service\",outcome=\"captured\"}"),
             org.hamcrest.Matchers.containsString("payments_reconciliation_backlog"),
-            org.hamcrest.Matchers.containsString("ft_circuitbreaker_state_total"),
+            org.hamcrest.Matchers.containsString("ft_circuitbreaker_state_total_seconds{"),
             org.hamcrest.Matchers.containsString("ft_timeout_executionDuration_seconds"),
             org.hamcrest.Matchers.containsString("ft_bulkhead_calls_total"),
             org.hamcrest.Matchers.containsString("PaymentGatewayClient.authorize"));
