@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  */
 public final class FlashSaleLoad {
   private static final Pattern STOCK_CONFLICTS = Pattern.compile("(?m)^orders_stock_conflicts_total(?:\\{[^}]*})? (\\S+)");
+  /** A bucket of the service's own latency histogram for 409 answers to POST /api/orders: le and count. */
+  private static final Pattern SOLD_OUT_BUCKET = Pattern.compile(
+      "(?m)^http_server_requests_seconds_bucket\\{(?=[^}]*method=\"POST\")(?=[^}]*status=\"409\")"
+          + "(?=[^}]*uri=\"/api/orders\")[^}]*le=\"([^\"]+)\"[^}]*} (\\S+)");
   private static final int MAX_RETRIES = 3;
   private static final int CLIENT_THREADS = 128;
 
@@ -102,6 +106,7 @@ public final class FlashSaleLoad {
         arrivals.add(() -> buy(at, token, eventSku, false, deadline));
       }
     }
+    var serverBefore = soldOutBuckets(metricsUrl);
     var sampler = Executors.newSingleThreadExecutor();
     sampler.submit(() -> {
       while (System.nanoTime() < start + arrivalNanos + TimeUnit.SECONDS.toNanos(3)) {
@@ -115,6 +120,7 @@ public final class FlashSaleLoad {
     sampler.shutdown();
     sampler.awaitTermination(10, TimeUnit.SECONDS);
     report(start, transactionSamples);
+    reportServerSide(serverBefore, soldOutBuckets(metricsUrl));
   }
 
   private void buy(long at, String token, String sku, boolean background, long deadline) {
@@ -260,6 +266,48 @@ public final class FlashSaleLoad {
     line("background_orders", background.stream().filter(a -> a.status() == 201).count());
     line("background_other_status", background.stream().filter(a -> a.status() != 201).count());
     line("background_p99_ms", percentile(background, 99));
+  }
+
+  /**
+   * The 409s as the service measured them (from its arrival to its answer, without the client's queueing): the
+   * share answered within each SLO bucket during the sale, and the smallest bucket holding 99% of them.
+   */
+  private static void reportServerSide(java.util.TreeMap<Double, Double> before, java.util.TreeMap<Double, Double> after) {
+    double total = after.getOrDefault(Double.POSITIVE_INFINITY, 0.0) - before.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+    if (total <= 0) {
+      line("server_409_count", 0);
+      return;
+    }
+    line("server_409_count", String.format(Locale.ROOT, "%.0f", total));
+    String p99Bucket = "over 5000";
+    for (var bucket : after.entrySet()) {
+      double within = bucket.getValue() - before.getOrDefault(bucket.getKey(), 0.0);
+      if (bucket.getKey().isInfinite()) {
+        continue;
+      }
+      long ms = Math.round(bucket.getKey() * 1000);
+      line("server_409_within_" + ms + "ms_pct", String.format(Locale.ROOT, "%.2f", 100 * within / total));
+      if (within >= 0.99 * total && p99Bucket.startsWith("over")) {
+        p99Bucket = Long.toString(ms);
+      }
+    }
+    line("server_409_p99_at_most_ms", p99Bucket);
+  }
+
+  private java.util.TreeMap<Double, Double> soldOutBuckets(String metricsUrl) {
+    var buckets = new java.util.TreeMap<Double, Double>();
+    try {
+      var response = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      var m = SOLD_OUT_BUCKET.matcher(response.body());
+      while (m.find()) {
+        double le = m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+        buckets.merge(le, Double.parseDouble(m.group(2)), Double::sum);
+      }
+    } catch (IOException | InterruptedException e) {
+      System.err.println("metrics not read: " + e);
+    }
+    return buckets;
   }
 
   private static String percentile(List<Attempt> list, int p) {
