@@ -296,19 +296,14 @@ public final class FlashSaleLoad {
 
   private java.util.TreeMap<Double, Double> soldOutBuckets(String metricsUrl) {
     var buckets = new java.util.TreeMap<Double, Double>();
-    try {
-      var response = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      var m = SOLD_OUT_BUCKET.matcher(response.body());
-      while (m.find()) {
-        double le = m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
-        buckets.merge(le, Double.parseDouble(m.group(2)), Double::sum);
-      }
-    } catch (IOException | InterruptedException e) {
-      System.err.println("metrics not read: " + e);
+    var m = SOLD_OUT_BUCKET.matcher(metricsText(metricsUrl));
+    while (m.find()) {
+      double le = m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+      buckets.merge(le, Double.parseDouble(m.group(2)), Double::sum);
     }
     return buckets;
   }
+
 
   private static String percentile(List<Attempt> list, int p) {
     if (list.isEmpty()) {
@@ -320,15 +315,20 @@ public final class FlashSaleLoad {
   }
 
   private long transactions(String metricsUrl) {
+    var m = STOCK_CONFLICTS.matcher(metricsText(metricsUrl));
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+  }
+
+  /** The service's /q/metrics page; empty when it cannot be read. */
+  private String metricsText(String metricsUrl) {
     try {
-      var response = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      var m = STOCK_CONFLICTS.matcher(response.body());
-      return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+      return http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
     } catch (IOException | InterruptedException e) {
-      return -1;
+      return "";
     }
   }
+
 
   private static void line(String key, Object value) {
     System.out.println("FLASH " + key + "=" + value);
