@@ -108,14 +108,14 @@ public class HotSkuGate {
    * transaction, a manual lock). For {@code stuck-for}, orders for it are refused at once instead of each taking a
    * connection to wait for the same lock; then a single order tries it again.
    */
-  public void markStuck(String sku) {
+  void markStuck(String sku) {
     if (config.enabled()) {
       stuckUntil.put(sku, System.nanoTime() + config.stuckFor().toNanos());
     }
   }
 
   /** A reservation of {@code sku} went through: its row is free again. */
-  public void markFree(String sku) {
+  void markFree(String sku) {
     if (!stuckUntil.isEmpty()) {
       stuckUntil.remove(sku);
     }
