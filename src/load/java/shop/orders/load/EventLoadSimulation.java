@@ -85,8 +85,9 @@ public class EventLoadSimulation extends Simulation {
   private final List<String> eventSkus =
       List.of(System.getProperty("eventSkus", "EVENT-001,EVENT-002,EVENT-003,EVENT-004,EVENT-005").split(","));
   private final Path resultsDir = Path.of(System.getProperty("resultsDir", "target/load-event"));
-  private final Optional<ReplaySettings> replay = ReplaySettings.fromSystemProperties(baselineSeconds, resultsDir);
-  private Replay drill;
+  private final Optional<ReplaySettings> replaySettings =
+      ReplaySettings.fromSystemProperties(baselineSeconds, resultsDir);
+  private Replay replay;
 
   public EventLoadSimulation() {
     if (baselineSeconds < 0 || rampSeconds < 1 || holdSeconds < 0 || baselineRate <= 0 || surgeFactor < 1
@@ -114,7 +115,7 @@ public class EventLoadSimulation extends Simulation {
     // a shopper's journey is bounded (retries included), so a short grace period lets the last ones finish
     int grace = 10 + 2 * (maxRetries + 1) * (retryAfterCapSeconds + 1);
     var setUp = setUp(populations).protocols(protocol).maxDuration(Duration.ofSeconds(total + grace));
-    if (replay.isEmpty()) {
+    if (replaySettings.isEmpty()) {
       // an event load test fails on any answer the API does not document; a replay reports them instead
       setUp.assertions(global().failedRequests().count().is(0L));
     }
@@ -123,7 +124,7 @@ public class EventLoadSimulation extends Simulation {
   @Override
   public void before() {
     runStart = System.currentTimeMillis();
-    replay.ifPresent(settings -> drill = Replay.start(settings, runStart));
+    replaySettings.ifPresent(settings -> replay = Replay.start(settings, runStart));
   }
 
   private ScenarioBuilder shoppers(String name, boolean surge) {
@@ -250,15 +251,15 @@ public class EventLoadSimulation extends Simulation {
       report.writeTimeSeries(resultsDir.resolve("timeseries.txt"));
       long plateau = 1000L * (baselineSeconds + rampSeconds);
       var orders = report.orders(plateau, plateau + 1000L * Math.max(holdSeconds, 1));
-      if (drill != null) {
-        drill.finish(report, orders);
+      if (replay != null) {
+        replay.finish(report, orders);
       } else {
         Files.writeString(resultsDir.resolve("summary.json"), Replay.JSON.writeValueAsString(orders));
       }
       System.out.println("results in " + resultsDir.toAbsolutePath());
     } catch (Exception e) {
       System.err.println("cannot write the results to " + resultsDir + ": " + e);
-      if (drill != null) {
+      if (replay != null) {
         throw new IllegalStateException("the replay's results are incomplete", e);
       }
     }

@@ -12,11 +12,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import shop.orders.common.RedisProcess;
 
 /**
  * The faults of 2025-06-05, injected into a local run at one moment and healed a while later:
@@ -103,7 +105,7 @@ final class FaultDrill implements AutoCloseable {
     }
     // Redis notices on its next AOF write; one probe write makes it refuse writes from now on
     for (int i = 0; i < 40; i++) {
-      if (redisCli("SET", settings.keyPrefix() + "drill-probe", "x").startsWith("MISCONF")) {
+      if (RedisProcess.cli(settings.redisPort(), "SET", settings.keyPrefix() + "drill-probe", "x").startsWith("MISCONF")) {
         return;
       }
       Thread.sleep(250);
@@ -111,16 +113,6 @@ final class FaultDrill implements AutoCloseable {
     throw new IllegalStateException("Redis did not start refusing writes");
   }
 
-  private String redisCli(String... args) throws IOException, InterruptedException {
-    var command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(settings.redisPort())));
-    command.addAll(List.of(args));
-    Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!cli.waitFor(5, TimeUnit.SECONDS)) {
-      cli.destroyForcibly();
-      return "";
-    }
-    return new String(cli.getInputStream().readAllBytes()).strip();
-  }
 
   private void gateway(String behaviour) throws IOException, InterruptedException {
     var response = http.send(HttpRequest.newBuilder(URI.create(settings.gatewayUrl() + "/sim/behaviour"))
@@ -149,7 +141,7 @@ final class FaultDrill implements AutoCloseable {
   }
 
   private static void log(String message) {
-    System.out.println("[drill " + java.time.Instant.now() + "] " + message);
+    System.out.println("[drill " + Instant.now() + "] " + message);
   }
 
   private static void quietly(Step step) {

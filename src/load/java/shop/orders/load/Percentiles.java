@@ -1,6 +1,5 @@
 package shop.orders.load;
 
-import java.util.Arrays;
 import java.util.Collection;
 
 /** Nearest-rank percentiles of latencies in milliseconds; NaN when there is none. */
@@ -25,10 +24,5 @@ final class Percentiles {
 
   double max() {
     return sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
-  }
-
-  @Override
-  public String toString() {
-    return Arrays.toString(new double[] {at(50), at(99), max()});
   }
 }

@@ -1,6 +1,7 @@
 package shop.orders.load;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * What an incident replay needs besides the load (system properties with the prefix {@code replay.}, defaults in
@@ -16,12 +17,12 @@ record ReplaySettings(String mode, int faultsAtSeconds, int faultSeconds, Path r
                       Path gatewayJournal, String dbUrl, String prometheusUrl, int settleSeconds, Path resultsDir) {
 
   /** Empty unless {@code replay.mode} is set: then the run is a replay with faults, alerts and an audit. */
-  static java.util.Optional<ReplaySettings> fromSystemProperties(int baselineSeconds, Path resultsDir) {
+  static Optional<ReplaySettings> fromSystemProperties(int baselineSeconds, Path resultsDir) {
     String mode = System.getProperty("replay.mode");
     if (mode == null || mode.isBlank()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(new ReplaySettings(mode,
+    return Optional.of(new ReplaySettings(mode,
         number("faultsAtSeconds", baselineSeconds), number("faultSeconds", 100),
         Path.of(required("redisDir")), number("redisPort", 6390), text("keyPrefix", "order-service:"),
         loopback(text("gatewayUrl", "http://127.0.0.1:8089")),

@@ -8,7 +8,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -99,7 +101,7 @@ final class RunReport {
   }
 
   /** Order requests matching {@code test}, by problem type: how many and their p99. */
-  private Map<String, Map<String, Object>> byProblem(java.util.function.Predicate<Attempt> test) {
+  private Map<String, Map<String, Object>> byProblem(Predicate<Attempt> test) {
     var grouped = attempts.stream().filter(a -> a.kind() == Attempt.Kind.ORDER && test.test(a))
         .collect(Collectors.groupingBy(a -> a.status() + " " + (a.problem() == null ? "-" : a.problem()), TreeMap::new,
             Collectors.mapping(Attempt::latencyMillis, Collectors.toList())));
@@ -112,7 +114,7 @@ final class RunReport {
   }
 
   /** Order ids of every 201 any client received. */
-  java.util.Set<String> createdOrderIds() {
+  Set<String> createdOrderIds() {
     return attempts.stream().filter(a -> a.kind() == Attempt.Kind.ORDER && a.status() == 201 && a.orderId() != null)
         .map(Attempt::orderId).collect(Collectors.toSet());
   }
@@ -151,7 +153,7 @@ final class RunReport {
     return a.status() == 0 || a.status() >= 500 && !a.refusal();
   }
 
-  private static long count(Collection<Attempt> list, java.util.function.Predicate<Attempt> test) {
+  private static long count(Collection<Attempt> list, Predicate<Attempt> test) {
     return list.stream().filter(test).count();
   }
 

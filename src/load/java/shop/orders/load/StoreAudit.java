@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -148,7 +149,7 @@ final class StoreAudit {
 
   private static List<String> ids(Connection db, String sql) throws SQLException {
     try (var rows = db.createStatement().executeQuery(sql)) {
-      var ids = new java.util.ArrayList<String>();
+      var ids = new ArrayList<String>();
       while (rows.next()) {
         ids.add(rows.getString(1));
       }

@@ -62,6 +62,11 @@ public final class RedisProcess {
 
   /** One redis-cli command; its output (a refusal such as MISCONF included). */
   public String cli(String... args) throws IOException, InterruptedException {
+    return cli(port, args);
+  }
+
+  /** One redis-cli command to the Redis on loopback {@code port}; its output, "(no answer)" after 5 s. */
+  public static String cli(int port, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
     command.addAll(List.of(args));
     Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
