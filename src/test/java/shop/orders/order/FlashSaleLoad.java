@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -22,7 +21,9 @@ import java.util.regex.Pattern;
 /**
  * The flash-sale load of bin/bench-flash-sale, run as a source-file program:
  * {@code java src/test/java/shop/orders/order/FlashSaleLoad.java <base-url> <metrics-url> <event-sku> <buyers>
- * <arrival-seconds> <background-per-second> <background-sku-count>}.
+ * <arrival-seconds> <background-per-second> <background-sku-count> [customers]}.
+ * Each buyer is a customer of its own unless {@code customers} is smaller: the warm-up of bin/bench-flash-sale
+ * reuses customers to send many orders without signing a token for each.
  * Buyers arrive at an even rate (an open model), each with its own customer and Idempotency-Key; a 503 is retried
  * with the same key after its Retry-After (three retries at most). Background buyers order other SKUs meanwhile.
  * Loopback only; bounded by the arrival window plus 30 s. Prints one {@code key=value} line per figure.
@@ -33,10 +34,13 @@ public final class FlashSaleLoad {
   private static final Pattern SOLD_OUT_BUCKET = Pattern.compile(
       "(?m)^http_server_requests_seconds_bucket\\{(?=[^}]*method=\"POST\")(?=[^}]*status=\"409\")"
           + "(?=[^}]*uri=\"/api/orders\")[^}]*le=\"([^\"]+)\"[^}]*} (\\S+)");
+  private static final Pattern PROBLEM_TYPE = Pattern.compile("\"type\":\"[^\"]*/([^\"/]+)\"");
   private static final int MAX_RETRIES = 3;
   private static final int CLIENT_THREADS = 128;
+  private static final int WARM_UP_REQUESTS = 20;
+  private static final long SCHEDULE_LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
-  record Attempt(long sentNanos, long tookNanos, int status, boolean background) {}
+  record Attempt(long sentNanos, long tookNanos, int status, String problem, boolean background) {}
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
@@ -49,9 +53,9 @@ public final class FlashSaleLoad {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 7) {
+    if (args.length != 7 && args.length != 8) {
       System.err.println("usage: FlashSaleLoad <base-url> <metrics-url> <event-sku> <buyers> <arrival-seconds> "
-          + "<background-per-second> <background-sku-count>");
+          + "<background-per-second> <background-sku-count> [customers]");
       System.exit(2);
     }
     String base = args[0];
@@ -61,15 +65,17 @@ public final class FlashSaleLoad {
     double arrivalSeconds = Double.parseDouble(args[4]);
     int backgroundPerSecond = Integer.parseInt(args[5]);
     int backgroundSkus = Integer.parseInt(args[6]);
+    int customers = args.length == 8 ? Integer.parseInt(args[7]) : buyers;
     requireLoopback(base);
     requireLoopback(metricsUrl);
-    new FlashSaleLoad(base).run(metricsUrl, eventSku, buyers, arrivalSeconds, backgroundPerSecond, backgroundSkus);
+    new FlashSaleLoad(base).run(metricsUrl, eventSku, buyers, customers, arrivalSeconds, backgroundPerSecond,
+        backgroundSkus);
   }
 
-  private void run(String metricsUrl, String eventSku, int buyers, double arrivalSeconds, int backgroundPerSecond,
+  private void run(String metricsUrl, String eventSku, int buyers, int customers, double arrivalSeconds, int backgroundPerSecond,
                    int backgroundSkus) throws Exception {
-    List<String> tokens = new ArrayList<>(buyers);
-    for (int i = 0; i < buyers; i++) {
+    List<String> tokens = new ArrayList<>(customers);
+    for (int i = 0; i < customers; i++) {
       tokens.add(LocalTokens.customer("flash-" + i + "-" + UUID.randomUUID()));
     }
     // Background shoppers are many customers, as in a real sale: one customer would meet its own rate limit.
@@ -77,8 +83,14 @@ public final class FlashSaleLoad {
     for (int i = 0; i < 500; i++) {
       backgroundTokens.add(LocalTokens.customer("background-" + i + "-" + UUID.randomUUID()));
     }
-    List<long[]> transactionSamples = Collections.synchronizedList(new ArrayList<>());
-    long start = System.nanoTime();
+    var clients = Executors.newFixedThreadPool(CLIENT_THREADS);
+    warmUp(clients, backgroundTokens.getFirst());
+    var serverBefore = soldOutBuckets(metricsUrl);
+    long conflictsBefore = transactions(metricsUrl);
+    // The first arrival is due only after the schedule below is built: arrivals already late at the start would
+    // show up as service latency.
+    long start = System.nanoTime() + SCHEDULE_LEAD_NANOS;
+    line("started_at", java.time.Instant.now().plusNanos(SCHEDULE_LEAD_NANOS));
     long arrivalNanos = (long) (arrivalSeconds * 1e9);
     long deadline = start + arrivalNanos + TimeUnit.SECONDS.toNanos(30);
 
@@ -102,25 +114,42 @@ public final class FlashSaleLoad {
         String token = backgroundTokens.get(ThreadLocalRandom.current().nextInt(backgroundTokens.size()));
         arrivals.add(() -> buy(at, token, sku, true, deadline));
       } else {
-        String token = tokens.get((int) arrival[1]);
+        String token = tokens.get((int) (arrival[1] % customers));
         arrivals.add(() -> buy(at, token, eventSku, false, deadline));
       }
     }
-    var serverBefore = soldOutBuckets(metricsUrl);
-    var sampler = Executors.newSingleThreadExecutor();
-    sampler.submit(() -> {
-      while (System.nanoTime() < start + arrivalNanos + TimeUnit.SECONDS.toNanos(3)) {
-        transactionSamples.add(new long[] {System.nanoTime(), transactions(metricsUrl)});
-        sleepNanos(TimeUnit.MILLISECONDS.toNanos(100));
-      }
-    });
-    try (var clients = Executors.newFixedThreadPool(CLIENT_THREADS)) {
+    try (clients) {
       arrivals.forEach(clients::submit);
     }
-    sampler.shutdown();
-    sampler.awaitTermination(10, TimeUnit.SECONDS);
-    report(start, transactionSamples);
+    report(start, conflictsBefore, transactions(metricsUrl));
+    writeAttempts(start, System.getProperty("flash.csv"));
     reportServerSide(serverBefore, soldOutBuckets(metricsUrl));
+  }
+
+  /**
+   * Every client thread opens its connection and sends a few invalid orders (refused with 400, nothing written), so
+   * the sale does not measure this program's own cold start: the first second of a sale would otherwise show its
+   * class loading and connection set-up as service latency.
+   */
+  private void warmUp(java.util.concurrent.ExecutorService clients, String token) throws InterruptedException {
+    var ready = new java.util.concurrent.CountDownLatch(CLIENT_THREADS);
+    for (int t = 0; t < CLIENT_THREADS; t++) {
+      clients.submit(() -> {
+        for (int i = 0; i < WARM_UP_REQUESTS; i++) {
+          connection.get().post("/api/orders", token, UUID.randomUUID().toString(), "{}");
+        }
+        ready.countDown();
+        try {
+          ready.await(30, TimeUnit.SECONDS); // holds this thread so that each thread takes exactly one warm-up
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    if (!ready.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the client threads did not warm up within 60 s");
+    }
+    sleepNanos(TimeUnit.MILLISECONDS.toNanos(500));
   }
 
   private void buy(long at, String token, String sku, boolean background, long deadline) {
@@ -131,7 +160,7 @@ public final class FlashSaleLoad {
       long sent = System.nanoTime();
       Reply reply = connection.get().post("/api/orders", token, key, body);
       long from = attempt == 0 ? at : sent;
-      attempts.add(new Attempt(from, System.nanoTime() - from, reply.status(), background));
+      attempts.add(new Attempt(from, System.nanoTime() - from, reply.status(), reply.problem(), background));
       if (reply.status() != 503 || reply.retryAfter() == null) {
         return;
       }
@@ -139,7 +168,7 @@ public final class FlashSaleLoad {
     }
   }
 
-  record Reply(int status, String retryAfter) {}
+  record Reply(int status, String retryAfter, String problem) {}
 
   /**
    * A minimal HTTP/1.1 client on one kept-alive socket per client thread. The JDK's HttpClient spent about a core
@@ -178,7 +207,7 @@ public final class FlashSaleLoad {
           close();
         }
       }
-      return new Reply(-1, null);
+      return new Reply(-1, null, "no-answer");
     }
 
     private Reply read() throws IOException {
@@ -197,11 +226,17 @@ public final class FlashSaleLoad {
           close = true;
         }
       }
-      in.readNBytes(length);
+      String problem = problemType(in.readNBytes(length));
       if (close) {
         close();
       }
-      return new Reply(status, retryAfter);
+      return new Reply(status, retryAfter, problem);
+    }
+
+    /** The last segment of a problem+json body's type ("out-of-stock"), or "" for any other body. */
+    private static String problemType(byte[] body) {
+      var m = PROBLEM_TYPE.matcher(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      return m.find() ? m.group(1) : "";
     }
 
     private String line() throws IOException {
@@ -229,7 +264,20 @@ public final class FlashSaleLoad {
     }
   }
 
-  private void report(long start, List<long[]> transactionSamples) {
+  /** Every attempt as CSV (ms since the start, population, status, problem type, latency ms), when -Dflash.csv names a file. */
+  private void writeAttempts(long start, String file) throws IOException {
+    if (file == null || file.isBlank()) {
+      return;
+    }
+    var lines = new ArrayList<String>();
+    lines.add("sent_ms,population,status,problem,latency_ms");
+    attempts.stream().sorted(java.util.Comparator.comparingLong(Attempt::sentNanos)).forEach(a -> lines.add(
+        String.format(Locale.ROOT, "%.1f,%s,%d,%s,%.2f", (a.sentNanos() - start) / 1e6,
+            a.background() ? "background" : "buyer", a.status(), a.problem(), a.tookNanos() / 1e6)));
+    java.nio.file.Files.write(java.nio.file.Path.of(file), lines);
+  }
+
+  private void report(long start, long conflictsBefore, long conflictsAfter) {
     List<Attempt> flash = attempts.stream().filter(a -> !a.background()).toList();
     List<Attempt> background = attempts.stream().filter(Attempt::background).toList();
     List<Attempt> sold = flash.stream().filter(a -> a.status() == 201).toList();
@@ -239,12 +287,13 @@ public final class FlashSaleLoad {
     long lastAnswered = flash.stream().mapToLong(a -> a.sentNanos() + a.tookNanos()).max().orElse(start);
     long soldOutAt = sold.stream().mapToLong(a -> a.sentNanos() + a.tookNanos()).max().orElse(start);
 
-    // After sell-out every transaction for the event SKU ends as a stock conflict (background SKUs never run
-    // short), so the growth of orders.stock.conflicts counts the transactions that the short circuit let through.
-    transactionSamples.removeIf(s -> s[1] < 0);
+    // After sell-out every transaction for the event SKU ends as a stock conflict, and before it none does
+    // (background SKUs never run short, every order is for one unit), so the growth of orders.stock.conflicts over
+    // the sale counts the transactions that the short circuit let through. Read before and after the sale only:
+    // reading the metrics page during the sale would take CPU from the service being measured.
     String perRequest = "n/a";
-    if (transactionSamples.size() >= 2) {
-      long conflicts = transactionSamples.getLast()[1] - transactionSamples.getFirst()[1];
+    if (conflictsBefore >= 0 && conflictsAfter >= 0) {
+      long conflicts = conflictsAfter - conflictsBefore;
       long flashAfter = flash.stream().filter(a -> a.sentNanos() >= soldOutAt).count();
       perRequest = flashAfter == 0 ? "n/a" : String.format(Locale.ROOT, "%.4f", conflicts / (double) flashAfter);
       line("requests_after_sellout", flashAfter);
