@@ -98,6 +98,24 @@ public class HotSkuGate {
     };
   }
 
+  /**
+   * Refuses at once (503 sku-busy) an order for a SKU whose turns are all taken and whose queue is full: {@link #enter}
+   * would refuse it too, but only after its rate-limit call and a worker thread. In the first moments of a sale most
+   * buyers are refused here, on the I/O thread.
+   */
+  public void refuseIfQueueFull(Collection<String> skus) {
+    if (!config.enabled()) {
+      return;
+    }
+    for (String sku : skus) {
+      Semaphore permits = inFlight.get(sku);
+      if (permits != null && permits.availablePermits() == 0 && permits.getQueueLength() >= config.maxWaiting()) {
+        rejections.increment();
+        throw busy(sku);
+      }
+    }
+  }
+
   /** How long this thread's reservation may wait for a stock row's lock: short for the probe of a stuck SKU. */
   Duration lockWait() {
     return probing.get() != null ? config.probeLockWait() : config.lockWait();

@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
 
 /**
  * The door in front of the order transaction, deliberately not transactional: orders for SKUs known to be sold out
- * are refused with 409 without a connection, then the customer's rate limit applies (it guards the transaction
- * path; a sold-out refusal is cheaper than a rate-limit call), and a hot SKU gets only a few transactions at a time.
+ * are refused with 409 without a connection, as are orders for a SKU whose queue is full (503), then the customer's
+ * rate limit applies (it guards the transaction path; a refusal is cheaper than a rate-limit call), and a hot SKU
+ * gets only a few transactions at a time.
  */
 @ApplicationScoped
 public class OrderIntake {
@@ -92,6 +93,7 @@ public class OrderIntake {
                                                 Set<String> skus, AdmissionTicket ticket,
                                                 Executor backOnEventLoop) {
     return refuseIfSoldOut(customerId, idempotencyKey, skus, ticket)
+        .invoke(() -> gate.refuseIfQueueFull(skus))
         .chain(() -> rateLimits.enforce(RateLimited.ORDERS, customerId))
         .chain(() -> Blocking.onWorker(() -> placeInTurn(customerId, idempotencyKey, request, skus, ticket),
             backOnEventLoop))

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * Each buyer is a customer of its own unless {@code customers} is smaller: the warm-up of bin/bench-flash-sale
  * reuses customers to send many orders without signing a token for each.
  * Buyers arrive at an even rate (an open model), each with its own customer and Idempotency-Key; a 503 is retried
- * with the same key after its Retry-After (three retries at most). Background buyers order other SKUs meanwhile.
+ * with the same key after its Retry-After and up to a second of jitter (three retries at most). Background buyers order other SKUs meanwhile.
  * Loopback only; bounded by the arrival window plus 30 s. Prints one {@code key=value} line per figure.
  */
 public final class FlashSaleLoad {
@@ -37,13 +37,21 @@ public final class FlashSaleLoad {
   private static final Pattern PROBLEM_TYPE = Pattern.compile("\"type\":\"[^\"]*/([^\"/]+)\"");
   private static final int MAX_RETRIES = 3;
   private static final int CLIENT_THREADS = 128;
+  private static final int RETRY_THREADS = 32;
   private static final int WARM_UP_REQUESTS = 20;
   private static final long SCHEDULE_LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
-  record Attempt(long sentNanos, long tookNanos, int status, String problem, boolean background) {}
+  /** One request: when it was due, how long until its answer (from when it was due), and how late it was sent. */
+  record Attempt(long sentNanos, long tookNanos, long lateNanos, int status, String problem, boolean background) {}
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.ExecutorService clients = Executors.newFixedThreadPool(CLIENT_THREADS);
+  private final java.util.concurrent.ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor();
+  /** Retries run on threads of their own: queued behind the arrivals already submitted, they would wait for all. */
+  private final java.util.concurrent.ExecutorService retriers = Executors.newFixedThreadPool(RETRY_THREADS);
+  /** Counts down once per buyer when it has its final answer or gave up. */
+  private java.util.concurrent.CountDownLatch finished;
   private final ThreadLocal<Connection> connection;
   private final String baseUrl;
 
@@ -83,8 +91,7 @@ public final class FlashSaleLoad {
     for (int i = 0; i < 500; i++) {
       backgroundTokens.add(LocalTokens.customer("background-" + i + "-" + UUID.randomUUID()));
     }
-    var clients = Executors.newFixedThreadPool(CLIENT_THREADS);
-    warmUp(clients, backgroundTokens.getFirst());
+    warmUp(backgroundTokens.getFirst(), eventSku);
     var serverBefore = soldOutBuckets(metricsUrl);
     long conflictsBefore = transactions(metricsUrl);
     // The first arrival is due only after the schedule below is built: arrivals already late at the start would
@@ -118,8 +125,14 @@ public final class FlashSaleLoad {
         arrivals.add(() -> buy(at, token, eventSku, false, deadline));
       }
     }
-    try (clients) {
-      arrivals.forEach(clients::submit);
+    finished = new java.util.concurrent.CountDownLatch(arrivals.size());
+    arrivals.forEach(clients::submit);
+    boolean allAnswered = finished.await(deadline - System.nanoTime() + TimeUnit.SECONDS.toNanos(15), TimeUnit.NANOSECONDS);
+    retryTimer.shutdownNow();
+    retriers.shutdownNow();
+    clients.shutdownNow();
+    if (!allAnswered) {
+      System.err.println("FlashSaleLoad: some buyers were still waiting at the deadline");
     }
     report(start, conflictsBefore, transactions(metricsUrl));
     writeAttempts(start, System.getProperty("flash.csv"));
@@ -127,16 +140,19 @@ public final class FlashSaleLoad {
   }
 
   /**
-   * Every client thread opens its connection and sends a few invalid orders (refused with 400, nothing written), so
-   * the sale does not measure this program's own cold start: the first second of a sale would otherwise show its
-   * class loading and connection set-up as service latency.
+   * Every client thread opens its connection and reads the event SKU's product page a few times, as buyers do
+   * before a drop, so the sale does not measure this program's own cold start: the first second of a sale would
+   * otherwise show its class loading and connection set-up as service latency. (Invalid orders would do for the
+   * client, but their 400 answers just before the sale made the service's JIT recompile its error answers during
+   * it.)
    */
-  private void warmUp(java.util.concurrent.ExecutorService clients, String token) throws InterruptedException {
+  private void warmUp(String token, String eventSku)
+      throws InterruptedException {
     var ready = new java.util.concurrent.CountDownLatch(CLIENT_THREADS);
     for (int t = 0; t < CLIENT_THREADS; t++) {
       clients.submit(() -> {
         for (int i = 0; i < WARM_UP_REQUESTS; i++) {
-          connection.get().post("/api/orders", token, UUID.randomUUID().toString(), "{}");
+          connection.get().get("/api/products/" + eventSku, token);
         }
         ready.countDown();
         try {
@@ -152,20 +168,35 @@ public final class FlashSaleLoad {
     sleepNanos(TimeUnit.MILLISECONDS.toNanos(500));
   }
 
+  /** One buyer: a first attempt at its arrival time, then, after a 503, retries with the same key. */
   private void buy(long at, String token, String sku, boolean background, long deadline) {
     sleepNanos(at - System.nanoTime());
-    String key = UUID.randomUUID().toString();
     String body = "{\"lines\":[{\"sku\":\"" + sku + "\",\"quantity\":1}]}";
-    for (int attempt = 0; attempt <= MAX_RETRIES && System.nanoTime() < deadline; attempt++) {
-      long sent = System.nanoTime();
-      Reply reply = connection.get().post("/api/orders", token, key, body);
-      long from = attempt == 0 ? at : sent;
-      attempts.add(new Attempt(from, System.nanoTime() - from, reply.status(), reply.problem(), background));
-      if (reply.status() != 503 || reply.retryAfter() == null) {
-        return;
-      }
-      sleepNanos(TimeUnit.SECONDS.toNanos(Math.min(2, Long.parseLong(reply.retryAfter().trim()))));
+    attempt(new Buyer(token, UUID.randomUUID().toString(), body, background, deadline), at, 0);
+  }
+
+  record Buyer(String token, String key, String body, boolean background, long deadline) {}
+
+  /**
+   * Sends one attempt, timed from when it was due. A retry after Retry-After is scheduled, not slept on: a client
+   * thread asleep for a second is one fewer to send the arrivals due meanwhile, which then start late and show the
+   * client's own queue as service latency.
+   */
+  private void attempt(Buyer buyer, long due, int retries) {
+    long late = System.nanoTime() - due;
+    Reply reply = connection.get().post("/api/orders", buyer.token(), buyer.key(), buyer.body());
+    attempts.add(new Attempt(due, System.nanoTime() - due, late, reply.status(), reply.problem(), buyer.background()));
+    // Retry-After plus up to a second of jitter, as the README asks of storefronts.
+    long retryAt = reply.status() == 503 && reply.retryAfter() != null
+        ? System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(2, Long.parseLong(reply.retryAfter().trim())))
+            + ThreadLocalRandom.current().nextLong(TimeUnit.SECONDS.toNanos(1))
+        : Long.MAX_VALUE;
+    if (retries >= MAX_RETRIES || retryAt - buyer.deadline() >= 0) {
+      finished.countDown();
+      return;
     }
+    retryTimer.schedule(() -> retriers.submit(() -> attempt(buyer, retryAt, retries + 1)),
+        retryAt - System.nanoTime(), TimeUnit.NANOSECONDS);
   }
 
   record Reply(int status, String retryAfter, String problem) {}
@@ -187,6 +218,18 @@ public final class FlashSaleLoad {
     }
 
     Reply post(String path, String token, String key, String body) {
+      byte[] payload = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      return exchange("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + token
+          + "\r\nContent-Type: application/json\r\nIdempotency-Key: " + key + "\r\nContent-Length: "
+          + payload.length + "\r\n\r\n", payload);
+    }
+
+    Reply get(String path, String token) {
+      return exchange("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + token
+          + "\r\n\r\n", new byte[0]);
+    }
+
+    private Reply exchange(String head, byte[] payload) {
       for (int attempt = 0; attempt < 2; attempt++) {
         try {
           if (socket == null) {
@@ -196,10 +239,7 @@ public final class FlashSaleLoad {
             in = new java.io.BufferedInputStream(socket.getInputStream());
             out = new java.io.BufferedOutputStream(socket.getOutputStream());
           }
-          byte[] payload = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-          out.write(("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + token
-              + "\r\nContent-Type: application/json\r\nIdempotency-Key: " + key + "\r\nContent-Length: "
-              + payload.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
           out.write(payload);
           out.flush();
           return read();
@@ -264,16 +304,16 @@ public final class FlashSaleLoad {
     }
   }
 
-  /** Every attempt as CSV (ms since the start, population, status, problem type, latency ms), when -Dflash.csv names a file. */
+  /** Every attempt as CSV (ms since the start, population, status, problem type, latency ms, how late it was sent), when -Dflash.csv names a file. */
   private void writeAttempts(long start, String file) throws IOException {
     if (file == null || file.isBlank()) {
       return;
     }
     var lines = new ArrayList<String>();
-    lines.add("sent_ms,population,status,problem,latency_ms");
+    lines.add("sent_ms,population,status,problem,latency_ms,sent_late_ms");
     attempts.stream().sorted(java.util.Comparator.comparingLong(Attempt::sentNanos)).forEach(a -> lines.add(
-        String.format(Locale.ROOT, "%.1f,%s,%d,%s,%.2f", (a.sentNanos() - start) / 1e6,
-            a.background() ? "background" : "buyer", a.status(), a.problem(), a.tookNanos() / 1e6)));
+        String.format(Locale.ROOT, "%.1f,%s,%d,%s,%.2f,%.2f", (a.sentNanos() - start) / 1e6,
+            a.background() ? "background" : "buyer", a.status(), a.problem(), a.tookNanos() / 1e6, a.lateNanos() / 1e6)));
     java.nio.file.Files.write(java.nio.file.Path.of(file), lines);
   }
 
