@@ -63,6 +63,13 @@ public interface CatalogConfig {
     @WithDefault("PT1S")
     Duration ttl();
 
+    /**
+     * In a marker's last {@code recheck-ahead}, a single order goes to the database to check the SKU again while the
+     * others are still refused; its outcome renews the marker or lets it expire. Shorter than {@code ttl}.
+     */
+    @WithDefault("PT0.2S")
+    Duration recheckAhead();
+
     /** Redis pub/sub channel on which instances announce released stock, so every instance drops its markers. */
     @WithDefault("order-service:stock-released")
     String channel();

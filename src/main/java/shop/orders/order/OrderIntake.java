@@ -63,7 +63,8 @@ public class OrderIntake {
     Set<String> skus = request.lines().stream().map(OrderRequest.LineRequest::sku).collect(Collectors.toSet());
     Executor backOnEventLoop = Blocking.eventLoopOfThisRequest();
     AdmissionTicket ticket = AdmissionTicket.of(currentRequest.getCurrent());
-    return placeGuarded(customerId, idempotencyKey, request, skus, ticket, backOnEventLoop)
+    long arrivedNanos = System.nanoTime();
+    return placeGuarded(customerId, idempotencyKey, request, skus, ticket, backOnEventLoop, arrivedNanos)
         .onItemOrFailure().invoke((placed, failure) -> count(placed, failure));
   }
 
@@ -91,12 +92,12 @@ public class OrderIntake {
 
   private Uni<OrderService.Placed> placeGuarded(String customerId, String idempotencyKey, OrderRequest request,
                                                 Set<String> skus, AdmissionTicket ticket,
-                                                Executor backOnEventLoop) {
+                                                Executor backOnEventLoop, long arrivedNanos) {
     return refuseIfSoldOut(customerId, idempotencyKey, skus, ticket)
         .invoke(() -> gate.refuseIfQueueFull(skus))
         .chain(() -> rateLimits.enforce(RateLimited.ORDERS, customerId))
-        .chain(() -> Blocking.onWorker(() -> placeInTurn(customerId, idempotencyKey, request, skus, ticket),
-            backOnEventLoop))
+        .chain(() -> Blocking.onWorker(
+            () -> placeInTurn(customerId, idempotencyKey, request, skus, ticket, arrivedNanos), backOnEventLoop))
         .chain(placed -> placed.isPresent()
             ? Uni.createFrom().item(placed.get())
             : refuseIfSoldOut(customerId, idempotencyKey, skus, ticket)
@@ -111,9 +112,9 @@ public class OrderIntake {
 
   /** Empty when the SKU sold out while this order waited for its turn. */
   private Optional<OrderService.Placed> placeInTurn(String customerId, String idempotencyKey, OrderRequest request,
-                                                    Set<String> skus, AdmissionTicket ticket) {
+                                                    Set<String> skus, AdmissionTicket ticket, long arrivedNanos) {
     try (var pass = gate.enter(skus, lendingPlace(ticket))) {
-      if (!soldOut.soldOutAmong(skus).isEmpty()) {
+      if (soldOut.markedSince(skus, arrivedNanos)) {
         return Optional.empty();
       }
       reclaim(ticket);
