@@ -73,7 +73,7 @@ public class HotSkuGate {
         Semaphore permits = inFlight.computeIfAbsent(sku, s -> new Semaphore(config.maxInFlight(), true));
         if (!permits.tryAcquire(0, TimeUnit.NANOSECONDS)) {
           // each waiting order holds a worker thread: beyond a short queue, refuse at once
-          if (permits.getQueueLength() >= config.maxWaiting()) {
+          if (queueFull(permits)) {
             throw refused(sku, held);
           }
           waiting.beforeWait();
@@ -109,11 +109,14 @@ public class HotSkuGate {
     }
     for (String sku : skus) {
       Semaphore permits = inFlight.get(sku);
-      if (permits != null && permits.availablePermits() == 0 && permits.getQueueLength() >= config.maxWaiting()) {
-        rejections.increment();
-        throw busy(sku);
+      if (permits != null && permits.availablePermits() == 0 && queueFull(permits)) {
+        throw refused(sku, List.of());
       }
     }
+  }
+
+  private boolean queueFull(Semaphore permits) {
+    return permits.getQueueLength() >= config.maxWaiting();
   }
 
   /** How long this thread's reservation may wait for a stock row's lock: short for the probe of a stuck SKU. */
