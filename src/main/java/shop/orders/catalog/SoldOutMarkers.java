@@ -19,7 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class SoldOutMarkers {
   /** When the SKU was found sold out, and whether one order is already asking the database again. */
-  private record Marker(long markedAtNanos, boolean rechecking) {}
+  private record Marker(long markedAtNanos, boolean rechecking) {
+    long ageAt(long nowNanos) {
+      return nowNanos - markedAtNanos;
+    }
+  }
 
   private final ConcurrentHashMap<String, Marker> markers = new ConcurrentHashMap<>();
   private final CatalogConfig.SoldOut config;
@@ -55,7 +59,7 @@ public class SoldOutMarkers {
     }
     long now = System.nanoTime();
     return skus.stream().map(markers::get).anyMatch(marker -> marker != null
-        && marker.markedAtNanos() - sinceNanos > 0 && now - marker.markedAtNanos() < config.ttl().toNanos());
+        && marker.markedAtNanos() - sinceNanos > 0 && marker.ageAt(now) < config.ttl().toNanos());
   }
 
   /** Counts one order refused from the markers. */
@@ -84,7 +88,7 @@ public class SoldOutMarkers {
     if (marker == null) {
       return false;
     }
-    long age = now - marker.markedAtNanos();
+    long age = marker.ageAt(now);
     if (age >= config.ttl().toNanos()) {
       markers.remove(sku, marker);
       return false;

@@ -8,12 +8,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -25,7 +33,8 @@ import java.util.regex.Pattern;
  * Each buyer is a customer of its own unless {@code customers} is smaller: the warm-up of bin/bench-flash-sale
  * reuses customers to send many orders without signing a token for each.
  * Buyers arrive at an even rate (an open model), each with its own customer and Idempotency-Key; a 503 is retried
- * with the same key after its Retry-After and up to a second of jitter (three retries at most). Background buyers order other SKUs meanwhile.
+ * with the same key after its Retry-After and up to a second of jitter (three retries at most). Background buyers
+ * order other SKUs meanwhile.
  * Loopback only; bounded by the arrival window plus 30 s. Prints one {@code key=value} line per figure.
  */
 public final class FlashSaleLoad {
@@ -42,21 +51,19 @@ public final class FlashSaleLoad {
   private static final long SCHEDULE_LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   /** One request: when it was due, how long until its answer (from when it was due), and how late it was sent. */
-  record Attempt(long sentNanos, long tookNanos, long lateNanos, int status, String problem, boolean background) {}
+  record Attempt(long dueNanos, long tookNanos, long lateNanos, int status, String problem, boolean background) {}
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.ExecutorService clients = Executors.newFixedThreadPool(CLIENT_THREADS);
-  private final java.util.concurrent.ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor();
+  private final ExecutorService clients = Executors.newFixedThreadPool(CLIENT_THREADS);
+  private final ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor();
   /** Retries run on threads of their own: queued behind the arrivals already submitted, they would wait for all. */
-  private final java.util.concurrent.ExecutorService retriers = Executors.newFixedThreadPool(RETRY_THREADS);
+  private final ExecutorService retriers = Executors.newFixedThreadPool(RETRY_THREADS);
   /** Counts down once per buyer when it has its final answer or gave up. */
-  private java.util.concurrent.CountDownLatch finished;
+  private CountDownLatch finished;
   private final ThreadLocal<Connection> connection;
-  private final String baseUrl;
 
   private FlashSaleLoad(String baseUrl) {
-    this.baseUrl = baseUrl;
     this.connection = ThreadLocal.withInitial(() -> new Connection(URI.create(baseUrl)));
   }
 
@@ -80,8 +87,8 @@ public final class FlashSaleLoad {
         backgroundSkus);
   }
 
-  private void run(String metricsUrl, String eventSku, int buyers, int customers, double arrivalSeconds, int backgroundPerSecond,
-                   int backgroundSkus) throws Exception {
+  private void run(String metricsUrl, String eventSku, int buyers, int customers, double arrivalSeconds,
+                   int backgroundPerSecond, int backgroundSkus) throws Exception {
     List<String> tokens = new ArrayList<>(customers);
     for (int i = 0; i < customers; i++) {
       tokens.add(LocalTokens.customer("flash-" + i + "-" + UUID.randomUUID()));
@@ -97,7 +104,7 @@ public final class FlashSaleLoad {
     // The first arrival is due only after the schedule below is built: arrivals already late at the start would
     // show up as service latency.
     long start = System.nanoTime() + SCHEDULE_LEAD_NANOS;
-    line("started_at", java.time.Instant.now().plusNanos(SCHEDULE_LEAD_NANOS));
+    line("started_at", Instant.now().plusNanos(SCHEDULE_LEAD_NANOS));
     long arrivalNanos = (long) (arrivalSeconds * 1e9);
     long deadline = start + arrivalNanos + TimeUnit.SECONDS.toNanos(30);
 
@@ -125,9 +132,10 @@ public final class FlashSaleLoad {
         arrivals.add(() -> buy(at, token, eventSku, false, deadline));
       }
     }
-    finished = new java.util.concurrent.CountDownLatch(arrivals.size());
+    finished = new CountDownLatch(arrivals.size());
     arrivals.forEach(clients::submit);
-    boolean allAnswered = finished.await(deadline - System.nanoTime() + TimeUnit.SECONDS.toNanos(15), TimeUnit.NANOSECONDS);
+    long waitNanos = deadline - System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    boolean allAnswered = finished.await(waitNanos, TimeUnit.NANOSECONDS);
     retryTimer.shutdownNow();
     retriers.shutdownNow();
     clients.shutdownNow();
@@ -146,9 +154,8 @@ public final class FlashSaleLoad {
    * client, but their 400 answers just before the sale made the service's JIT recompile its error answers during
    * it.)
    */
-  private void warmUp(String token, String eventSku)
-      throws InterruptedException {
-    var ready = new java.util.concurrent.CountDownLatch(CLIENT_THREADS);
+  private void warmUp(String token, String eventSku) throws InterruptedException {
+    var ready = new CountDownLatch(CLIENT_THREADS);
     for (int t = 0; t < CLIENT_THREADS; t++) {
       clients.submit(() -> {
         for (int i = 0; i < WARM_UP_REQUESTS; i++) {
@@ -218,7 +225,7 @@ public final class FlashSaleLoad {
     }
 
     Reply post(String path, String token, String key, String body) {
-      byte[] payload = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] payload = body.getBytes(StandardCharsets.UTF_8);
       return exchange("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + token
           + "\r\nContent-Type: application/json\r\nIdempotency-Key: " + key + "\r\nContent-Length: "
           + payload.length + "\r\n\r\n", payload);
@@ -239,7 +246,7 @@ public final class FlashSaleLoad {
             in = new java.io.BufferedInputStream(socket.getInputStream());
             out = new java.io.BufferedOutputStream(socket.getOutputStream());
           }
-          out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.write(head.getBytes(StandardCharsets.US_ASCII));
           out.write(payload);
           out.flush();
           return read();
@@ -275,7 +282,7 @@ public final class FlashSaleLoad {
 
     /** The last segment of a problem+json body's type ("out-of-stock"), or "" for any other body. */
     private static String problemType(byte[] body) {
-      var m = PROBLEM_TYPE.matcher(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      var m = PROBLEM_TYPE.matcher(new String(body, StandardCharsets.UTF_8));
       return m.find() ? m.group(1) : "";
     }
 
@@ -304,17 +311,21 @@ public final class FlashSaleLoad {
     }
   }
 
-  /** Every attempt as CSV (ms since the start, population, status, problem type, latency ms, how late it was sent), when -Dflash.csv names a file. */
+  /**
+   * Every attempt as CSV, when -Dflash.csv names a file: when it was due (ms since the start), population, status,
+   * problem type, latency from its due time, and how late it was sent (ms).
+   */
   private void writeAttempts(long start, String file) throws IOException {
     if (file == null || file.isBlank()) {
       return;
     }
     var lines = new ArrayList<String>();
-    lines.add("sent_ms,population,status,problem,latency_ms,sent_late_ms");
-    attempts.stream().sorted(java.util.Comparator.comparingLong(Attempt::sentNanos)).forEach(a -> lines.add(
-        String.format(Locale.ROOT, "%.1f,%s,%d,%s,%.2f,%.2f", (a.sentNanos() - start) / 1e6,
-            a.background() ? "background" : "buyer", a.status(), a.problem(), a.tookNanos() / 1e6, a.lateNanos() / 1e6)));
-    java.nio.file.Files.write(java.nio.file.Path.of(file), lines);
+    lines.add("due_ms,population,status,problem,latency_ms,sent_late_ms");
+    attempts.stream().sorted(Comparator.comparingLong(Attempt::dueNanos)).forEach(a -> lines.add(
+        String.format(Locale.ROOT, "%.1f,%s,%d,%s,%.2f,%.2f", (a.dueNanos() - start) / 1e6,
+            a.background() ? "background" : "buyer", a.status(), a.problem(), a.tookNanos() / 1e6,
+            a.lateNanos() / 1e6)));
+    Files.write(Path.of(file), lines);
   }
 
   private void report(long start, long conflictsBefore, long conflictsAfter) {
@@ -323,9 +334,9 @@ public final class FlashSaleLoad {
     List<Attempt> sold = flash.stream().filter(a -> a.status() == 201).toList();
     List<Attempt> refused = flash.stream().filter(a -> a.status() == 409).toList();
     long decisions = sold.size() + refused.size();
-    long firstSent = flash.stream().mapToLong(Attempt::sentNanos).min().orElse(start);
-    long lastAnswered = flash.stream().mapToLong(a -> a.sentNanos() + a.tookNanos()).max().orElse(start);
-    long soldOutAt = sold.stream().mapToLong(a -> a.sentNanos() + a.tookNanos()).max().orElse(start);
+    long firstSent = flash.stream().mapToLong(Attempt::dueNanos).min().orElse(start);
+    long lastAnswered = flash.stream().mapToLong(a -> a.dueNanos() + a.tookNanos()).max().orElse(start);
+    long soldOutAt = sold.stream().mapToLong(a -> a.dueNanos() + a.tookNanos()).max().orElse(start);
 
     // After sell-out every transaction for the event SKU ends as a stock conflict, and before it none does
     // (background SKUs never run short, every order is for one unit), so the growth of orders.stock.conflicts over
@@ -334,7 +345,7 @@ public final class FlashSaleLoad {
     String perRequest = "n/a";
     if (conflictsBefore >= 0 && conflictsAfter >= 0) {
       long conflicts = conflictsAfter - conflictsBefore;
-      long flashAfter = flash.stream().filter(a -> a.sentNanos() >= soldOutAt).count();
+      long flashAfter = flash.stream().filter(a -> a.dueNanos() >= soldOutAt).count();
       perRequest = flashAfter == 0 ? "n/a" : String.format(Locale.ROOT, "%.4f", conflicts / (double) flashAfter);
       line("requests_after_sellout", flashAfter);
       line("transactions_after_sellout", conflicts);
@@ -348,7 +359,7 @@ public final class FlashSaleLoad {
     line("sold_p99_ms", percentile(sold, 99));
     line("refused_p50_ms", percentile(refused, 50));
     line("refused_p99_ms", percentile(refused, 99));
-    List<Attempt> refusedAfter = refused.stream().filter(a -> a.sentNanos() >= soldOutAt).toList();
+    List<Attempt> refusedAfter = refused.stream().filter(a -> a.dueNanos() >= soldOutAt).toList();
     line("refused_after_sellout_p50_ms", percentile(refusedAfter, 50));
     line("refused_after_sellout_p99_ms", percentile(refusedAfter, 99));
     line("transactions_per_request_after_sellout", perRequest);
