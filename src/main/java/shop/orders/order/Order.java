@@ -105,11 +105,32 @@ public class Order extends PanacheEntityBase {
     return true;
   }
 
-  /** A payment attempt starts: only an order awaiting payment, with no other attempt running, can be paid. */
+  /**
+   * A payment attempt starts: only an order awaiting payment, inside its payment window, with no other attempt
+   * running, can be paid. Past the window it cannot, even before the expiry job has released it.
+   */
   public void beginPayment(Instant now) {
+    if (status == OrderStatus.PENDING_PAYMENT && !expiresAt.isAfter(now)) {
+      throw new ApiException(Problem.of(409, "payment-window-closed", "Payment window closed",
+          "Order " + id + " was not paid by " + expiresAt + " and can no longer be paid; its stock is being released.")
+          .with("expiresAt", expiresAt));
+    }
     beginGatewayWork(OrderStatus.PENDING_PAYMENT, "paid", Problem.of(409, "payment-in-progress",
         "Payment in progress",
         "Order " + id + " has a payment whose outcome is not known yet; see GET /api/orders/" + id + "/payment."), now);
+  }
+
+  /** Waiting for payment (whether or not an attempt is running). */
+  public boolean isAwaitingPayment() {
+    return status == OrderStatus.PENDING_PAYMENT;
+  }
+
+  /**
+   * Whether a charge the gateway made for an attempt already settled without one can pay this order: only while it
+   * still waits for payment and no other attempt runs (that one may charge too). Otherwise the charge is paid back.
+   */
+  public boolean canTakeLateCharge() {
+    return status == OrderStatus.PENDING_PAYMENT && !paymentInProgress;
   }
 
   /** The attempt ended without a charge: the order can be paid again. */

@@ -14,7 +14,8 @@ import java.util.UUID;
 
 /**
  * What a payment and a refund share: an id that is also the gateway's Idempotency-Key, an amount, the gateway's
- * reference, and when the reconciliation job next asks the gateway about it.
+ * reference, when the reconciliation job next asks the gateway about it, and from when the gateway's "not found"
+ * is final (before that, the gateway may still act on the request: a 404 means "not yet").
  */
 @MappedSuperclass
 public abstract class GatewayOperation extends PanacheEntityBase {
@@ -33,6 +34,8 @@ public abstract class GatewayOperation extends PanacheEntityBase {
   public Instant updatedAt;
   @Column(name = "next_check_at")
   public Instant nextCheckAt;
+  @Column(name = "not_found_final_at")
+  public Instant notFoundFinalAt;
 
   /**
    * Leases up to {@code limit} open operations of {@code table} due at {@code now}: locks them with SKIP LOCKED (so
@@ -56,14 +59,20 @@ public abstract class GatewayOperation extends PanacheEntityBase {
     return due;
   }
 
-  void open(UUID orderId, Money amount, Instant now) {
+  void open(UUID orderId, Money amount, Instant now, Duration notFoundWindow) {
     this.id = UUID.randomUUID();
+    this.notFoundFinalAt = now.plus(notFoundWindow);
     this.orderId = orderId;
     this.amountMinor = amount.amountMinor();
     this.currency = amount.currency();
     this.createdAt = now;
     this.updatedAt = now;
     this.nextCheckAt = now;
+  }
+
+  /** Whether a "not found" from the gateway now means it will never act on this request. */
+  boolean notFoundIsFinal(Instant now) {
+    return !now.isBefore(notFoundFinalAt);
   }
 
   public Money amount() {

@@ -7,12 +7,17 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 import shop.orders.common.Money;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** One attempt to charge an order. Final states never move again. */
+/**
+ * One attempt to charge an order. An open attempt (AUTHORIZING, UNKNOWN) settles once; an approved charge is
+ * accounted for once (CAPTURED, or REVERSING then REVERSED), even when it arrives after the attempt was settled
+ * DECLINED or FAILED.
+ */
 @Entity
 @Table(name = "payment")
 public class Payment extends GatewayOperation {
@@ -22,23 +27,73 @@ public class Payment extends GatewayOperation {
   public String idempotencyKey;
   @Enumerated(EnumType.STRING)
   public PaymentStatus status;
+  @Enumerated(EnumType.STRING)
+  @Column(name = "settled_by")
+  public SettledBy settledBy;
 
-  static Payment authorizing(UUID orderId, String customerId, String idempotencyKey, Money amount, Instant now) {
+  static Payment authorizing(UUID orderId, String customerId, String idempotencyKey, Money amount, Instant now,
+                             Duration notFoundWindow) {
     var payment = new Payment();
-    payment.open(orderId, amount, now);
+    payment.open(orderId, amount, now, notFoundWindow);
     payment.customerId = customerId;
     payment.idempotencyKey = idempotencyKey;
     payment.status = PaymentStatus.AUTHORIZING;
     return payment;
   }
 
-  /** Moves to {@code next}; false (and no change) when already final, so a late answer cannot undo a settled one. */
-  boolean settle(PaymentStatus next, String ref, Instant now) {
-    if (status.isFinal()) {
+  /** The gateway did not answer: the outcome stays open. False when the payment had already moved on. */
+  boolean markUnknown(Instant now) {
+    if (status != PaymentStatus.AUTHORIZING) {
       return false;
     }
-    status = next;
-    moved(ref, next.isFinal(), now);
+    status = PaymentStatus.UNKNOWN;
+    updatedAt = now;
+    return true;
+  }
+
+  /**
+   * Nothing was charged: the gateway declined (DECLINED) or refused or never had the request (FAILED). Only an open
+   * payment moves; false (and no change) otherwise, so a late "failed" cannot undo a capture.
+   */
+  boolean fail(PaymentStatus outcome, String ref, SettledBy by, Instant now) {
+    if (!status.isOpen()) {
+      return false;
+    }
+    if (outcome != PaymentStatus.DECLINED && outcome != PaymentStatus.FAILED) {
+      throw new IllegalArgumentException("not a failure: " + outcome);
+    }
+    status = outcome;
+    settledBy = by;
+    moved(ref, true, now);
+    return true;
+  }
+
+  /** The gateway charged and the order takes the charge; false when the charge is already accounted for. */
+  boolean capture(String ref, SettledBy by, Instant now) {
+    return approve(PaymentStatus.CAPTURED, ref, by, now);
+  }
+
+  /** The gateway charged for an order that cannot take it: the charge is to be paid back. */
+  boolean reverse(String ref, SettledBy by, Instant now) {
+    return approve(PaymentStatus.REVERSING, ref, by, now);
+  }
+
+  /** The charge of a REVERSING payment was paid back. */
+  void reversed(Instant now) {
+    if (status != PaymentStatus.REVERSING) {
+      throw new IllegalStateException("payment " + id + " is " + status + ", not REVERSING");
+    }
+    status = PaymentStatus.REVERSED;
+    updatedAt = now;
+  }
+
+  private boolean approve(PaymentStatus outcome, String ref, SettledBy by, Instant now) {
+    if (status.chargeAccountedFor()) {
+      return false;
+    }
+    status = outcome;
+    settledBy = by;
+    moved(ref, true, now);
     return true;
   }
 
@@ -46,8 +101,11 @@ public class Payment extends GatewayOperation {
     return find("orderId = ?1 order by createdAt desc", orderId).firstResultOptional();
   }
 
-
   static long backlog() {
     return count("status in ?1", List.of(PaymentStatus.AUTHORIZING, PaymentStatus.UNKNOWN));
+  }
+
+  static long reversing() {
+    return count("status", PaymentStatus.REVERSING);
   }
 }

@@ -2,6 +2,7 @@ package shop.orders.payment;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Positive;
 
 import java.time.Duration;
@@ -16,6 +17,8 @@ public interface PaymentConfig {
   Reconciliation reconciliation();
 
   Webhook webhook();
+
+  Sweep sweep();
 
   interface Webhook {
     /** Shared secret of the gateway's HMAC-SHA256 webhook signatures (from the Secret in production). */
@@ -43,5 +46,43 @@ public interface PaymentConfig {
     @WithDefault("20")
     @Positive
     int batchSize();
+
+    /**
+     * How long after an attempt starts the gateway's "not found" becomes final. Before that, a 404 means "not
+     * received yet": the payment stays UNKNOWN and its order locked. It must cover the client's timeout and retry
+     * (2 s, one retry: about 4 s) and the time a gateway may still act on a request it received (its own queues
+     * and retries, a slow acquirer: card authorisations time out at the acquirer within about a minute). 10 minutes
+     * is several times that, and leaves an attempt made early in the 15-minute payment window time to be tried
+     * again. A charge the gateway makes even later is not lost: it pays its order if it still can, or is refunded
+     * automatically (REVERSING); the window only decides how often that happens.
+     */
+    @WithDefault("PT10M")
+    Duration notFoundFinalAfter();
+  }
+
+  /** The sweep of the gateway's charge list, for charges whose webhook and lookup were both lost. */
+  interface Sweep {
+    /** How often the sweep reads the charges the gateway recorded recently. */
+    @WithDefault("2m")
+    String every();
+
+    /** How far back the first sweep after a start reads. */
+    @WithDefault("PT1H")
+    Duration lookback();
+
+    /** Each later sweep starts this long before where the last complete one ended (clocks, late commits). */
+    @WithDefault("PT5M")
+    Duration overlap();
+
+    /** Charges per page of the list call (the gateway allows 1..100). */
+    @WithDefault("100")
+    @Positive
+    @Max(100)
+    int pageSize();
+
+    /** Pages read per run at most; a run that stops there continues where it stopped next time. */
+    @WithDefault("100")
+    @Positive
+    int maxPages();
   }
 }

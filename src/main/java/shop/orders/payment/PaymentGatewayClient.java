@@ -13,6 +13,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import shop.orders.common.Money;
 
 import java.net.ConnectException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -36,7 +38,8 @@ public class PaymentGatewayClient {
 
   @Timeout(2000)
   @Bulkhead(16)
-  @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, skipOn = BulkheadException.class)
+  @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000,
+      skipOn = {BulkheadException.class, GatewayRefusal.class})
   @CircuitBreakerName(BREAKER)
   @Retry(maxRetries = 1, delay = 50, retryOn = GatewayServerError.class)
   public Decision authorize(UUID paymentId, UUID orderId, Money amount, String methodToken) {
@@ -56,7 +59,8 @@ public class PaymentGatewayClient {
   /** Pays a captured payment back; the refund id is the gateway's idempotency key. */
   @Timeout(2000)
   @Bulkhead(8)
-  @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000, skipOn = BulkheadException.class)
+  @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000,
+      skipOn = {BulkheadException.class, GatewayRefusal.class})
   @CircuitBreakerName(REFUND_BREAKER)
   @Retry(maxRetries = 1, delay = 50, retryOn = GatewayServerError.class)
   public Decision refund(UUID refundId, UUID paymentId, Money amount) {
@@ -72,14 +76,31 @@ public class PaymentGatewayClient {
     return ask(() -> api.refundStatus(refundId), "REFUNDED");
   }
 
-  /** Asks the gateway to do something; a 4xx means it refused the request as invalid: nothing happened. */
+  /**
+   * One page of the charges the gateway recorded after {@code createdAfter}, continuing after {@code startingAfter}
+   * (null: from the start).
+   */
+  @Timeout(5000)
+  @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5000)
+  @CircuitBreakerName("payment-gateway-charge-list")
+  public PaymentGatewayApi.ChargePage charges(Instant createdAfter, UUID startingAfter, int limit) {
+    try {
+      return api.charges(createdAfter.toString(), startingAfter == null ? null : startingAfter.toString(), limit);
+    } catch (WebApplicationException e) {
+      throw serverErrorOr(e);
+    } catch (ProcessingException e) {
+      throw unreachableOr(e);
+    }
+  }
+
+  /** Asks the gateway to do something; a 4xx that is not a decision is a {@link GatewayRefusal}. */
   private static Decision order(Supplier<PaymentGatewayApi.Result> call, String yes) {
     try {
       var result = call.get();
       return new Decision(yes.equals(result.status()), result.gatewayRef());
     } catch (WebApplicationException e) {
       if (e.getResponse().getStatus() < 500) {
-        return new Decision(false, null);   // not a gateway failure, so it does not count against the breaker
+        throw new GatewayRefusal(e.getResponse().getStatus(), retryAfter(e));
       }
       throw serverErrorOr(e);
     } catch (ProcessingException e) {
@@ -99,6 +120,16 @@ public class PaymentGatewayClient {
       throw serverErrorOr(e);
     } catch (ProcessingException e) {
       throw unreachableOr(e);
+    }
+  }
+
+  private static Optional<Duration> retryAfter(WebApplicationException e) {
+    try {
+      String header = e.getResponse().getHeaderString("Retry-After");
+      return header == null ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(header.trim())))
+          .filter(d -> !d.isNegative() && d.toMinutes() < 10);
+    } catch (NumberFormatException notSeconds) {
+      return Optional.empty();   // an HTTP date: the configured Retry-After will do
     }
   }
 

@@ -11,13 +11,15 @@ import shop.orders.common.ApiException;
 import shop.orders.common.IdempotencyKeys;
 import shop.orders.common.IdempotencyKeys.StoredResponse;
 import shop.orders.common.LogContext;
-import shop.orders.common.Problem;
 import shop.orders.order.Order;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** The short transactions around a gateway call; none of them calls anything remote. */
 @ApplicationScoped
@@ -28,13 +30,24 @@ public class PaymentLedger {
   /** A started attempt, or the response given before for this key. */
   record Start(Payment payment, StoredResponse earlier) {}
 
+  /**
+   * What news from the gateway changed: whether the payment moved, and the refund to send when an approved charge
+   * came for an order that can no longer take it.
+   */
+  record Applied(boolean changed, Optional<UUID> reversal) {
+    static final Applied NOTHING = new Applied(false, Optional.empty());
+  }
+
   private final IdempotencyKeys idempotency;
+  private final RefundLedger refunds;
   private final PaymentConfig config;
   private final ObjectMapper json;
   private final MeterRegistry registry;
 
-  PaymentLedger(IdempotencyKeys idempotency, PaymentConfig config, ObjectMapper json, MeterRegistry registry) {
+  PaymentLedger(IdempotencyKeys idempotency, RefundLedger refunds, PaymentConfig config, ObjectMapper json,
+                MeterRegistry registry) {
     this.idempotency = idempotency;
+    this.refunds = refunds;
     this.config = config;
     this.json = json;
     this.registry = registry;
@@ -53,41 +66,52 @@ public class PaymentLedger {
         .orElseThrow(() -> ApiException.notFound("Order " + orderId));
     Instant now = Instant.now();
     order.beginPayment(now);
-    Payment payment = Payment.authorizing(orderId, customerId, key, order.total(), now);
+    Payment payment = Payment.authorizing(orderId, customerId, key, order.total(), now,
+        config.reconciliation().notFoundFinalAfter());
     payment.nextCheckAt = now.plus(config.reconciliation().firstCheckAfter());
     payment.persist();
     idempotency.hold(customerId, key, fingerprint, unknown(payment));
     return new Start(payment, null);
   }
 
-  /** Transaction 2: records what the gateway answered (empty: no answer) and the final response for the key. */
+  /**
+   * Transaction 2: records what the gateway answered (empty: no answer, or a request with this key still in
+   * progress) and the response for the key.
+   */
   @Transactional
   public StoredResponse record(UUID paymentId, Optional<PaymentGatewayClient.Decision> decision) {
     Payment payment = Payment.findById(paymentId, LockModeType.PESSIMISTIC_WRITE);
     Instant now = Instant.now();
     if (decision.isEmpty()) {
-      if (payment.settle(PaymentStatus.UNKNOWN, null, now)) {
+      if (payment.markUnknown(now)) {
         countOutcome(PaymentStatus.UNKNOWN);
         try (var about = LogContext.order(payment.orderId)) {
           LOG.infof("Payment %s outcome unknown (no answer from the gateway); reconciliation will ask", payment.id);
         }
+        payment.nextCheckAt = now.plus(config.reconciliation().firstCheckAfter());
       }
-      payment.nextCheckAt = now.plus(config.reconciliation().firstCheckAfter());
     } else {
-      settle(payment, decision.get().approved() ? PaymentStatus.CAPTURED : PaymentStatus.DECLINED,
-          decision.get().gatewayRef(), now);
+      apply(payment, decision.get(), SettledBy.ANSWER, now);
     }
     StoredResponse response = responseFor(payment);
     idempotency.complete(payment.customerId, payment.idempotencyKey, response);
     return response;
   }
 
-  /** The gateway was never asked (breaker open, bulkhead full): no payment, the key may be used again. */
+  /** The gateway was never asked (breaker open, bulkhead full) or refused to process it now: the key may be used again. */
   @Transactional
   public void notSent(UUID paymentId) {
     Payment payment = Payment.findById(paymentId, LockModeType.PESSIMISTIC_WRITE);
-    settle(payment, PaymentStatus.FAILED, null, Instant.now());
+    fail(payment, PaymentStatus.FAILED, null, SettledBy.NOT_SENT, Instant.now());
     idempotency.forget(payment.customerId, payment.idempotencyKey);
+  }
+
+  /** The gateway refused the request as invalid: nothing charged, and the key answers {@code refused} from now on. */
+  @Transactional
+  public void refused(UUID paymentId, StoredResponse refused) {
+    Payment payment = Payment.findById(paymentId, LockModeType.PESSIMISTIC_WRITE);
+    fail(payment, PaymentStatus.FAILED, null, SettledBy.ANSWER, Instant.now());
+    idempotency.complete(payment.customerId, payment.idempotencyKey, refused);
   }
 
   /** Reconciliation: takes up to {@code limit} due payments for a while, so other replicas leave them alone. */
@@ -97,27 +121,39 @@ public class PaymentLedger {
         config.reconciliation().retryEvery());
   }
 
-  /** A webhook's news: empty when the payment is not ours, else whether it changed anything. */
+  /** A webhook's news: empty when the payment is not ours. */
   @Transactional
-  public Optional<Boolean> settleFromGateway(UUID paymentId, Optional<PaymentGatewayClient.Decision> known) {
+  public Optional<Applied> settleFromGateway(UUID paymentId, PaymentGatewayClient.Decision decision) {
     if (Payment.findById(paymentId) == null) {
       return Optional.empty();
     }
-    return Optional.of(reconcile(paymentId, known));
+    return Optional.of(reconcile(paymentId, Optional.of(decision), SettledBy.WEBHOOK, Instant.now()));
   }
 
-  /** Reconciliation: what the gateway knows settles the payment, once; not found means it was never charged. */
+  /**
+   * What the gateway knows settles the payment. An approved charge is accounted for once, whenever it comes; "not
+   * found" fails an open payment only once the gateway can no longer act on it, and until then changes nothing.
+   */
   @Transactional
-  public boolean reconcile(UUID paymentId, Optional<PaymentGatewayClient.Decision> known) {
+  public Applied reconcile(UUID paymentId, Optional<PaymentGatewayClient.Decision> known, SettledBy by, Instant now) {
     Payment payment = Payment.findById(paymentId, LockModeType.PESSIMISTIC_WRITE);
-    if (payment.status.isFinal()) {
-      return false;
+    if (known.isEmpty() && !payment.notFoundIsFinal(now)) {
+      return Applied.NOTHING;
     }
-    boolean approved = known.map(PaymentGatewayClient.Decision::approved).orElse(false);
-    settle(payment, approved ? PaymentStatus.CAPTURED : PaymentStatus.FAILED,
-        known.map(PaymentGatewayClient.Decision::gatewayRef).orElse(null), Instant.now());
-    idempotency.complete(payment.customerId, payment.idempotencyKey, responseFor(payment));
-    return true;
+    var decision = known.orElse(new PaymentGatewayClient.Decision(false, null));
+    Applied applied = known.isEmpty() ? failed(fail(payment, PaymentStatus.FAILED, null, by, now))
+        : apply(payment, decision, by, now);
+    if (applied.changed()) {
+      idempotency.complete(payment.customerId, payment.idempotencyKey, responseFor(payment));
+    }
+    return applied;
+  }
+
+  /** The state of each of these payments that is this service's; ids it does not know are left out. */
+  @Transactional(Transactional.TxType.SUPPORTS)
+  public Map<UUID, PaymentStatus> statusesOf(Collection<UUID> paymentIds) {
+    return Payment.<Payment>list("id in ?1", paymentIds).stream()
+        .collect(Collectors.toMap(p -> p.id, p -> p.status));
   }
 
   @Transactional(Transactional.TxType.SUPPORTS)
@@ -126,23 +162,74 @@ public class PaymentLedger {
   }
 
   @Transactional(Transactional.TxType.SUPPORTS)
+  public long reversing() {
+    return Payment.reversing();
+  }
+
+  @Transactional(Transactional.TxType.SUPPORTS)
   public Optional<PaymentView> latest(UUID orderId, String customerId, boolean admin) {
     return Payment.latestFor(orderId).filter(p -> admin || p.customerId.equals(customerId)).map(PaymentView::of);
   }
 
-  private void settle(Payment payment, PaymentStatus status, String ref, Instant now) {
-    if (!payment.settle(status, ref, now)) {
-      return;
+  private Applied apply(Payment payment, PaymentGatewayClient.Decision decision, SettledBy by, Instant now) {
+    if (decision.approved()) {
+      return approved(payment, decision.gatewayRef(), by, now);
     }
-    countOutcome(status);
+    return failed(fail(payment, PaymentStatus.DECLINED, decision.gatewayRef(), by, now));
+  }
+
+  private static Applied failed(boolean changed) {
+    return changed ? new Applied(true, Optional.empty()) : Applied.NOTHING;
+  }
+
+  /** An open payment ends without a charge: its order can be paid again. */
+  private boolean fail(Payment payment, PaymentStatus outcome, String ref, SettledBy by, Instant now) {
+    if (!payment.fail(outcome, ref, by, now)) {
+      return false;
+    }
+    countOutcome(outcome);
     try (var about = LogContext.order(payment.orderId)) {
-      LOG.infof("Payment %s %s%s", payment.id, status, ref == null ? "" : " (gateway reference " + ref + ")");
+      LOG.infof("Payment %s %s (%s)%s", payment.id, outcome, by, ref == null ? "" : ", gateway reference " + ref);
     }
+    Order.<Order>findById(payment.orderId, LockModeType.PESSIMISTIC_WRITE).paymentFailed(now);
+    return true;
+  }
+
+  /**
+   * The gateway charged. The order takes the charge when this attempt is still open (it holds the order), or, for
+   * an attempt already settled without a charge, when the order is still waiting for payment with no other attempt
+   * running. Otherwise (paid by another payment, cancelled, expired, another attempt running) the charge is paid
+   * back: the payment is REVERSING and its refund is recorded here, to be sent after commit.
+   */
+  private Applied approved(Payment payment, String ref, SettledBy by, Instant now) {
+    if (payment.status.chargeAccountedFor()) {
+      return Applied.NOTHING;
+    }
+    boolean late = !payment.status.isOpen();
     Order order = Order.findById(payment.orderId, LockModeType.PESSIMISTIC_WRITE);
-    if (status == PaymentStatus.CAPTURED) {
-      order.markPaid(now);
-    } else {
-      order.paymentFailed(now);
+    boolean orderTakesIt = late ? order.canTakeLateCharge() : order.isAwaitingPayment();
+    try (var about = LogContext.order(payment.orderId)) {
+      if (orderTakesIt) {
+        payment.capture(ref, by, now);
+        order.markPaid(now);
+        countOutcome(PaymentStatus.CAPTURED);
+        if (late) {
+          countLateCharge("paid", by);
+          LOG.warnf("Payment %s was settled without a charge, but the gateway charged it after all (%s); it pays "
+              + "its order", payment.id, by);
+        } else {
+          LOG.infof("Payment %s CAPTURED (%s), gateway reference %s", payment.id, by, ref);
+        }
+        return new Applied(true, Optional.empty());
+      }
+      payment.reverse(ref, by, now);
+      countOutcome(PaymentStatus.REVERSING);
+      countLateCharge("reversed", by);
+      Refund refund = refunds.openReversal(payment, now);
+      LOG.warnf("Payment %s was charged (%s) but order %s is %s%s: the charge is refunded automatically (refund %s)",
+          payment.id, by, order.id, order.status, order.paymentInProgress ? " with another attempt running" : "",
+          refund.id);
+      return new Applied(true, Optional.of(refund.id));
     }
   }
 
@@ -151,11 +238,17 @@ public class PaymentLedger {
     registry.counter("payments.outcome", "outcome", status.name().toLowerCase()).increment();
   }
 
+  /** payments_late_charges_total{action, source}: charges learnt of after their attempt had been settled or left. */
+  private void countLateCharge(String action, SettledBy by) {
+    registry.counter("payments.late.charges", "action", action, "source", by.tag()).increment();
+  }
+
   private StoredResponse responseFor(Payment payment) {
     String location = "/api/orders/" + payment.orderId + "/payment";
     return switch (payment.status) {
       case CAPTURED -> new StoredResponse(201, toJson(PaymentView.of(payment)), location);
       case DECLINED, FAILED -> new StoredResponse(402, toJson(PaymentProblems.declined(payment)), location);
+      case REVERSING, REVERSED -> new StoredResponse(409, toJson(PaymentProblems.reversed(payment)), location);
       default -> unknown(payment);
     };
   }
@@ -164,7 +257,7 @@ public class PaymentLedger {
     return new StoredResponse(202, toJson(PaymentView.of(payment)), "/api/orders/" + payment.orderId + "/payment");
   }
 
-  private String toJson(Object value) {
+  String toJson(Object value) {
     try {
       return json.writeValueAsString(value);
     } catch (JsonProcessingException e) {

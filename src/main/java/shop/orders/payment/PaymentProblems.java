@@ -4,6 +4,7 @@ import shop.orders.common.ApiException;
 import shop.orders.common.Problem;
 
 import java.time.Duration;
+import java.util.List;
 
 /** Problems of the payment path. */
 final class PaymentProblems {
@@ -14,6 +15,22 @@ final class PaymentProblems {
     return Problem.of(402, "payment-declined", "Payment declined",
             "The payment was not charged. The order can be paid again with another method and a new Idempotency-Key.")
         .with("paymentId", payment.id).with("paymentStatus", payment.status);
+  }
+
+  static Problem reversed(Payment payment) {
+    return Problem.of(409, "payment-reversed", "Payment refunded",
+            "The gateway charged this payment after its order could no longer take it; the charge is refunded "
+                + "automatically. See the order for its state.")
+        .with("paymentId", payment.id).with("paymentStatus", payment.status);
+  }
+
+  /** The gateway refused the request as invalid (400, 422): nothing was charged; another method may work. */
+  static Problem notAccepted(Payment payment) {
+    return Problem.of(422, "payment-not-accepted", "Payment not accepted",
+            "The payment gateway refused this payment request; nothing was charged. The order can be paid with "
+                + "another method and a new Idempotency-Key.")
+        .withErrors(List.of(new Problem.FieldError("methodToken", "refused by the payment gateway")))
+        .with("paymentId", payment.id).with("paymentStatus", PaymentStatus.FAILED);
   }
 
   static ApiException gatewayUnavailable(Duration retryAfter) {

@@ -6,6 +6,8 @@ import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.Logger;
+import shop.orders.common.ApiException;
 import shop.orders.common.IdempotencyKeys.StoredResponse;
 
 import java.util.Optional;
@@ -17,6 +19,7 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class PaymentService {
+  private static final Logger LOG = Logger.getLogger(PaymentService.class);
   /** The response for the client, and whether it is a replay of an earlier one. */
   public record Paid(StoredResponse response, boolean replayed) {}
 
@@ -30,7 +33,11 @@ public class PaymentService {
     this.config = config;
   }
 
-  /** Owner only: an order is paid by the customer who placed it. */
+  /**
+   * Owner only: an order is paid by the customer who placed it. The gateway's answer decides: approved 201,
+   * declined 402, no answer or 409 (still processing) 202 and reconciliation asks; 400/422 (invalid request) 422;
+   * breaker open, bulkhead full, 429 or another 4xx 503 with nothing charged.
+   */
   public Paid pay(String customerId, String key, UUID orderId, PaymentRequest request) {
     var start = ledger.start(customerId, key, orderId, request);
     if (start.earlier() != null) {
@@ -43,6 +50,22 @@ public class PaymentService {
     } catch (CircuitBreakerOpenException | BulkheadException e) {
       ledger.notSent(payment.id);
       throw PaymentProblems.gatewayUnavailable(config.retryAfter());
+    } catch (GatewayRefusal refusal) {
+      switch (refusal.meaning()) {
+        case IN_PROGRESS -> decision = Optional.empty();   // another request with this key runs: ask later
+        case INVALID -> {
+          var refused = PaymentProblems.notAccepted(payment);
+          ledger.refused(payment.id, new StoredResponse(refused.status(), ledger.toJson(refused),
+              "/api/orders/" + orderId + "/payment"));
+          throw new ApiException(refused);
+        }
+        default -> {
+          LOG.warnf("The gateway refused payment %s with %d: nothing charged, the client is told 503",
+              payment.id, refusal.status);
+          ledger.notSent(payment.id);
+          throw PaymentProblems.gatewayUnavailable(refusal.retryAfter.orElse(config.retryAfter()));
+        }
+      }
     } catch (TimeoutException | ProcessingException | WebApplicationException | GatewayServerError e) {
       decision = Optional.empty();   // maybe charged: reconciliation asks the gateway
     }

@@ -8,13 +8,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Settles payments whose outcome is unknown by asking the gateway, each exactly once. A payment is leased in a
+ * Settles payments whose outcome is unknown by asking the gateway, each exactly once, and sends or looks up open
+ * refunds. A payment the gateway does not know stays open until its "not found" is final
+ * ({@code payment.reconciliation.not-found-final-after}). A payment is leased in a
  * short transaction (so replicas never take the same one), the gateway is asked outside any transaction, and the
  * answer is recorded in another. While the gateway breaker is open the job waits.
  */
@@ -25,19 +27,25 @@ public class ReconciliationJob {
 
   private final PaymentLedger ledger;
   private final RefundLedger refunds;
+  private final RefundService refunder;
   private final PaymentGatewayClient gateway;
   private final PaymentConfig config;
   private final CircuitBreakerMaintenance breakers;
   private final AtomicLong backlog = new AtomicLong();
+  private final AtomicLong reversing = new AtomicLong();
 
-  ReconciliationJob(PaymentLedger ledger, RefundLedger refunds, PaymentGatewayClient gateway, PaymentConfig config,
-                    CircuitBreakerMaintenance breakers, MeterRegistry registry) {
+  ReconciliationJob(PaymentLedger ledger, RefundLedger refunds, RefundService refunder, PaymentGatewayClient gateway,
+                    PaymentConfig config, CircuitBreakerMaintenance breakers, MeterRegistry registry) {
     this.ledger = ledger;
     this.refunds = refunds;
+    this.refunder = refunder;
     this.gateway = gateway;
     this.config = config;
     this.breakers = breakers;
     registry.gauge("payments.reconciliation.backlog", backlog);
+    // charges the gateway made for orders that could not take them, not refunded yet: each is a customer charged
+    // for nothing until its refund is through (PaymentReversalStuck)
+    registry.gauge("payments.reversals.open", reversing);
   }
 
   @Scheduled(identity = "payment-reconciliation", every = "${payment.reconciliation.every:10s}",
@@ -52,31 +60,38 @@ public class ReconciliationJob {
     for (int batch = 0; batch < MAX_BATCHES_PER_RUN && !gatewayIsDown(); batch++) {
       var due = ledger.leaseDue(now, config.reconciliation().batchSize());
       for (UUID paymentId : due) {
-        settled += settle(paymentId) ? 1 : 0;
+        settled += settle(paymentId, now) ? 1 : 0;
       }
       if (due.size() < config.reconciliation().batchSize()) {
         break;
       }
     }
-    for (UUID refundId : gatewayIsDown() ? List.<UUID>of() : refunds.leaseDue(now, config.reconciliation().batchSize())) {
-      settled += settleRefund(refundId) ? 1 : 0;
+    var dueRefunds = gatewayIsDown() ? Map.<UUID, Refund.Status>of()
+        : refunds.leaseDue(now, config.reconciliation().batchSize());
+    for (var due : dueRefunds.entrySet()) {
+      settled += settleRefund(due.getKey(), due.getValue(), now) ? 1 : 0;
     }
     backlog.set(ledger.unsettled());
+    reversing.set(ledger.reversing());
     return settled;
   }
 
-  private boolean settleRefund(UUID refundId) {
+  /**
+   * A refund not sent yet (or to be sent again) is sent; one sent without an answer is looked up. True when it
+   * reached a final state.
+   */
+  private boolean settleRefund(UUID refundId, Refund.Status status, Instant now) {
     try {
-      var known = gateway.lookupRefund(refundId);
-      return refunds.record(refundId, Optional.of(known.orElse(new PaymentGatewayClient.Decision(false, null))))
-          != Refund.Status.UNKNOWN;
+      var after = status == Refund.Status.REFUNDING ? refunder.resend(refundId)
+          : refunds.reconcile(refundId, gateway.lookupRefund(refundId), now);
+      return after == Refund.Status.REFUNDED || after == Refund.Status.FAILED;
     } catch (RuntimeException e) {
       LOG.debugf("Refund %s not reconciled yet: %s", refundId, e.toString());
       return false;
     }
   }
 
-  private boolean settle(UUID paymentId) {
+  private boolean settle(UUID paymentId, Instant now) {
     Optional<PaymentGatewayClient.Decision> known;
     try {
       known = gateway.lookup(paymentId);
@@ -84,8 +99,11 @@ public class ReconciliationJob {
       LOG.debugf("Payment %s not reconciled yet: %s", paymentId, e.toString());
       return false;   // leased: asked again after payment.reconciliation.retry-every
     }
-    return ledger.reconcile(paymentId, known);
+    var applied = ledger.reconcile(paymentId, known, SettledBy.LOOKUP, now);
+    applied.reversal().ifPresent(refunder::sendReversal);
+    return applied.changed();
   }
+
 
   private boolean gatewayIsDown() {
     return breakers.currentState(PaymentGatewayClient.LOOKUP_BREAKER) == CircuitBreakerState.OPEN;

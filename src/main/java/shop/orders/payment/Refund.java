@@ -6,30 +6,60 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Paying a captured payment back. REFUNDING and UNKNOWN are open; REFUNDED and FAILED are final. */
+/**
+ * Paying a charge back: a cancelled paid order (CANCEL) or a charge the gateway made after its order could no longer
+ * take it (LATE_CHARGE). REFUNDING and UNKNOWN are open; REFUNDED and FAILED are final, but a FAILED refund of a
+ * cancel can be asked again: with the same id, since a payment has one refund id ever, so however often it is asked
+ * the gateway pays back at most once.
+ */
 @Entity
 @Table(name = "refund")
 public class Refund extends GatewayOperation {
   public enum Status { REFUNDING, REFUNDED, UNKNOWN, FAILED }
 
+  /** Why the charge is paid back. */
+  public enum Reason { CANCEL, LATE_CHARGE }
+
   @Column(name = "payment_id")
   public UUID paymentId;
   @Enumerated(EnumType.STRING)
   public Status status;
+  @Enumerated(EnumType.STRING)
+  public Reason reason;
 
-  static Refund of(Payment payment, Instant now) {
+  /** The one refund id of a payment, and so the gateway's Idempotency-Key for paying it back. */
+  static UUID idFor(UUID paymentId) {
+    return UUID.nameUUIDFromBytes(("refund:" + paymentId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static Refund of(Payment payment, Reason reason, Instant now, Duration notFoundWindow) {
     var refund = new Refund();
-    refund.open(payment.orderId, payment.amount(), now);
+    refund.open(payment.orderId, payment.amount(), now, notFoundWindow);
+    refund.id = idFor(payment.id);
     refund.paymentId = payment.id;
+    refund.reason = reason;
     refund.status = Status.REFUNDING;
     return refund;
   }
 
   boolean isFinal() {
     return status == Status.REFUNDED || status == Status.FAILED;
+  }
+
+  /** Asks again for a refund that failed; the gateway sees the same refund id. */
+  void reopen(Instant now, Duration notFoundWindow) {
+    if (status != Status.FAILED) {
+      throw new IllegalStateException("refund " + id + " is " + status + ", not FAILED");
+    }
+    status = Status.REFUNDING;
+    notFoundFinalAt = now.plus(notFoundWindow);
+    updatedAt = now;
+    nextCheckAt = now;
   }
 
   /** Moves to {@code next} unless already final; false when nothing changed. */

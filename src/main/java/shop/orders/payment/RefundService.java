@@ -7,18 +7,23 @@ import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.Logger;
 import shop.orders.common.ApiException;
 import shop.orders.common.Problem;
 import shop.orders.order.RefundRequested;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
- * Refunds a paid order that its customer cancelled: two short transactions around the gateway call, like a
- * payment. An unknown outcome is settled by the reconciliation job. Not transactional.
+ * Pays charges back: a paid order that its customer cancelled, and a charge the gateway made for an order that
+ * could no longer take it. Two short transactions around the gateway call, like a payment; an unknown outcome is
+ * settled by the reconciliation job. Not transactional.
  */
 @ApplicationScoped
 public class RefundService {
+  private static final Logger LOG = Logger.getLogger(RefundService.class);
   private final RefundLedger ledger;
   private final PaymentGatewayClient gateway;
   private final PaymentConfig config;
@@ -31,21 +36,54 @@ public class RefundService {
 
   void onCancel(@Observes RefundRequested request) {
     Refund refund = ledger.start(request.orderId);
-    Optional<PaymentGatewayClient.Decision> decision;
-    try {
-      decision = Optional.of(gateway.refund(refund.id, refund.paymentId,
-          refund.amount()));
-    } catch (CircuitBreakerOpenException | BulkheadException e) {
-      ledger.notSent(refund.id);
-      throw PaymentProblems.gatewayUnavailable(config.retryAfter());
-    } catch (TimeoutException | ProcessingException | WebApplicationException | GatewayServerError e) {
-      decision = Optional.empty();
-    }
-    switch (ledger.record(refund.id, decision)) {
+    switch (send(refund, true)) {
       case REFUNDED -> request.outcome(RefundRequested.Outcome.REFUNDED);
       case FAILED -> throw new ApiException(Problem.of(409, "refund-rejected", "Refund rejected",
           "The payment gateway refused to refund this order; it stays paid. Contact support."));
       default -> request.outcome(RefundRequested.Outcome.PENDING);
     }
+  }
+
+  /** Sends an open refund (again: same id, so at most one refund per payment); returns its state after. */
+  public Refund.Status resend(UUID refundId) {
+    return send(ledger.find(refundId), false);
+  }
+
+  /** Sends the refund of a late charge now, outside any transaction; if it cannot, reconciliation sends it later. */
+  public void sendReversal(UUID refundId) {
+    try {
+      resend(refundId);
+    } catch (RuntimeException e) {
+      LOG.debugf("Refund %s not sent yet: %s", refundId, e.toString());
+    }
+  }
+
+  /** {@code customerWaiting}: a cancel request waits for the answer, and is told 503 when nothing could be sent. */
+  private Refund.Status send(Refund refund, boolean customerWaiting) {
+    Optional<PaymentGatewayClient.Decision> decision;
+    try {
+      decision = Optional.of(gateway.refund(refund.id, refund.paymentId, refund.amount()));
+    } catch (CircuitBreakerOpenException | BulkheadException e) {
+      return notSent(refund, customerWaiting, config.retryAfter());
+    } catch (GatewayRefusal refusal) {
+      switch (refusal.meaning()) {
+        case IN_PROGRESS -> decision = Optional.empty();
+        case INVALID -> decision = Optional.of(new PaymentGatewayClient.Decision(false, null));
+        default -> {
+          return notSent(refund, customerWaiting, refusal.retryAfter.orElse(config.retryAfter()));
+        }
+      }
+    } catch (TimeoutException | ProcessingException | WebApplicationException | GatewayServerError e) {
+      decision = Optional.empty();
+    }
+    return ledger.record(refund.id, decision);
+  }
+
+  private Refund.Status notSent(Refund refund, boolean customerWaiting, Duration retryAfter) {
+    if (!customerWaiting) {
+      return refund.status;   // leased: reconciliation sends it again later
+    }
+    ledger.notSent(refund.id);
+    throw PaymentProblems.gatewayUnavailable(retryAfter);
   }
 }

@@ -18,7 +18,6 @@ import shop.orders.common.Problem;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -34,11 +33,13 @@ public class WebhookResource {
                @JsonProperty("gateway_ref") String gatewayRef) {}
 
   private final PaymentLedger ledger;
+  private final RefundService refunds;
   private final PaymentConfig config;
   private final ObjectMapper json;
 
-  WebhookResource(PaymentLedger ledger, PaymentConfig config, ObjectMapper json) {
+  WebhookResource(PaymentLedger ledger, RefundService refunds, PaymentConfig config, ObjectMapper json) {
     this.ledger = ledger;
+    this.refunds = refunds;
     this.config = config;
     this.json = json;
   }
@@ -59,10 +60,11 @@ public class WebhookResource {
     if (!succeeded && !"payment.failed".equals(event.type())) {
       return Map.of("applied", false, "reason", "event type not handled");
     }
-    var decision = Optional.of(new PaymentGatewayClient.Decision(succeeded, event.gatewayRef()));
-    boolean applied = ledger.settleFromGateway(event.paymentId(), decision)
+    var applied = ledger.settleFromGateway(event.paymentId(),
+            new PaymentGatewayClient.Decision(succeeded, event.gatewayRef()))
         .orElseThrow(() -> ApiException.notFound("Payment " + event.paymentId()));
-    return Map.of("applied", applied);
+    applied.reversal().ifPresent(refunds::sendReversal);
+    return Map.of("applied", applied.changed());
   }
 
   private Event parse(String body) {

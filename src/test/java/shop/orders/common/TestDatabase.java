@@ -29,6 +29,21 @@ public final class TestDatabase {
     }
   }
 
+  /** The first column of the one row {@code sql} finds, as text (null when SQL null). */
+  public static String text(String sql, Object... args) throws SQLException {
+    try (var c = connect(); var st = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        st.setObject(i + 1, args[i]);
+      }
+      try (var rs = st.executeQuery()) {
+        if (!rs.next()) {
+          throw new AssertionError("no row for: " + sql);
+        }
+        return rs.getString(1);
+      }
+    }
+  }
+
   /** How many orders the customer has, whatever their state. */
   public static long ordersOf(String customerId) throws SQLException {
     return count("select count(*) from customer_order where customer_id = ?", customerId);
