@@ -6,6 +6,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shop.orders.common.Api;
 import shop.orders.common.TestDatabase;
@@ -61,6 +62,11 @@ class LateChargeTests {
   PaymentConfig config;
   @Inject
   CircuitBreakerMaintenance breakers;
+
+  @BeforeEach
+  void warmUp() {
+    PaymentScenarios.warmUp(LateChargeTests.class);
+  }
 
   @AfterEach
   void reset() {

@@ -8,6 +8,7 @@ import io.restassured.response.ValidatableResponse;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shop.orders.common.Api;
 import shop.orders.common.LocalTokens;
@@ -50,6 +51,13 @@ class PaymentTests {
   ReconciliationJob reconciliation;
   @Inject
   OrderExpiryJob expiry;
+  @Inject
+  PaymentConfig config;
+
+  @BeforeEach
+  void warmUp() {
+    PaymentScenarios.warmUp(PaymentTests.class);
+  }
 
   @AfterEach
   void reset() {
@@ -145,6 +153,8 @@ class PaymentTests {
 
     gateway().stubFor(get(urlPathMatching("/v1/payments/.*")).willReturn(notFound()));
     reconciliation.settleDue(Instant.now().plus(Duration.ofMinutes(1)));
+    given().auth().oauth2(token).get("/api/orders/{id}/payment", orderId).then().body("status", is("UNKNOWN"));
+    reconciliation.settleDue(Instant.now().plus(config.reconciliation().notFoundFinalAfter()).plusSeconds(60));
 
     given().auth().oauth2(token).get("/api/orders/{id}/payment", orderId).then().body("status", is("FAILED"));
     gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(okJson(APPROVED)));

@@ -7,6 +7,7 @@ import io.restassured.http.ContentType;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shop.orders.common.Api;
 import shop.orders.common.LocalTokens;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.notFound;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -23,6 +25,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.is;
 import static shop.orders.payment.PaymentGatewayWireMock.gateway;
 
@@ -37,6 +40,13 @@ class RefundTests {
   ReconciliationJob reconciliation;
   @Inject
   CircuitBreakerMaintenance breakers;
+  @Inject
+  PaymentConfig config;
+
+  @BeforeEach
+  void warmUp() {
+    PaymentScenarios.warmUp(RefundTests.class);
+  }
 
   @AfterEach
   void reset() {
@@ -74,24 +84,53 @@ class RefundTests {
   }
 
   @Test
-  void aRefundWhoseAnswerTimesOutIsReconciled() {
+  void aRefundAnsweredLateAndASecondCancelMeanwhileMakeOneRefundCall() {
     String[] o = paidOrder();
     gateway().stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(
         okJson("{\"status\":\"REFUNDED\",\"gateway_ref\":\"rf\"}").withFixedDelay(ShortGatewayTimeouts.TIMEOUT_MS * 3)));
 
     given().auth().oauth2(o[0]).post("/api/orders/{id}/cancel", o[1]).then().statusCode(202)
         .body("status", is("PAID"));
-    given().auth().oauth2(o[0]).post("/api/orders/{id}/cancel", o[1]).then().statusCode(409);
+    given().auth().oauth2(o[0]).post("/api/orders/{id}/cancel", o[1]).then().statusCode(409)
+        .body("type", endsWith("/refund-in-progress"));
     assertThat(Api.available(o[2])).isEqualTo(3);
+
+    // the gateway has not recorded it yet: "not found" inside the window is "not yet", the order stays locked
+    gateway().stubFor(get(urlPathMatching("/v1/refunds/.*")).willReturn(notFound()));
+    reconciliation.settleDue(Instant.now().plus(Duration.ofMinutes(1)));
+    given().auth().oauth2(o[0]).post("/api/orders/{id}/cancel", o[1]).then().statusCode(409)
+        .body("type", endsWith("/refund-in-progress"));
 
     gateway().stubFor(get(urlPathMatching("/v1/refunds/.*"))
         .willReturn(okJson("{\"status\":\"REFUNDED\",\"gateway_ref\":\"rf\"}")));
-    Instant later = Instant.now().plus(Duration.ofMinutes(1));
+    Instant later = Instant.now().plus(Duration.ofMinutes(2));
     assertThat(reconciliation.settleDue(later)).isGreaterThanOrEqualTo(1);
     reconciliation.settleDue(later.plus(Duration.ofMinutes(5)));
 
     given().auth().oauth2(o[0]).get("/api/orders/{id}", o[1]).then().body("status", is("REFUNDED"));
     assertThat(Api.available(o[2])).as("released once").isEqualTo(5);
+    gateway().verify(1, postRequestedFor(urlPathEqualTo("/v1/refunds")));
+  }
+
+  @Test
+  void aRefundTheGatewayNeverReceivedIsSentAgainWithTheSameRefundId() {
+    String[] o = paidOrder();
+    gateway().stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(
+        okJson("{\"status\":\"REFUNDED\",\"gateway_ref\":\"rf\"}").withFixedDelay(ShortGatewayTimeouts.TIMEOUT_MS * 3)));
+    given().auth().oauth2(o[0]).post("/api/orders/{id}/cancel", o[1]).then().statusCode(202);
+    gateway().stubFor(get(urlPathMatching("/v1/refunds/.*")).willReturn(notFound()));
+    gateway().stubFor(post(urlPathEqualTo("/v1/refunds"))
+        .willReturn(okJson("{\"status\":\"REFUNDED\",\"gateway_ref\":\"rf\"}")));
+
+    Instant pastTheWindow = Instant.now().plus(config.reconciliation().notFoundFinalAfter()).plusSeconds(60);
+    reconciliation.settleDue(pastTheWindow);
+    reconciliation.settleDue(pastTheWindow.plus(Duration.ofMinutes(1)));
+
+    given().auth().oauth2(o[0]).get("/api/orders/{id}", o[1]).then().body("status", is("REFUNDED"));
+    assertThat(Api.available(o[2])).isEqualTo(5);
+    var sent = gateway().findAll(postRequestedFor(urlPathEqualTo("/v1/refunds")));
+    assertThat(sent).hasSize(2);
+    assertThat(sent).extracting(r -> r.getHeader("Idempotency-Key")).containsOnly(sent.get(0).getHeader("Idempotency-Key"));
   }
 
   @Test
