@@ -124,10 +124,10 @@ public class PaymentLedger {
   /** A webhook's news: empty when the payment is not ours. */
   @Transactional
   public Optional<Applied> settleFromGateway(UUID paymentId, PaymentGatewayClient.Decision decision) {
-    if (Payment.findById(paymentId) == null) {
-      return Optional.empty();
-    }
-    return Optional.of(reconcile(paymentId, Optional.of(decision), SettledBy.WEBHOOK, Instant.now()));
+    // Locked on the first read: a payment read earlier in this transaction would not be read again by a locking
+    // find, and a settlement committed meanwhile (the sweep, a lookup) would go unseen
+    return Payment.<Payment>findByIdOptional(paymentId, LockModeType.PESSIMISTIC_WRITE)
+        .map(payment -> reconcile(payment, Optional.of(decision), SettledBy.WEBHOOK, Instant.now()));
   }
 
   /**
@@ -136,7 +136,11 @@ public class PaymentLedger {
    */
   @Transactional
   public Applied reconcile(UUID paymentId, Optional<PaymentGatewayClient.Decision> known, SettledBy by, Instant now) {
-    Payment payment = Payment.findById(paymentId, LockModeType.PESSIMISTIC_WRITE);
+    return reconcile(Payment.<Payment>findById(paymentId, LockModeType.PESSIMISTIC_WRITE), known, by, now);
+  }
+
+  /** {@code payment} was read under its row lock in this transaction. */
+  private Applied reconcile(Payment payment, Optional<PaymentGatewayClient.Decision> known, SettledBy by, Instant now) {
     if (known.isEmpty() && !payment.notFoundIsFinal(now)) {
       return Applied.NOTHING;
     }

@@ -220,6 +220,36 @@ class LateChargeTests {
   }
 
   @Test
+  void aWebhookWaitingForAPaymentSettledMeanwhileSeesTheSettlementAndRefundsNothing() throws Exception {
+    var order = order(LateChargeTests.class);
+    String paymentId = unknownPayment(order);
+    gateway().stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(REFUNDED)));
+    try (var sweepLike = TestDatabase.connect()) {
+      // another replica settles the payment (as the sweep would) while the webhook waits for the row
+      sweepLike.setAutoCommit(false);
+      try (var st = sweepLike.prepareStatement("select id from payment where id = ?::uuid for update")) {
+        st.setString(1, paymentId);
+        st.executeQuery();
+      }
+      var hook = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> webhook("payment.succeeded", paymentId).extract());
+      TestDatabase.awaitLockWaiters(1);
+      try (var st = sweepLike.createStatement()) {
+        st.executeUpdate("update payment set status = 'CAPTURED', settled_by = 'SWEEP', next_check_at = null "
+            + "where id = '" + paymentId + "'");
+        st.executeUpdate("update customer_order set status = 'PAID', payment_in_progress = false "
+            + "where id = '" + order.orderId() + "'");
+      }
+      sweepLike.commit();
+      var answer = hook.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.<Boolean>path("applied")).isFalse();
+    }
+    assertThat(paymentRow(paymentId)).isEqualTo("CAPTURED/SWEEP");
+    gateway().verify(0, postRequestedFor(urlPathEqualTo("/v1/refunds")));
+  }
+
+  @Test
   void anOrderPastItsPaymentWindowCannotStartAPaymentEvenBeforeItIsExpired() throws Exception {
     var order = order(LateChargeTests.class);
     try (var c = TestDatabase.connect(); var st = c.prepareStatement(
