@@ -25,12 +25,17 @@ import shop.orders.common.RedisProcess;
  * <ul>
  *   <li>{@code redis-disk-full}: the tmpfs holding Redis' AOF is filled until Redis answers writes with MISCONF;</li>
  *   <li>{@code gateway-slow}: the payment gateway simulator answers in seconds;</li>
+ *   <li>{@code gateway-late-charges}: a share of charges is recorded by the gateway only long after the service gave
+ *   up waiting (and half their webhooks are lost), so some land after the service settled the payment as failed;
+ *   charges pending when the faults heal still land later;</li>
  *   <li>{@code db-long-transactions}: a session holds the event SKUs' stock rows locked, as the day's long order and
  *   payment transactions did, so orders for them hold their connections until the lock timeout.</li>
  * </ul>
  * Each injection is logged with its time, so the alert that names it can be timed from it.
  */
 final class FaultDrill implements AutoCloseable {
+  static final String LATE_CHARGES = "gateway-late-charges";
+
   /** A fault and when it was injected and healed (milliseconds since the run started; -1: not yet). */
   record Fault(String name, long injectedAtMillis, long healedAtMillis) {}
 
@@ -56,10 +61,29 @@ final class FaultDrill implements AutoCloseable {
   }
 
   private synchronized void inject() {
-    attempt("redis-disk-full", this::fillRedisDisk);
-    attempt("gateway-slow", () -> gateway("PG_LATENCY_MIN_MS=" + settings.gatewaySlowMinMillis() + "\n"
-        + "PG_LATENCY_MAX_MS=" + settings.gatewaySlowMaxMillis() + "\n"));
-    attempt("db-long-transactions", this::lockEventSkus);
+    attempt(List.of("redis-disk-full"), this::fillRedisDisk);
+    // the simulator's PUT replaces all its overrides, so both gateway faults go in one body
+    var gatewayFaults = new ArrayList<>(List.of("gateway-slow"));
+    var behaviour = new StringBuilder("PG_LATENCY_MIN_MS=" + settings.gatewaySlowMinMillis() + "\n"
+        + "PG_LATENCY_MAX_MS=" + settings.gatewaySlowMaxMillis() + "\n");
+    if (settings.lateChargeRate() > 0) {
+      gatewayFaults.add(LATE_CHARGES);
+      behaviour.append("PG_LATE_RATE=").append(settings.lateChargeRate()).append('\n')
+          .append("PG_LATE_MS=").append(settings.lateChargeMillis()).append('\n')
+          .append("PG_LATE_WEBHOOK_LOSS=").append(settings.lateChargeWebhookLoss()).append('\n');
+    }
+    attempt(gatewayFaults, () -> gateway(behaviour.toString()));
+    attempt(List.of("db-long-transactions"), this::lockEventSkus);
+  }
+
+  /**
+   * When the last late charge lands at the gateway, in milliseconds since the run started: the gateway stops
+   * delaying charges when the faults heal, and those already delayed land {@code lateChargeMillis} after they were
+   * asked for. -1 when no late charges were injected.
+   */
+  synchronized long lateChargesLandedByMillis() {
+    return faults.stream().filter(f -> f.name().equals(LATE_CHARGES) && f.healedAtMillis() >= 0)
+        .mapToLong(f -> f.healedAtMillis() + settings.lateChargeMillis()).max().orElse(-1);
   }
 
   /** Puts everything back as it was; safe to call more than once. */
@@ -83,13 +107,17 @@ final class FaultDrill implements AutoCloseable {
     timer.shutdownNow();
   }
 
-  private void attempt(String name, Step step) {
+  /** Injects the faults {@code names} with one step: all of them are injected, or none. */
+  private void attempt(List<String> names, Step step) {
     try {
       step.run();
-      faults.add(new Fault(name, System.currentTimeMillis() - runStart, -1));
-      log("fault injected: " + name);
+      long now = System.currentTimeMillis() - runStart;
+      for (String name : names) {
+        faults.add(new Fault(name, now, -1));
+        log("fault injected: " + name);
+      }
     } catch (Exception e) {
-      log("fault " + name + " could not be injected: " + e);
+      log("fault " + String.join(", ", names) + " could not be injected: " + e);
     }
   }
 

@@ -15,7 +15,11 @@ import java.util.Map;
 final class Replay {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** The alerts that name each fault: the first of them to fire is the time to diagnosis. */
+  /**
+   * The alerts that name each fault: the first of them to fire is the time to diagnosis. Late charges have none of
+   * their own: to the service a late charge is a charge that timed out, which gateway-slow's alerts already name, and
+   * what became of it is for the audit to say.
+   */
   static final Map<String, List<String>> NAMING_ALERTS = Map.of(
       "redis-disk-full", List.of("RedisRefusingWrites"),
       "gateway-slow", List.of("PaymentGatewayBreakerOpen", "PaymentGatewayFailing"),
@@ -23,6 +27,7 @@ final class Replay {
       List.of("OrderDbLockOrStatementTimeouts", "OrderDbPoolSaturated", "OrderDbConnectionAcquisitionTimeouts"));
 
   private final ReplaySettings settings;
+  private final long runStart;
   private final StoreAudit audit;
   private final Map<String, Long> initialStock;
   private final AlertWatcher alerts;
@@ -30,6 +35,7 @@ final class Replay {
 
   private Replay(ReplaySettings settings, long runStart) throws Exception {
     this.settings = settings;
+    this.runStart = runStart;
     this.audit = new StoreAudit(settings.dbUrl());
     this.initialStock = audit.stockSnapshot();
     this.alerts = new AlertWatcher(settings.prometheusUrl(), runStart);
@@ -49,8 +55,17 @@ final class Replay {
 
   void finish(RunReport report, Map<String, Object> orders) throws Exception {
     faults.close();
-    System.out.println("waiting up to " + settings.settleSeconds() + " s for unknown payment outcomes to settle...");
-    long settleMillis = audit.awaitSettled(settings.settleSeconds());
+    // A late charge may land after the service settled its payment FAILED: the audit starts only once the last one
+    // has landed and two sweeps of the gateway's charge list (and a webhook's delay) have passed since.
+    long lateLanded = faults.lateChargesLandedByMillis();
+    long notBefore = lateLanded < 0 ? 0 : runStart + lateLanded + 2000L * settings.sweepEverySeconds() + 1000;
+    if (notBefore > System.currentTimeMillis()) {
+      System.out.println("late charges land at the gateway until second " + lateLanded / 1000
+          + "; the audit starts at second " + (notBefore - runStart) / 1000 + " at the earliest");
+    }
+    System.out.println("waiting up to " + settings.settleSeconds()
+        + " s for unknown payment outcomes and reversals to settle...");
+    long settleMillis = audit.awaitSettled(settings.settleSeconds(), notBefore);
     alerts.close();
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("mode", settings.mode());
@@ -76,9 +91,12 @@ final class Replay {
     var firing = alerts.firstFiring();
     var result = new ArrayList<Map<String, Object>>();
     for (var fault : faults.faults()) {
+      if (!NAMING_ALERTS.containsKey(fault.name())) {
+        continue;
+      }
       String first = null;
       Long at = null;
-      for (String alert : NAMING_ALERTS.getOrDefault(fault.name(), List.of())) {
+      for (String alert : NAMING_ALERTS.get(fault.name())) {
         Long t = firing.get(alert);
         if (t != null && t >= fault.injectedAtMillis() && (at == null || t < at)) {
           first = alert;

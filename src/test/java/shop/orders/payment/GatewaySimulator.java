@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,10 +19,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
@@ -37,17 +44,60 @@ import java.util.regex.Pattern;
  *   PG_FAILURE_RATE=0.0   share of calls answered 500 (nothing charged)
  *   PG_TIMEOUT_RATE=0.01  share of charges that are made but answered only after PG_TIMEOUT_MS (5000)
  *   PG_DECLINE_RATE=0.02  share of charges declined
+ *   PG_LATE_RATE=0.0      share of charges the gateway records only late: the call is held PG_LATE_MS (20000), long
+ *                         after any client gave up, and answered APPROVED then; until then the charge is neither
+ *                         found (GET answers 404) nor listed, and nothing is journalled
+ *   PG_LATE_WEBHOOK_LOSS=0.5  share of those late charges whose webhook is never sent
  *   PG_WEBHOOK_URL=http://127.0.0.1:8080/api/payments/webhook  (empty: no webhooks)
  *   PG_WEBHOOK_SECRET=local-webhook-secret   PG_JOURNAL=target/gateway-journal.log
  * </pre>
- * A fault drill changes the behaviour while it runs: {@code PUT /sim/behaviour} with lines {@code NAME=value} (the
+ * The journal has a line per charge, {@code <instant> /v1/payments <payment_id> APPROVED|DECLINED <request body>},
+ * and per refund, {@code <instant> /v1/refunds <refund_id> REFUNDED <request body>}, written when the gateway records
+ * it. A late charge's line is written when it lands, followed by {@code <instant> late-charge <payment_id> requested
+ * <instant> webhook sent|lost}.
+ *
+ * <p>Besides the lookups {@code GET /v1/payments/{payment_id}} and {@code GET /v1/refunds/{refund_id}}, the gateway
+ * lists the charges it recorded: {@code GET /v1/payments?created_after=<ISO-8601 instant>&limit=<1..100, 100>
+ * &starting_after=<payment_id>} answers {@code {"data":[{"payment_id", "order_id", "status", "gateway_ref", "amount",
+ * "currency", "created_at"}], "has_more"}}, the charges recorded after {@code created_after} ordered by
+ * {@code (created_at, payment_id)}, continuing after {@code starting_after}. {@code created_at} is when the gateway
+ * recorded the charge, so a late charge appears there only once it has landed.
+ *
+ * <p>A fault drill changes the behaviour while it runs: {@code PUT /sim/behaviour} with lines {@code NAME=value} (the
  * same names) overrides them, an empty body goes back to the environment's; {@code GET /sim/behaviour} shows the
- * overrides.
+ * overrides. A late charge keeps the delay and webhook it was given when it was requested.
  */
 public final class GatewaySimulator {
   private static final Pattern FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*\"?([^\",}]*)\"?");
+  private static final int MAX_PAGE = 100;
 
-  private final Map<String, String> charges = new ConcurrentHashMap<>();
+  /** A charge as the gateway recorded it; {@code createdAt} is when it did. */
+  private record Charge(String paymentId, String orderId, long amount, String currency, String status,
+                        String gatewayRef, Instant createdAt) {
+    Position position() {
+      return new Position(createdAt, paymentId);
+    }
+
+    String json() {
+      return "{\"payment_id\":" + quoted(paymentId) + ",\"order_id\":" + quoted(orderId) + ",\"status\":"
+          + quoted(status) + ",\"gateway_ref\":" + quoted(gatewayRef) + ",\"amount\":" + amount + ",\"currency\":"
+          + quoted(currency) + ",\"created_at\":" + quoted(createdAt.toString()) + "}";
+    }
+  }
+
+  /** The list's order: by the instant a charge was recorded, then by its id. */
+  private record Position(Instant createdAt, String paymentId) implements Comparable<Position> {
+    @Override
+    public int compareTo(Position other) {
+      int byTime = createdAt.compareTo(other.createdAt);
+      return byTime != 0 ? byTime : paymentId.compareTo(other.paymentId);
+    }
+  }
+
+  /** Every charge asked for, by key; the future completes when the gateway records it (at once, or late). */
+  private final Map<String, CompletableFuture<Charge>> charges = new ConcurrentHashMap<>();
+  /** Recorded charges in the list's order. */
+  private final NavigableMap<Position, Charge> recorded = new ConcurrentSkipListMap<>();
   private final Map<String, String> refunds = new ConcurrentHashMap<>();
   private final HttpClient webhooks = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, String> env = System.getenv();
@@ -94,41 +144,147 @@ public final class GatewaySimulator {
   }
 
   private void payments(HttpExchange exchange) throws IOException {
-    handle(exchange, charges, "payment_id", "APPROVED", "DECLINED", number("PG_DECLINE_RATE", 0.02));
-  }
-
-  private void refunds(HttpExchange exchange) throws IOException {
-    handle(exchange, refunds, "refund_id", "REFUNDED", "REJECTED", 0);
-  }
-
-  private void handle(HttpExchange exchange, Map<String, String> store, String idField, String yes, String no,
-                      double noRate) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       if ("GET".equals(exchange.getRequestMethod())) {
-        String status = store.get(path.substring(path.lastIndexOf('/') + 1));
+        if (path.equals("/v1/payments") || path.equals("/v1/payments/")) {
+          list(exchange);
+        } else {
+          var asked = charges.get(path.substring(path.lastIndexOf('/') + 1));
+          Charge charge = asked == null ? null : asked.getNow(null);
+          reply(exchange, charge == null ? 404 : 200, charge == null ? "{}" : result(charge.status(),
+              charge.gatewayRef()));
+        }
+        return;
+      }
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      String id = key(exchange, body, "payment_id");
+      latency();
+      var random = ThreadLocalRandom.current();
+      if (random.nextDouble() < number("PG_FAILURE_RATE", 0.0)) {
+        reply(exchange, 500, "{\"error\":\"simulated failure\"}");
+        return;
+      }
+      var fresh = new CompletableFuture<Charge>();
+      var charge = charges.putIfAbsent(id, fresh);
+      if (charge == null) {
+        charge = fresh;
+        if (random.nextDouble() < number("PG_LATE_RATE", 0.0)) {
+          chargeLate(id, body, fresh, number("PG_LATE_MS", 20000L),
+              random.nextDouble() < number("PG_LATE_WEBHOOK_LOSS", 0.5));
+        } else {
+          webhook(recordCharge(id, body, random.nextDouble() < number("PG_DECLINE_RATE", 0.02) ? "DECLINED"
+              : "APPROVED", fresh, null));
+        }
+      }
+      boolean held = !charge.isDone();
+      Charge made = charge.join();   // a late charge (and any repeat of it) is answered only once it has landed
+      if (!held && random.nextDouble() < number("PG_TIMEOUT_RATE", 0.01)) {
+        sleep(number("PG_TIMEOUT_MS", 5000));
+      }
+      reply(exchange, 200, result(made.status(), made.gatewayRef()));
+    }
+  }
+
+  /** Records the charge {@code delayMillis} from now, and only then tells anyone about it. */
+  private void chargeLate(String id, String body, CompletableFuture<Charge> charge, long delayMillis,
+                          boolean webhookLost) {
+    Instant requested = Instant.now();
+    Thread.ofVirtual().start(() -> {
+      sleep(delayMillis);
+      Charge landed = recordCharge(id, body, "APPROVED", charge,
+          "late-charge " + id + " requested " + requested + " webhook " + (webhookLost ? "lost" : "sent"));
+      if (!webhookLost) {
+        webhook(landed);
+      }
+    });
+  }
+
+  /** The charge as of now: journalled, found by a lookup, listed, and its callers answered. */
+  private synchronized Charge recordCharge(String id, String body, String status, CompletableFuture<Charge> future,
+                                           String note) {
+    Instant now = Instant.now();
+    long amount;
+    try {
+      amount = Long.parseLong(String.valueOf(find(body, "amount")).trim());
+    } catch (NumberFormatException e) {
+      amount = 0;
+    }
+    var charge = new Charge(id, find(body, "order_id"), amount, find(body, "currency"), status,
+        "sim-" + UUID.randomUUID().toString().substring(0, 8), now);
+    record(now, "/v1/payments " + id + " " + status + " " + body);
+    if (note != null) {
+      record(now, note);
+    }
+    recorded.put(charge.position(), charge);
+    future.complete(charge);
+    return charge;
+  }
+
+  /** {@code GET /v1/payments?created_after=&limit=&starting_after=}: the recorded charges in order, a page at a time. */
+  private void list(HttpExchange exchange) throws IOException {
+    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    Instant after;
+    int limit;
+    try {
+      after = Instant.parse(query.getOrDefault("created_after", Instant.EPOCH.toString()));
+      limit = Integer.parseInt(query.getOrDefault("limit", Integer.toString(MAX_PAGE)));
+    } catch (DateTimeParseException | NumberFormatException e) {
+      reply(exchange, 400, "{\"error\":" + quoted("bad created_after or limit: " + e.getMessage()) + "}");
+      return;
+    }
+    if (limit < 1 || limit > MAX_PAGE) {
+      reply(exchange, 400, "{\"error\":\"limit must be 1 to " + MAX_PAGE + "\"}");
+      return;
+    }
+    var from = new Position(after.plusNanos(1), "");
+    boolean inclusive = true;
+    String startingAfter = query.get("starting_after");
+    if (startingAfter != null) {
+      var cursor = charges.get(startingAfter);
+      Charge last = cursor == null ? null : cursor.getNow(null);
+      if (last == null) {
+        reply(exchange, 400, "{\"error\":" + quoted("no such payment: " + startingAfter) + "}");
+        return;
+      }
+      if (last.position().compareTo(from) >= 0) {
+        from = last.position();
+        inclusive = false;
+      }
+    }
+    var page = new ArrayList<String>();
+    boolean more = false;
+    for (Charge charge : recorded.tailMap(from, inclusive).values()) {
+      if (page.size() == limit) {
+        more = true;
+        break;
+      }
+      page.add(charge.json());
+    }
+    reply(exchange, 200, "{\"data\":[" + String.join(",", page) + "],\"has_more\":" + more + "}");
+  }
+
+  private void refunds(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      if ("GET".equals(exchange.getRequestMethod())) {
+        String status = refunds.get(path.substring(path.lastIndexOf('/') + 1));
         reply(exchange, status == null ? 404 : 200, status == null ? "{}" : result(status));
         return;
       }
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String id = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-      if (id == null) {
-        id = field(body, idField);
-      }
-      sleep(ThreadLocalRandom.current().nextLong(number("PG_LATENCY_MIN_MS", 200),
-          number("PG_LATENCY_MAX_MS", 400) + 1));
+      String id = key(exchange, body, "refund_id");
+      latency();
       var random = ThreadLocalRandom.current();
-      if (random.nextDouble() < number("PG_FAILURE_RATE", 0)) {
+      if (random.nextDouble() < number("PG_FAILURE_RATE", 0.0)) {
         reply(exchange, 500, "{\"error\":\"simulated failure\"}");
         return;
       }
-      boolean fresh = !store.containsKey(id);
-      String status = store.computeIfAbsent(id, k -> random.nextDouble() < noRate ? no : yes);
+      // any payment id is refunded, a late charge's too; the refund id alone makes a refund happen once
+      boolean fresh = !refunds.containsKey(id);
+      String status = refunds.computeIfAbsent(id, k -> "REFUNDED");
       if (fresh) {
         record(path + " " + id + " " + status + " " + body);
-        if (store == charges) {
-          webhook(id, status);
-        }
       }
       if (random.nextDouble() < number("PG_TIMEOUT_RATE", 0.01)) {
         sleep(number("PG_TIMEOUT_MS", 5000));
@@ -137,16 +293,16 @@ public final class GatewaySimulator {
     }
   }
 
-  private void webhook(String paymentId, String status) {
+  private void webhook(Charge charge) {
     String url = env.getOrDefault("PG_WEBHOOK_URL", "http://127.0.0.1:8080/api/payments/webhook");
     if (url.isBlank()) {
       return;
     }
     Thread.ofVirtual().start(() -> {
       sleep(500);
-      String type = "APPROVED".equals(status) ? "payment.succeeded" : "payment.failed";
+      String type = "APPROVED".equals(charge.status()) ? "payment.succeeded" : "payment.failed";
       String body = "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"payment_id\":\""
-          + paymentId + "\",\"gateway_ref\":\"sim-" + paymentId.substring(0, 8) + "\"}";
+          + charge.paymentId() + "\",\"gateway_ref\":\"" + charge.gatewayRef() + "\"}";
       long t = Instant.now().getEpochSecond();
       try {
         webhooks.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
@@ -154,7 +310,7 @@ public final class GatewaySimulator {
             .header("PG-Signature", "t=" + t + ",v1=" + sign(t + "." + body))
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
       } catch (IOException | InterruptedException e) {
-        record("webhook for " + paymentId + " not delivered: " + e);
+        record("webhook for " + charge.paymentId() + " not delivered: " + e);
       }
     });
   }
@@ -171,8 +327,15 @@ public final class GatewaySimulator {
   }
 
   private static String result(String status) {
-    return "{\"status\":\"" + status + "\",\"gateway_ref\":\"sim-" + UUID.randomUUID().toString().substring(0, 8)
-        + "\"}";
+    return result(status, "sim-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  private static String result(String status, String gatewayRef) {
+    return "{\"status\":" + quoted(status) + ",\"gateway_ref\":" + quoted(gatewayRef) + "}";
+  }
+
+  private static String quoted(String text) {
+    return text == null ? "null" : "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   private static void reply(HttpExchange exchange, int status, String body) throws IOException {
@@ -182,23 +345,61 @@ public final class GatewaySimulator {
     exchange.getResponseBody().write(bytes);
   }
 
-  private synchronized void record(String line) {
+  private void record(String line) {
+    record(Instant.now(), line);
+  }
+
+  private synchronized void record(Instant at, String line) {
     try (var out = new PrintWriter(Files.newBufferedWriter(journal, StandardOpenOption.CREATE,
         StandardOpenOption.APPEND))) {
-      out.println(Instant.now() + " " + line);
+      out.println(at + " " + line);
     } catch (IOException e) {
       System.err.println("journal: " + e);
     }
   }
 
-  private static String field(String body, String name) {
+  /** The idempotency key: the header, else the id in the body, else a fresh one. */
+  private static String key(HttpExchange exchange, String body, String idField) {
+    String id = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+    if (id != null) {
+      return id;
+    }
+    String inBody = find(body, idField);
+    return inBody != null ? inBody : UUID.randomUUID().toString();
+  }
+
+  /** A top-level field of a flat JSON body, or null. */
+  private static String find(String body, String name) {
     Matcher m = FIELD.matcher(body);
     while (m.find()) {
       if (m.group(1).equals(name)) {
         return m.group(2);
       }
     }
-    return UUID.randomUUID().toString();
+    return null;
+  }
+
+  private static Map<String, String> query(String raw) {
+    var query = new HashMap<String, String>();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          // a literal '+' stays a '+' (an instant's offset), as servers of such APIs read it
+          query.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+        }
+      }
+    }
+    return query;
+  }
+
+  private static String decode(String text) {
+    return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private void latency() {
+    sleep(ThreadLocalRandom.current().nextLong(number("PG_LATENCY_MIN_MS", 200),
+        number("PG_LATENCY_MAX_MS", 400) + 1));
   }
 
   private double number(String name, double fallback) {
