@@ -3,9 +3,12 @@ package shop.orders.payment;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Payments (payment.PaymentService, payment.ReconciliationJob); gateway fault tolerance is in application.properties. */
 @ConfigMapping(prefix = "payment")
@@ -21,8 +24,21 @@ public interface PaymentConfig {
   Sweep sweep();
 
   interface Webhook {
-    /** Shared secret of the gateway's HMAC-SHA256 webhook signatures (from the Secret in production). */
+    /**
+     * Shared secret of the gateway's HMAC-SHA256 webhook signatures (from the Secret in production). No default
+     * outside the local, dev and test profiles: without it the service does not start.
+     */
+    @NotBlank
     String secret();
+
+    /** The secret before a rotation, accepted as well until the gateway signs with the new one; usually unset. */
+    Optional<String> previousSecret();
+
+    /** The secrets a signature may be made with: the current one first. */
+    default List<String> secrets() {
+      return previousSecret().filter(s -> !s.isBlank()).map(previous -> List.of(secret(), previous))
+          .orElse(List.of(secret()));
+    }
 
     /** Oldest signature timestamp accepted, either way, against replays of captured webhooks. */
     @WithDefault("PT5M")

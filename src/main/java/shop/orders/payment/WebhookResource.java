@@ -50,7 +50,7 @@ public class WebhookResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public Map<String, Object> receive(@HeaderParam(WebhookSignature.HEADER) String signature, String body) {
-    if (!WebhookSignature.verify(signature, body, config.webhook().secret(), config.webhook().tolerance(),
+    if (!WebhookSignature.verify(signature, body, config.webhook().secrets(), config.webhook().tolerance(),
         Instant.now())) {
       throw new ApiException(Problem.of(401, "bad-signature", "Invalid webhook signature",
           "The PG-Signature header is missing, stale or does not match the body."));

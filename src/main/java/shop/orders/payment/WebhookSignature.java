@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The gateway's webhook signature: header {@code PG-Signature: t=<unix seconds>,v1=<hex>} where v1 is
@@ -29,8 +30,11 @@ final class WebhookSignature {
     }
   }
 
-  /** True when the header carries a fresh timestamp and a matching signature of this exact body. */
-  static boolean verify(String header, String body, String secret, Duration tolerance, Instant now) {
+  /**
+   * True when the header carries a fresh timestamp and a signature of this exact body by one of the secrets (the
+   * current one, and during a rotation the previous one).
+   */
+  static boolean verify(String header, String body, List<String> secrets, Duration tolerance, Instant now) {
     if (header == null || body == null) {
       return false;
     }
@@ -48,10 +52,21 @@ final class WebhookSignature {
         v1 = kv[1];
       }
     }
-    if (t == null || v1 == null || Math.abs(now.getEpochSecond() - t) > tolerance.toSeconds()) {
+    if (t == null || v1 == null || !fresh(t, now, tolerance)) {
       return false;
     }
-    return MessageDigest.isEqual(sign(secret, t, body).getBytes(StandardCharsets.US_ASCII),
-        v1.getBytes(StandardCharsets.US_ASCII));
+    byte[] given = v1.getBytes(StandardCharsets.US_ASCII);
+    boolean matches = false;
+    for (String secret : secrets) {
+      // every secret is checked, so the time taken does not tell which one matched
+      matches |= MessageDigest.isEqual(sign(secret, t, body).getBytes(StandardCharsets.US_ASCII), given);
+    }
+    return matches;
+  }
+
+  /** Within the tolerance either way; compared without subtracting, so no timestamp can overflow into "fresh". */
+  static boolean fresh(long t, Instant now, Duration tolerance) {
+    long nowSeconds = now.getEpochSecond();
+    return t >= nowSeconds - tolerance.toSeconds() && t <= nowSeconds + tolerance.toSeconds();
   }
 }

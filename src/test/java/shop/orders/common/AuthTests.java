@@ -54,8 +54,33 @@ class AuthTests {
   }
 
   @Test
+  void tokenForAnotherApplicationIs401() {
+    refused(LocalTokens.forAudience(Api.newCustomer(), "other-api"));
+  }
+
+  @Test
+  void tokenIssuedForLongerThanAnHourIs401() {
+    refused(LocalTokens.withLifetime(Api.newCustomer(), 10L * 365 * 24 * 3600));
+    refused(LocalTokens.withLifetime(Api.newCustomer(), 3600 + 60));
+  }
+
+  @Test
+  void tokenWhoseSubjectCannotBeACustomerIdIs401NotA500() {
+    String tooLong = "c".repeat(200);
+    given().auth().oauth2(LocalTokens.customer(tooLong)).contentType("application/json")
+        .header("Idempotency-Key", java.util.UUID.randomUUID().toString())
+        .body(Api.lines("AUTH-NO-SUCH-SKU", 1))
+        .when().post("/api/orders")
+        .then().statusCode(401).contentType(startsWith("application/problem+json"))
+        .body("type", endsWith("/unauthenticated"));
+    refused(LocalTokens.customer(tooLong));
+    refused(LocalTokens.customer("has space"));
+  }
+
+  @Test
   void validCustomerTokenIsAccepted() {
     given().auth().oauth2(LocalTokens.customer(Api.newCustomer())).when().get("/api/orders").then().statusCode(200);
+    given().auth().oauth2(LocalTokens.customer("c".repeat(128))).when().get("/api/orders").then().statusCode(200);
   }
 
   @Test

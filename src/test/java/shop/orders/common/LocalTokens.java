@@ -15,6 +15,8 @@ import java.util.UUID;
  */
 public final class LocalTokens {
   public static final String ISSUER = "https://orders.local/issuer";
+  /** The audience the local and test runs require (mp.jwt.verify.audiences). */
+  public static final String AUDIENCE = "order-service";
   private static final Path KEY = Path.of("local-only-keys/jwt-private-key.pem");
 
   private LocalTokens() {
@@ -38,6 +40,16 @@ public final class LocalTokens {
     return sign(customerId, false, 3600, KEY, issuer);
   }
 
+  /** Well formed and signed by the right key, but for another application. */
+  public static String forAudience(String customerId, String audience) {
+    return sign(customerId, false, 3600, key(KEY), ISSUER, audience);
+  }
+
+  /** Well formed and signed by the right key, valid for {@code seconds} from now. */
+  public static String withLifetime(String customerId, long seconds) {
+    return sign(customerId, false, seconds, KEY, ISSUER);
+  }
+
   public static void main(String[] args) throws Exception {
     if (args.length < 1 || args[0].startsWith("-")) {
       System.err.println("usage: bin/token <customer-id> [--admin] [--ttl seconds]");
@@ -45,7 +57,7 @@ public final class LocalTokens {
     }
     String subject = args[0];
     boolean admin = false;
-    long ttl = 8 * 3600;
+    long ttl = 3600;   // the longest lifetime the service accepts (smallrye.jwt.time-to-live)
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--admin" -> admin = true;
@@ -62,27 +74,41 @@ public final class LocalTokens {
   }
 
   static String sign(String subject, boolean admin, long ttl, Path keyFile, String issuer) {
+    return sign(subject, admin, ttl, key(keyFile), issuer, System.getenv().getOrDefault("JWT_AUDIENCE", AUDIENCE));
+  }
+
+  private static java.security.PrivateKey key(Path keyFile) {
     try {
       String pem = Files.readString(keyFile).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-      var key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
-      return sign(subject, admin, ttl, key, issuer);
+      return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
     } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign a token with " + keyFile, e);
+      throw new IllegalStateException("cannot read the signing key " + keyFile, e);
     }
   }
 
   static String sign(String subject, boolean admin, long ttl, java.security.PrivateKey key, String issuer)
       throws java.security.GeneralSecurityException {
+    return sign(subject, admin, ttl, key, issuer, AUDIENCE);
+  }
+
+  static String sign(String subject, boolean admin, long ttl, java.security.PrivateKey key, String issuer,
+                     String audience) {
     long now = System.currentTimeMillis() / 1000;
     String groups = admin ? "[\"customer\",\"admin\"]" : "[\"customer\"]";
     String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-    String claims = "{\"iss\":\"%s\",\"sub\":\"%s\",\"upn\":\"%s\",\"groups\":%s,\"iat\":%d,\"exp\":%d,\"jti\":\"%s\"}"
-        .formatted(json(issuer), json(subject), json(subject), groups, now, now + ttl, UUID.randomUUID());
+    String claims = ("{\"iss\":\"%s\",\"aud\":\"%s\",\"sub\":\"%s\",\"upn\":\"%s\",\"groups\":%s,\"iat\":%d,"
+        + "\"exp\":%d,\"jti\":\"%s\"}")
+        .formatted(json(issuer), json(audience), json(subject), json(subject), groups, now, now + ttl,
+            UUID.randomUUID());
     String signingInput = b64(header) + "." + b64(claims);
-    var signer = Signature.getInstance("SHA256withRSA");
-    signer.initSign(key);
-    signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-    return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
+    try {
+      var signer = Signature.getInstance("SHA256withRSA");
+      signer.initSign(key);
+      signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+      return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign a token", e);
+    }
   }
 
   private static String b64(String s) {
