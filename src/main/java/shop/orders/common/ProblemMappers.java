@@ -129,9 +129,9 @@ public class ProblemMappers {
       return Problem.of(499, "client-closed-request", "Client closed request", "The client went away.").toResponse();
     }
     if (DatabaseBusy.isCause(e)) {
-      LOG.warnf("Refused a request, the database is busy: %s", DatabaseBusy.describe(e));
+      LOG.warnf("Refused a request, the database is busy or unreachable: %s", DatabaseBusy.describe(e));
       registry.counter("db.busy.refusals", "reason", DatabaseBusy.reason(e)).increment();
-      return DatabaseBusy.PROBLEM.toResponse();
+      return DatabaseBusy.problem(e).toResponse();
     }
     var incident = UUID.randomUUID();
     LOG.errorf(e, "Unexpected failure, incident %s", incident);
