@@ -11,9 +11,14 @@ final class PaymentProblems {
   private PaymentProblems() {
   }
 
+  /** DECLINED: the gateway said no; FAILED: the gateway never took the request. Nothing was charged either way. */
   static Problem declined(Payment payment) {
-    return Problem.of(402, "payment-declined", "Payment declined",
-            "The payment was not charged. The order can be paid again with another method and a new Idempotency-Key.")
+    boolean declined = payment.status == PaymentStatus.DECLINED;
+    return Problem.of(402, declined ? "payment-declined" : "payment-failed",
+            declined ? "Payment declined" : "Payment failed",
+            (declined ? "The payment gateway declined the payment; nothing was charged."
+                : "The payment did not reach the payment gateway in time; nothing was charged.")
+                + " The order can be paid again with a new Idempotency-Key.")
         .with("paymentId", payment.id).with("paymentStatus", payment.status);
   }
 
