@@ -19,6 +19,20 @@ public interface CatalogConfig {
 
   Cache cache();
 
+  PurchaseLimit purchaseLimit();
+
+  /** How many units of a product one customer may hold in live orders (awaiting payment or paid). */
+  interface PurchaseLimit {
+    /**
+     * The limit of an event product whose admin set none: an event sells a few hundred units to thousands of
+     * buyers, and a customer holding more than a couple would take them from others (and could hold them unpaid
+     * for the whole payment window). Products that are not events have no limit unless an admin sets one.
+     */
+    @WithDefault("2")
+    @Positive
+    int eventDefault();
+  }
+
   /** Product reads (catalog.ProductCache): this instance's memory, then Redis, then PostgreSQL. */
   interface Cache {
     /** How long this instance serves a product from its own memory without asking Redis. */
@@ -41,10 +55,25 @@ public interface CatalogConfig {
     @Positive
     int maxEntries();
 
-    /** Products this instance loads from PostgreSQL at the same time; beyond it a read is refused with 503. */
+    /**
+     * Products this instance knows to exist (it read or listed them) that it loads from PostgreSQL at the same time;
+     * beyond it a read is refused with 503.
+     */
     @WithDefault("4")
     @Positive
     int maxLoads();
+
+    /**
+     * Other SKUs (never seen here, or seen missing) loaded at the same time: a flood of made-up SKUs is refused
+     * within this budget and cannot take the loads of real products.
+     */
+    @WithDefault("2")
+    @Positive
+    int maxUnknownLoads();
+
+    /** How long this instance remembers that a SKU does not exist (an admin creating it clears that at once). */
+    @WithDefault("PT5S")
+    Duration notFoundTtl();
 
     /** Redis pub/sub channel on which an admin change of a product is announced to every instance. */
     @WithDefault("order-service:product-changed")

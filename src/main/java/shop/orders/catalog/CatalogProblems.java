@@ -24,4 +24,46 @@ public final class CatalogProblems {
             "Not enough stock left for: " + String.join(", ", skus) + ". Nothing was reserved.")
         .with("skus", skus));
   }
+
+  /** 409: removing {@code -delta} units would take the stock below zero; nothing changed. */
+  static ApiException stockWouldGoNegative(String sku, int available, int delta) {
+    return new ApiException(Problem.of(409, "stock-would-go-negative", "Not enough stock to remove",
+            "Product " + sku + " has " + available + " units not held by orders; removing " + -delta
+                + " would go below zero. Nothing changed.")
+        .with("sku", sku).with("available", available));
+  }
+
+  /**
+   * Replacing an existing product needs the tag it was read with: 428 without {@code If-Match}, 412 when the product
+   * changed since; both carry the current tag in {@code ETag}. {@code *} matches any current state.
+   */
+  static void requireCurrent(String currentTag, String ifMatch) {
+    if (ifMatch == null || ifMatch.isBlank()) {
+      throw new Precondition(Problem.of(428, "precondition-required", "Precondition required",
+          "Replacing an existing product needs If-Match with the ETag it was read with (GET /api/products/{sku}); "
+              + "to change stock alone, POST /api/products/{sku}/stock-adjustments."), currentTag);
+    }
+    boolean matches = ifMatch.strip().equals("*")
+        || java.util.Arrays.stream(ifMatch.split(",")).map(String::strip).anyMatch(currentTag::equals);
+    if (!matches) {
+      throw new Precondition(Problem.of(412, "precondition-failed", "Product changed",
+          "The product changed since it was read (an order took or gave back stock, or another change was saved); "
+              + "read it again and decide anew. Nothing changed."), currentTag);
+    }
+  }
+
+  /** A failed precondition, answered with the product's current ETag. */
+  static final class Precondition extends ApiException {
+    private final String currentTag;
+
+    Precondition(Problem problem, String currentTag) {
+      super(problem);
+      this.currentTag = currentTag;
+    }
+
+    @Override
+    public jakarta.ws.rs.core.Response toResponse() {
+      return problem().toResponseBuilder().header("ETag", currentTag).build();
+    }
+  }
 }

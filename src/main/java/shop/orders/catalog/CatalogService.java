@@ -4,9 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import shop.orders.common.AfterCommit;
 import shop.orders.common.ApiException;
 import shop.orders.common.Cursor;
+import shop.orders.common.IdempotencyKeys;
 import shop.orders.common.Jdbc;
 import shop.orders.common.Money;
 import shop.orders.common.Page;
@@ -15,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +36,19 @@ public class CatalogService {
   private final Event<ProductChanged> changed;
   private final HotSkuGate gate;
   private final Counter stockConflicts;
+  private final AfterCommit afterCommit;
+  private final CatalogConfig config;
+  private final IdempotencyKeys idempotency;
+  private final ObjectMapper json;
 
   CatalogService(Jdbc jdbc, SoldOutMarkers markers, HotSkuGate gate, Event<StockReleased> released,
-                 Event<ProductChanged> changed, MeterRegistry registry) {
+                 Event<ProductChanged> changed, AfterCommit afterCommit, CatalogConfig config,
+                 IdempotencyKeys idempotency, ObjectMapper json, MeterRegistry registry) {
     this.jdbc = jdbc;
+    this.afterCommit = afterCommit;
+    this.config = config;
+    this.idempotency = idempotency;
+    this.json = json;
     this.gate = gate;
     this.changed = changed;
     this.markers = markers;
@@ -50,35 +64,50 @@ public class CatalogService {
   /** Outcome of a PUT: whether the SKU was new, and the product as stored. */
   public record Saved(boolean created, ProductView product) {}
 
+  static final String ADJUST_OPERATION = "POST /api/products/{sku}/stock-adjustments";
+
   @Transactional(Transactional.TxType.SUPPORTS)
   public Page<ProductView> page(String cursor, String limit) {
     int size = Cursor.checkLimit(limit, DEFAULT_PAGE, MAX_PAGE);
     String after = cursor == null ? null : Cursor.decode(cursor);
-    return Page.of(Product.pageAfter(after, size + 1), size, ProductView::of, p -> p.sku);
+    return Page.of(Product.pageAfter(after, size + 1), size, this::view, p -> p.sku);
   }
 
   /** One product straight from PostgreSQL (catalog.ProductCache loads through here). */
   @Transactional
   public Optional<ProductView> load(String sku) {
-    return Product.<Product>findByIdOptional(sku).map(ProductView::of);
+    return Product.<Product>findByIdOptional(sku).map(this::view);
   }
 
+  private ProductView view(Product product) {
+    return ProductView.of(product, config.purchaseLimit().eventDefault());
+  }
+
+  /**
+   * Creates or replaces a product. Replacing needs {@code ifMatch}, the entity tag of the product as the admin read
+   * it: without it 428, and when the product changed since (an order took stock, another admin saved) 412, both
+   * carrying the current tag; so a read-modify-write never loses what happened in between. {@code *} replaces
+   * whatever is there. Stock changes during a sale go through {@link #adjustStock} instead.
+   */
   @Transactional
-  public Saved put(String sku, ProductUpdate update) {
+  public Saved put(String sku, ProductUpdate update, String ifMatch) {
     if (!Money.isIsoCurrency(update.price().currency())) {
       throw ApiException.badRequest("price.currency", "is not an ISO 4217 currency code");
     }
-    Product product = Product.findById(sku);
+    Product product = Product.findById(sku, LockModeType.PESSIMISTIC_WRITE);
     boolean created = product == null;
     if (created) {
       product = new Product();
       product.sku = sku;
+    } else {
+      CatalogProblems.requireCurrent(view(product).etag(), ifMatch);
     }
     product.name = update.name().strip();
     product.priceMinor = update.price().amountMinor();
     product.currency = update.price().currency();
     product.available = update.available();
     product.event = update.event() != null ? update.event() : product.event;
+    product.maxPerCustomer = update.maxPerCustomer();
     product.updatedAt = Instant.now();
     if (created) {
       product.persist();
@@ -87,48 +116,96 @@ public class CatalogService {
     if (product.available > 0) {
       released.fire(new StockReleased(Set.of(sku)));
     }
-    return new Saved(created, ProductView.of(product));
+    return new Saved(created, view(product));
   }
 
-  /** The price of each SKU an order names; a 422 naming every SKU the catalog does not have. */
+  /**
+   * Adds {@code delta} units to a product's stock (negative: removes them) in one atomic statement, so units that
+   * orders take or give back meanwhile are never lost; idempotent per admin and key. 404 unknown SKU, 409 when the
+   * stock would go below zero.
+   */
+  @Transactional
+  public IdempotencyKeys.StoredResponse adjustStock(String adminId, String key, String sku, int delta) {
+    String fingerprint = IdempotencyKeys.fingerprint(ADJUST_OPERATION, sku + "\n" + delta);
+    var earlier = idempotency.claim(adminId, key, fingerprint);
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    var after = jdbc.inTransaction(c -> Product.adjust(c, sku, delta));
+    if (after.isEmpty()) {
+      Product product = Product.findById(sku);
+      if (product == null) {
+        throw ApiException.notFound("Product " + sku);
+      }
+      throw CatalogProblems.stockWouldGoNegative(sku, product.available, delta);
+    }
+    Product product = Product.findById(sku);
+    Product.getEntityManager().refresh(product);
+    var response = new IdempotencyKeys.StoredResponse(200, toJson(view(product)), "/api/products/" + sku);
+    idempotency.record(adminId, key, fingerprint, response);
+    changed.fire(new ProductChanged(sku));
+    if (delta > 0) {
+      released.fire(new StockReleased(Set.of(sku)));
+    }
+    return response;
+  }
+
+  private String toJson(ProductView view) {
+    try {
+      return json.writeValueAsString(view);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The price and purchase limit of each SKU an order names; a 422 naming every SKU the catalog does not have. */
   @Transactional(Transactional.TxType.MANDATORY)
-  public Map<String, Money> pricesFor(Collection<String> skus) {
-    Map<String, Money> prices = jdbc.inTransaction(c -> Product.pricesOf(c, skus));
-    List<String> unknown = skus.stream().filter(s -> !prices.containsKey(s)).sorted().toList();
+  public Map<String, Offer> offersFor(Collection<String> skus) {
+    Map<String, Offer> offers = jdbc.inTransaction(c -> Product.offersOf(c, skus,
+        config.purchaseLimit().eventDefault()));
+    List<String> unknown = skus.stream().filter(s -> !offers.containsKey(s)).sorted().toList();
     if (!unknown.isEmpty()) {
       throw CatalogProblems.unknownSkus(unknown);
     }
-    return prices;
+    return offers;
   }
 
   /**
    * Reserves every quantity or none: conditional updates in SKU order, so concurrent multi-line orders lock rows in
-   * the same order and cannot deadlock. Throws 409 naming the short SKUs; the caller's transaction rolls back.
+   * the same order and cannot deadlock. Throws 409 naming the short SKUs; the caller's transaction rolls back. A SKU
+   * this order empties is marked sold out only once the transaction has committed: rolled back (a later line was
+   * short), the units are back and the SKU is not sold out.
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public void reserveAll(Map<String, Integer> quantitiesBySku) {
     var sorted = new TreeMap<>(quantitiesBySku);
+    var emptied = new ArrayList<String>();
     Map<String, Integer> shortAvailable = jdbc.inTransaction(c -> {
       waitForRowLocksAtMost(c, gate.lockWait());
+      var reserved = new TreeMap<String, Integer>();
       for (var line : sorted.entrySet()) {
         int left = reserveOrMarkStuck(c, line.getKey(), line.getValue());
         if (left < 0) {
-          return Product.availableOf(c, sorted.keySet());
+          // what others left: this transaction's own reservations, about to roll back, do not count
+          var available = new TreeMap<>(Product.availableOf(c, sorted.keySet()));
+          reserved.forEach((sku, q) -> available.merge(sku, q, Integer::sum));
+          return available;
         }
+        reserved.put(line.getKey(), line.getValue());
         if (left == 0) {
-          markers.markSoldOut(line.getKey());
+          emptied.add(line.getKey());
         }
       }
       return Map.of();
     });
     if (!shortAvailable.isEmpty()) {
       stockConflicts.increment();
-      shortAvailable.forEach((sku, available) -> {
-        if (available == 0) {
-          markers.markSoldOut(sku);
-        }
-      });
-      throw CatalogProblems.outOfStock(shortOf(shortAvailable, sorted));
+      List<String> shortSkus = shortOf(shortAvailable, sorted);
+      shortSkus.stream().filter(sku -> shortAvailable.getOrDefault(sku, 0) == 0).forEach(markers::markSoldOut);
+      throw CatalogProblems.outOfStock(shortSkus);
+    }
+    if (!emptied.isEmpty()) {
+      afterCommit.run(() -> emptied.forEach(markers::markSoldOut));
     }
   }
 

@@ -28,11 +28,35 @@ public class Product extends PanacheEntityBase {
   public String currency;
   public int available;
   public boolean event;
+  /** Set by an admin; null: the default rule ({@link #limitPerCustomer}). */
+  @Column(name = "max_per_customer")
+  public Integer maxPerCustomer;
   @Column(name = "updated_at")
   public Instant updatedAt;
 
   public Money price() {
     return new Money(priceMinor, currency);
+  }
+
+  /** The units one customer may hold: the admin's limit, else {@code eventDefault} for an event product, else none. */
+  static Integer limitPerCustomer(Integer maxPerCustomer, boolean event, int eventDefault) {
+    return maxPerCustomer != null ? maxPerCustomer : event ? Integer.valueOf(eventDefault) : null;
+  }
+
+  /**
+   * Atomic: adds {@code delta} (negative: removes) unless that would take the stock below zero; the stock after,
+   * or empty when the product does not exist or has too little. Call inside a transaction.
+   */
+  static java.util.OptionalInt adjust(Connection c, String sku, int delta) throws SQLException {
+    try (var update = c.prepareStatement("update product set available = available + ?, updated_at = now() "
+        + "where sku = ? and available + ? >= 0 returning available")) {
+      update.setInt(1, delta);
+      update.setString(2, sku);
+      update.setInt(3, delta);
+      try (var rs = update.executeQuery()) {
+        return rs.next() ? java.util.OptionalInt.of(rs.getInt(1)) : java.util.OptionalInt.empty();
+      }
+    }
   }
 
   /**
@@ -60,10 +84,11 @@ public class Product extends PanacheEntityBase {
     }
   }
 
-  /** Price per SKU, for those of {@code skus} the catalog has. */
-  static Map<String, Money> pricesOf(Connection c, Collection<String> skus) throws SQLException {
-    return query(c, "select sku, price_minor, currency from product where sku = any(?)", skus,
-        rs -> new Money(rs.getLong(2), rs.getString(3)));
+  /** Price and purchase limit per SKU, for those of {@code skus} the catalog has. */
+  static Map<String, Offer> offersOf(Connection c, Collection<String> skus, int eventDefault) throws SQLException {
+    return query(c, "select sku, price_minor, currency, max_per_customer, event from product where sku = any(?)", skus,
+        rs -> new Offer(new Money(rs.getLong(2), rs.getString(3)),
+            limitPerCustomer((Integer) rs.getObject(4), rs.getBoolean(5), eventDefault)));
   }
 
   /** Current stock per SKU. */

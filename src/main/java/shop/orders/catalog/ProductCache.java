@@ -46,6 +46,7 @@ public class ProductCache {
   private final ConcurrentHashMap<String, Uni<Optional<ProductView>>> loading = new ConcurrentHashMap<>();
   private final RedisChannel changes;
   private final AtomicInteger loadsInFlight = new AtomicInteger();
+  private final AtomicInteger unknownLoadsInFlight = new AtomicInteger();
 
   ProductCache(CatalogService catalog, ReactiveRedisDataSource redis, RedisCalls calls, ObjectMapper json,
                MeterRegistry registry, CatalogConfig config) {
@@ -63,7 +64,8 @@ public class ProductCache {
   /** The product, or empty when the catalog has no such SKU. Call on the request's event loop. */
   public Uni<Optional<ProductView>> find(String sku) {
     Kept kept = local.getIfPresent(sku);
-    if (kept != null && System.nanoTime() - kept.keptAtNanos() < config.localTtl().toNanos()) {
+    if (kept != null && System.nanoTime() - kept.keptAtNanos()
+        < (kept.product().isPresent() ? config.localTtl() : config.notFoundTtl()).toNanos()) {
       count("local", "hit");
       return Uni.createFrom().item(kept.product());
     }
@@ -75,12 +77,12 @@ public class ProductCache {
           }
           if (cached == null) {
             count("redis", "miss");
-            return loadOnce(sku, true);
+            return loadOnce(sku, true, known(kept));
           }
           Optional<ProductView> product = decode(cached);
           if (product.isEmpty()) {
             count("redis", "miss");   // unreadable (written by another version): reload
-            return loadOnce(sku, true);
+            return loadOnce(sku, true, known(kept));
           }
           count("redis", "hit");
           keep(sku, product);
@@ -94,20 +96,27 @@ public class ProductCache {
     }
     calls.countFallback("catalog");
     if (kept == null) {
-      return loadOnce(sku, false);
+      return loadOnce(sku, false, false);
     }
-    loadOnce(sku, false).subscribe().with(refreshed -> { }, f -> LOG.debugf("Reload of %s failed: %s", sku, f));
+    loadOnce(sku, false, known(kept)).subscribe().with(refreshed -> { }, f -> LOG.debugf("Reload of %s failed: %s", sku, f));
     return Uni.createFrom().item(kept.product());
+  }
+
+  /** This instance has seen the SKU exist (read it, or listed it) within {@code keep-for}. */
+  private static boolean known(Kept kept) {
+    return kept != null && kept.product().isPresent();
   }
 
   /**
    * One PostgreSQL load per product at a time on this instance; every shopper who missed meanwhile shares it. At
-   * most {@code max-loads} products load at once, so a cold cache without Redis (a cart of 50 lines, say) cannot
-   * take the pool from orders: beyond it, 503 + Retry-After.
+   * most {@code max-loads} products this instance knows to exist load at once, and at most
+   * {@code max-unknown-loads} others, so neither a cold cache without Redis (a cart of 50 lines, say) nor a flood of
+   * made-up SKUs can take the pool from orders, and the flood cannot take the loads of real products: beyond its
+   * budget a load is refused with 503 + Retry-After.
    */
-  private Uni<Optional<ProductView>> loadOnce(String sku, boolean shareThroughRedis) {
+  private Uni<Optional<ProductView>> loadOnce(String sku, boolean shareThroughRedis, boolean known) {
     var executor = Blocking.eventLoopOfThisRequest();
-    return loading.computeIfAbsent(sku, key -> Blocking.onWorker(() -> loadBounded(key))
+    return loading.computeIfAbsent(sku, key -> Blocking.onWorker(() -> loadBounded(key, known))
             .invoke(product -> {
               keep(key, product);
               if (shareThroughRedis && product.isPresent()) {
@@ -119,17 +128,24 @@ public class ProductCache {
         .emitOn(executor);
   }
 
-  private Optional<ProductView> loadBounded(String sku) {
-    if (loadsInFlight.incrementAndGet() > config.maxLoads()) {
-      loadsInFlight.decrementAndGet();
+  private Optional<ProductView> loadBounded(String sku, boolean known) {
+    AtomicInteger inFlight = known ? loadsInFlight : unknownLoadsInFlight;
+    if (inFlight.incrementAndGet() > (known ? config.maxLoads() : config.maxUnknownLoads())) {
+      inFlight.decrementAndGet();
+      registry.counter("catalog.loads.refused", "known", Boolean.toString(known)).increment();
       throw new ApiException(Problem.of(503, "catalog-busy", "Catalog busy",
           "Too many products are being loaded right now; retry shortly."), Duration.ofSeconds(1));
     }
     try {
       return catalog.load(sku);
     } finally {
-      loadsInFlight.decrementAndGet();
+      inFlight.decrementAndGet();
     }
+  }
+
+  /** Products a list page just read from PostgreSQL: known to exist, served from memory for {@code local-ttl}. */
+  public void listed(java.util.List<ProductView> products) {
+    products.forEach(product -> keep(product.sku(), Optional.of(product)));
   }
 
   private void share(String sku, ProductView product) {

@@ -132,19 +132,29 @@ public class AdmissionControl {
     }
   }
 
+  /**
+   * PRIORITY: what moves money (a payment, a cancel that may refund, the gateway's webhook) uses the reserve.
+   * OTHER: not the door's business; among them a single product read and the cart, served from memory or Redis, whose
+   * rare database loads are bounded by the catalog cache itself (catalog.cache.max-loads): a read that needs no
+   * connection must not take, or be refused, a place kept for work that does. READ: other reads, the payment's state
+   * included (it must not use the reserve of the POSTs that move money). ORDER_WRITE: the rest.
+   */
   static Route classify(HttpMethod method, String path) {
-    if (path == null || !path.startsWith("/api/")) {
+    if (path == null || !path.startsWith("/api/") || method == HttpMethod.OPTIONS) {
       return Route.OTHER;
     }
-    if (path.equals("/api/payments/webhook") || path.endsWith("/payment") || path.endsWith("/cancel")) {
+    boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+    if (!read && (path.equals("/api/payments/webhook") || path.endsWith("/payment") || path.endsWith("/cancel"))) {
       return Route.PRIORITY;
     }
     if (path.startsWith("/api/cart") && !path.equals("/api/cart/checkout")) {
-      return Route.READ; // carts live in Redis; only a catalog cache miss reaches the database
+      return Route.OTHER;   // carts live in Redis; a catalog cache miss is bounded by the catalog cache
     }
-    if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-      return Route.READ;
+    if (read && SINGLE_PRODUCT.matcher(path).matches()) {
+      return Route.OTHER;
     }
-    return method == HttpMethod.OPTIONS ? Route.OTHER : Route.ORDER_WRITE;
+    return read ? Route.READ : Route.ORDER_WRITE;
   }
+
+  private static final java.util.regex.Pattern SINGLE_PRODUCT = java.util.regex.Pattern.compile("/api/products/[^/]+");
 }

@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import shop.orders.catalog.CatalogService;
+import shop.orders.catalog.Offer;
+import shop.orders.common.AfterCommit;
 import shop.orders.common.ApiException;
 import shop.orders.common.Cursor;
 import shop.orders.common.IdempotencyKeys;
@@ -40,9 +42,12 @@ public class OrderService {
   private final OrderConfig config;
   private final ObjectMapper json;
   private final Jdbc jdbc;
+  private final AfterCommit afterCommit;
 
-  OrderService(CatalogService catalog, IdempotencyKeys idempotency, OrderConfig config, ObjectMapper json, Jdbc jdbc) {
+  OrderService(CatalogService catalog, IdempotencyKeys idempotency, OrderConfig config, ObjectMapper json, Jdbc jdbc,
+               AfterCommit afterCommit) {
     this.jdbc = jdbc;
+    this.afterCommit = afterCommit;
     this.catalog = catalog;
     this.idempotency = idempotency;
     this.config = config;
@@ -65,12 +70,23 @@ public class OrderService {
     }
     var quantities = new TreeMap<String, Integer>();
     request.lines().forEach(l -> quantities.put(l.sku(), l.quantity()));
-    Map<String, Money> prices = catalog.pricesFor(quantities.keySet());
+    Map<String, Offer> offers = catalog.offersFor(quantities.keySet());
+    Map<String, Money> prices = new TreeMap<>();
+    var limits = new TreeMap<String, Integer>();
+    offers.forEach((sku, offer) -> {
+      prices.put(sku, offer.price());
+      if (offer.maxPerCustomer() != null) {
+        limits.put(sku, offer.maxPerCustomer());
+      }
+    });
 
     List<OrderLine> lines = new ArrayList<>();
     request.lines().forEach(l -> lines.add(new OrderLine(l.sku(), l.quantity(), prices.get(l.sku()).amountMinor())));
     Order order = Order.openPending(customerId, lines, singleCurrency(prices), Instant.now(), config.paymentWindow());
     jdbc.inTransaction(c -> {
+      if (!limits.isEmpty()) {
+        PurchaseLimits.enforce(c, customerId, quantities, limits);
+      }
       OrderRows.insert(c, order);
       return null;
     });
@@ -78,9 +94,11 @@ public class OrderService {
     var response = new StoredResponse(201, toJson(OrderView.of(order)), "/api/orders/" + order.id);
     idempotency.record(customerId, idempotencyKey, fingerprint, response);
     catalog.reserveAll(quantities);
-    try (var about = LogContext.order(order.id)) {
-      LOG.infof("Order placed: %d lines, total %s %d", lines.size(), order.currency, order.totalMinor);
-    }
+    afterCommit.run(() -> {
+      try (var about = LogContext.order(order.id)) {
+        LOG.infof("Order placed: %d lines, total %s %d", lines.size(), order.currency, order.totalMinor);
+      }
+    });
     return new Placed(response, false);
   }
 

@@ -8,6 +8,7 @@ import shop.orders.common.LocalTokens;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -26,18 +27,78 @@ class CatalogResourceTests {
     String sku = PREFIX + "NEW";
     var product = Map.of("name", "Earbuds", "price", Map.of("amountMinor", 29_000, "currency", "KRW"),
         "available", 7, "event", true);
-    given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON).body(product)
+    String etag = given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON).body(product)
         .when().put("/api/products/{sku}", sku)
         .then().statusCode(201).header("Location", endsWith("/api/products/" + sku))
-        .body("sku", is(sku), "price.amountMinor", is(29_000), "price.currency", is("KRW"), "event", is(true));
+        .body("sku", is(sku), "price.amountMinor", is(29_000), "price.currency", is("KRW"), "event", is(true),
+            "maxPerCustomer", is(2))
+        .extract().header("ETag");
 
-    given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON)
-        .body(Map.of("name", "Earbuds", "price", Map.of("amountMinor", 25_000, "currency", "KRW"), "available", 3))
+    given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON).header("If-Match", etag)
+        .body(Map.of("name", "Earbuds", "price", Map.of("amountMinor", 25_000, "currency", "KRW"), "available", 3,
+            "maxPerCustomer", 1))
         .when().put("/api/products/{sku}", sku)
-        .then().statusCode(200).body("available", is(3), "price.amountMinor", is(25_000), "event", is(true));
+        .then().statusCode(200).body("available", is(3), "price.amountMinor", is(25_000), "event", is(true),
+            "maxPerCustomer", is(1));
 
     given().when().get("/api/products/{sku}", sku)
         .then().statusCode(200).contentType(ContentType.JSON).body("name", is("Earbuds"), "available", is(3));
+  }
+
+  @Test
+  void replacingAProductNeedsTheTagItWasReadWithAndFailsWhenAnOrderTookStockMeanwhile() {
+    String sku = PREFIX + "TAG";
+    Api.putProduct(sku, 1_000, 10);
+    String etag = given().get("/api/products/{sku}", sku).then().statusCode(200).extract().header("ETag");
+    assertThat(etag).matches("\"[0-9a-f]{24}\"");
+    var replacement = Map.of("name", "Tagged", "price", Map.of("amountMinor", 1_000, "currency", "KRW"),
+        "available", 50);
+
+    given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON).body(replacement)
+        .put("/api/products/{sku}", sku).then().statusCode(428).header("ETag", etag)
+        .body("type", endsWith("/precondition-required"));
+    Api.placedOrderId(LocalTokens.customer(Api.newCustomer()), Api.lines(sku, 3));
+    String changed = given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON).body(replacement)
+        .header("If-Match", etag).put("/api/products/{sku}", sku).then().statusCode(412)
+        .body("type", endsWith("/precondition-failed")).extract().header("ETag");
+    assertThat(changed).isNotEqualTo(etag);
+    assertThat(Api.available(sku)).as("nothing changed").isEqualTo(7);
+
+    given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON).body(replacement)
+        .header("If-Match", changed).put("/api/products/{sku}", sku).then().statusCode(200)
+        .body("available", is(50));
+  }
+
+  @Test
+  void stockAdjustmentsAddAndRemoveAtomicallyWhileOrdersTakeStock() throws Exception {
+    String sku = PREFIX + "ADJ";
+    Api.putProduct(sku, 1_000, 100);
+    List<java.util.concurrent.Callable<Integer>> work = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String token = LocalTokens.customer(Api.newCustomer());
+      work.add(() -> Api.post("/api/orders", token, UUID.randomUUID().toString(), Api.lines(sku, 2)).status());
+      work.add(() -> Api.post("/api/products/" + sku + "/stock-adjustments", Api.ADMIN, UUID.randomUUID().toString(),
+          "{\"delta\":5}").status());
+    }
+
+    var statuses = Api.concurrently(work);
+
+    assertThat(statuses).containsOnly(200, 201);
+    assertThat(Api.available(sku)).as("100 - 20 x 2 + 20 x 5").isEqualTo(160);
+    String key = UUID.randomUUID().toString();
+    Api.post("/api/products/" + sku + "/stock-adjustments", Api.ADMIN, key, "{\"delta\":-10}");
+    var replay = Api.post("/api/products/" + sku + "/stock-adjustments", Api.ADMIN, key, "{\"delta\":-10}");
+    assertThat(replay.status()).isEqualTo(200);
+    assertThat(Api.available(sku)).as("a retried adjustment counts once").isEqualTo(150);
+    var tooMuch = Api.post("/api/products/" + sku + "/stock-adjustments", Api.ADMIN, UUID.randomUUID().toString(),
+        "{\"delta\":-151}");
+    assertThat(tooMuch.status()).isEqualTo(409);
+    assertThat(tooMuch.body()).contains("stock-would-go-negative");
+    assertThat(Api.available(sku)).isEqualTo(150);
+    assertThat(Api.post("/api/products/" + PREFIX + "NOPE/stock-adjustments", Api.ADMIN,
+        UUID.randomUUID().toString(), "{\"delta\":1}").status()).isEqualTo(404);
+    assertThat(Api.post("/api/products/" + sku + "/stock-adjustments", LocalTokens.customer(Api.newCustomer()),
+        UUID.randomUUID().toString(), "{\"delta\":1}").status()).isEqualTo(403);
   }
 
   @Test

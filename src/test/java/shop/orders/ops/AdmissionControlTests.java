@@ -61,6 +61,7 @@ class AdmissionControlTests {
     String held = prefix + "HELD";
     Api.putProduct(held, 1_000, BUYERS);
     Api.putProduct(prefix + "PAY", 1_000, 5);
+    given().get("/api/products/{sku}", prefix + "PAY").then().statusCode(200);   // now in the catalog cache
     String payer = LocalTokens.customer(Api.newCustomer());
     String toPay = Api.placedOrderId(payer, Api.lines(prefix + "PAY", 1));
     PaymentGatewayWireMock.gateway().stubFor(post(urlPathEqualTo("/v1/payments"))
@@ -90,6 +91,10 @@ class AdmissionControlTests {
       assertThat(payment.status()).as("a payment gets through the saturation").isEqualTo(201);
       assertThat(webhookForAnUnknownPayment()).as("a webhook gets through the saturation and is answered")
           .isEqualTo(404);
+      for (int i = 0; i < 20; i++) {
+        given().get("/api/products/{sku}", prefix + "PAY").then().statusCode(200);
+        given().auth().oauth2(payer).get("/api/cart").then().statusCode(200);
+      }
 
       Thread.sleep(300);   // let the burst meet the full door before the lock goes
       db.rollback();

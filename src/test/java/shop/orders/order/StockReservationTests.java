@@ -44,6 +44,22 @@ class StockReservationTests {
   }
 
   @Test
+  void anOrderThatWouldEmptyASkuButRollsBackLeavesItBuyable() {
+    String last = PREFIX + "A-LAST";
+    String scarce = PREFIX + "B-NONE";
+    Api.putProduct(last, 1_000, 1);
+    Api.putProduct(scarce, 1_000, 1);
+
+    Api.placeOrder(LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(), Api.lines(last, 1, scarce, 2))
+        .statusCode(409).body("type", endsWith("/out-of-stock"), "skus", contains(scarce));
+
+    assertThat(Api.available(last)).isEqualTo(1);
+    Api.placeOrder(LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(), Api.lines(last, 1))
+        .statusCode(201);
+    assertThat(Api.available(last)).isZero();
+  }
+
+  @Test
   void anOrderShortOnItsSecondLineReservesNothing() throws Exception {
     String plenty = PREFIX + "A-PLENTY";
     String scarce = PREFIX + "B-SCARCE";
