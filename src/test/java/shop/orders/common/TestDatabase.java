@@ -16,21 +16,19 @@ public final class TestDatabase {
   }
 
   public static long count(String sql, Object... args) throws SQLException {
-    try (var c = connect(); var st = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        st.setObject(i + 1, args[i]);
-      }
-      try (var rs = st.executeQuery()) {
-        if (!rs.next()) {
-          throw new AssertionError("no row for: " + sql);
-        }
-        return rs.getLong(1);
-      }
-    }
+    return firstColumn(sql, args, rs -> rs.getLong(1));
   }
 
   /** The first column of the one row {@code sql} finds, as text (null when SQL null). */
   public static String text(String sql, Object... args) throws SQLException {
+    return firstColumn(sql, args, rs -> rs.getString(1));
+  }
+
+  private interface Column<T> {
+    T read(java.sql.ResultSet rs) throws SQLException;
+  }
+
+  private static <T> T firstColumn(String sql, Object[] args, Column<T> column) throws SQLException {
     try (var c = connect(); var st = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         st.setObject(i + 1, args[i]);
@@ -39,7 +37,7 @@ public final class TestDatabase {
         if (!rs.next()) {
           throw new AssertionError("no row for: " + sql);
         }
-        return rs.getString(1);
+        return column.read(rs);
       }
     }
   }
