@@ -16,7 +16,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import io.smallrye.mutiny.Uni;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import shop.orders.common.Problem;
 import shop.orders.common.ApiException;
 import shop.orders.common.Caller;
 import shop.orders.common.IdempotencyKeys;
@@ -49,6 +53,13 @@ public class OrderResource {
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
+  @APIResponse(responseCode = "201", description = "The order, awaiting payment; a replay of the same key answers the "
+      + "first response again with Idempotent-Replayed: true",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OrderView.class)))
+  @APIResponse(responseCode = "409", description = "Nothing reserved. type .../out-of-stock (skus), "
+      + ".../purchase-limit (sku, limit, held: one customer may hold at most the product's maxPerCustomer units in "
+      + "orders awaiting payment or paid; event products 2 unless set), or .../idempotency-key-in-flight",
+      content = @Content(mediaType = Problem.MEDIA_TYPE))
   public Uni<Response> place(@HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                              @NotNull @Valid OrderRequest body, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);

@@ -83,18 +83,23 @@ class CatalogResourceTests {
 
     var statuses = Api.concurrently(work);
 
-    assertThat(statuses).containsOnly(200, 201);
-    assertThat(Api.available(sku)).as("100 - 20 x 2 + 20 x 5").isEqualTo(160);
+    // contention may refuse some of either (503: the door, or the SKU's turn); every one done counts exactly
+    assertThat(statuses).containsOnly(200, 201, 503);
+    long placed = statuses.stream().filter(s -> s == 201).count();
+    long adjusted = statuses.stream().filter(s -> s == 200).count();
+    assertThat(placed + adjusted).isGreaterThan(20);
+    int expected = (int) (100 - 2 * placed + 5 * adjusted);
+    assertThat(Api.available(sku)).as("100 - 2 x orders placed + 5 x adjustments").isEqualTo(expected);
     String key = UUID.randomUUID().toString();
     Api.post("/api/products/" + sku + "/stock-adjustments", Api.ADMIN, key, "{\"delta\":-10}");
     var replay = Api.post("/api/products/" + sku + "/stock-adjustments", Api.ADMIN, key, "{\"delta\":-10}");
     assertThat(replay.status()).isEqualTo(200);
-    assertThat(Api.available(sku)).as("a retried adjustment counts once").isEqualTo(150);
+    assertThat(Api.available(sku)).as("a retried adjustment counts once").isEqualTo(expected - 10);
     var tooMuch = Api.post("/api/products/" + sku + "/stock-adjustments", Api.ADMIN, UUID.randomUUID().toString(),
-        "{\"delta\":-151}");
+        "{\"delta\":" + -(expected - 10 + 1) + "}");
     assertThat(tooMuch.status()).isEqualTo(409);
     assertThat(tooMuch.body()).contains("stock-would-go-negative");
-    assertThat(Api.available(sku)).isEqualTo(150);
+    assertThat(Api.available(sku)).isEqualTo(expected - 10);
     assertThat(Api.post("/api/products/" + PREFIX + "NOPE/stock-adjustments", Api.ADMIN,
         UUID.randomUUID().toString(), "{\"delta\":1}").status()).isEqualTo(404);
     assertThat(Api.post("/api/products/" + sku + "/stock-adjustments", LocalTokens.customer(Api.newCustomer()),

@@ -98,4 +98,11 @@ class PurchaseLimitTests {
         .body("sku", is(capped), "limit", is(5), "held", is(5));
     assertThat(Api.available(plain)).isEqualTo(300);
   }
+
+  @Test
+  void theContractDocumentsLimitsAndStockChanges() {
+    String openapi = given().port(9001).get("/q/openapi").then().statusCode(200).extract().asString();
+    assertThat(openapi).contains("maxPerCustomer", "purchase-limit", "/api/products/{sku}/stock-adjustments",
+        "If-Match");
+  }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import shop.orders.common.Api;
 import shop.orders.common.LocalTokens;
+import shop.orders.common.PackagedService;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -76,7 +79,7 @@ import static shop.orders.payment.PaymentScenarios.APPROVED;
  *   retry with its Idempotency-Key replays the 201 of that same payment, and the gateway saw one charge request.</li>
  * </ul>
  * The test runs the jar as a child process of its own (test profile, its own schema {@code orders_crash}, free
- * loopback ports, reconciliation every second), kills it with {@link Process#destroyForcibly()} (SIGKILL: exit
+ * loopback ports, reconciliation every second), kills it with {@link PackagedService#kill()} (SIGKILL: exit
  * status 137, no shutdown) and starts it again on the same database. WireMock plays the gateway; for the first
  * scenario the service's gateway address is a loopback socket that takes the request and never answers or forwards
  * it. The service's output is in {@code target/payment-crash-it/}.
@@ -85,10 +88,7 @@ import static shop.orders.payment.PaymentScenarios.APPROVED;
 class PaymentCrashIT {
   private static final String SCHEMA = "orders_crash";
   private static final String DB_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?currentSchema=" + SCHEMA;
-  private static final Path PROJECT = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-  private static final Path JAR = PROJECT.resolve("target/quarkus-app/quarkus-run.jar");
-  private static final Path LOGS = PROJECT.resolve("target/payment-crash-it");
-  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private static final Path LOGS = Path.of("target/payment-crash-it").toAbsolutePath();
   private static final Duration READY_WITHIN = Duration.ofSeconds(60);
   /** The gateway holds the charge this long before answering, far past the moment the service is killed. */
   private static final int CHARGE_DELAY_MS = 20_000;
@@ -101,25 +101,25 @@ class PaymentCrashIT {
 
   private static WireMockServer gateway;
   private static StallingGateway stall;
-  private static Service service;
-  private static Path lastLog;
+  /** The last one started, killed or not: its output goes with a failure. */
+  private static PackagedService service;
   private static boolean schemaCleaned;
   private static Duration slowestStart;
 
   /** On any failure, the end of the service's output goes with the test's report. */
   @RegisterExtension
   static final TestExecutionExceptionHandler SERVICE_OUTPUT = (context, thrown) -> {
-    if (lastLog != null) {
-      thrown.addSuppressed(new AssertionError("last lines of " + lastLog + " (the output of every start is in "
-          + LOGS + "):\n" + tail(lastLog, 80)));
+    PackagedService last = service;
+    if (last != null) {
+      thrown.addSuppressed(new AssertionError("last lines of " + last.log() + " (the output of every start is in "
+          + LOGS + "):\n" + last.tail(80)));
     }
     throw thrown;
   };
 
   @BeforeAll
   static void gatewaysUp() throws IOException {
-    assertThat(JAR).as("the packaged service: run mvn package first").isRegularFile();
-    Files.createDirectories(LOGS);
+    assertThat(PackagedService.JAR).as("the packaged service: run mvn package first").isRegularFile();
     // enough threads that a held charge does not queue the lookups behind it
     gateway = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort().containerThreads(64));
     gateway.start();
@@ -284,102 +284,67 @@ class PaymentCrashIT {
   // ---------------------------------------------------------------------------------------------------------------
   // The service as a process of its own
 
-  private record Service(String name, Process process, int httpPort, int managementPort, Path log) {
-    String api() {
-      return "http://127.0.0.1:" + httpPort;
-    }
-  }
-
   /**
    * Starts the jar and waits until it is ready. {@code toBeKilled}: the gateway call may take 30 s instead of 2 s,
    * so that the moment chosen for the kill cannot be overtaken by the call's timeout and transaction 2.
    */
-  private static Service start(String name, String gatewayUrl, Duration notFoundWindow, boolean toBeKilled)
+  private static PackagedService start(String name, String gatewayUrl, Duration notFoundWindow, boolean toBeKilled)
       throws Exception {
-    int http = freePort();
-    int management = freePort();
-    List<String> command = new ArrayList<>(List.of(JAVA,
-        // C1 only: the service starts four times, and its start-up is most of this test's time
-        "-XX:TieredStopAtLevel=1",
-        "-Dquarkus.profile=test",
-        "-Dquarkus.http.host=127.0.0.1",
-        "-Dquarkus.http.port=" + http,
-        "-Dquarkus.management.host=127.0.0.1",
-        "-Dquarkus.management.port=" + management,
-        "-Dquarkus.datasource.jdbc.url=" + DB_URL,
-        "-Dquarkus.flyway.schemas=" + SCHEMA,
-        "-Dquarkus.flyway.clean-disabled=false",
-        "-Dquarkus.flyway.clean-at-start=" + !schemaCleaned,
-        "-Dquarkus.rest-client.payment-gateway.url=" + gatewayUrl,
-        "-Dpayment.reconciliation.every=1s",
-        "-Dpayment.reconciliation.first-check-after=PT1S",
-        "-Dpayment.reconciliation.retry-every=PT1S",
-        "-Dpayment.reconciliation.not-found-final-after=PT" + notFoundWindow.toSeconds() + "S",
-        "-Dpayment.sweep.every=off",
-        "-Dorder.expiry.every=off"));
+    var properties = new LinkedHashMap<String, String>();
+    properties.put("quarkus.profile", "test");
+    properties.put("quarkus.datasource.jdbc.url", DB_URL);
+    properties.put("quarkus.flyway.schemas", SCHEMA);
+    properties.put("quarkus.flyway.clean-disabled", "false");
+    properties.put("quarkus.flyway.clean-at-start", String.valueOf(!schemaCleaned));
+    properties.put("quarkus.rest-client.payment-gateway.url", gatewayUrl);
+    properties.put("payment.reconciliation.every", "1s");
+    properties.put("payment.reconciliation.first-check-after", "PT1S");
+    properties.put("payment.reconciliation.retry-every", "PT1S");
+    properties.put("payment.reconciliation.not-found-final-after", "PT" + notFoundWindow.toSeconds() + "S");
+    properties.put("payment.sweep.every", "off");
+    properties.put("order.expiry.every", "off");
     if (toBeKilled) {
-      command.add("-Dquarkus.fault-tolerance.\"shop.orders.payment.PaymentGatewayClient/authorize\".timeout.value=30000");
-      command.add("-Dquarkus.rest-client.payment-gateway.read-timeout=35000");
+      properties.put("quarkus.fault-tolerance.\"shop.orders.payment.PaymentGatewayClient/authorize\".timeout.value",
+          "30000");
+      properties.put("quarkus.rest-client.payment-gateway.read-timeout", "35000");
     }
-    command.addAll(List.of("-jar", JAR.toString()));
-    Path log = LOGS.resolve(name + ".log");
-    lastLog = log;
     long began = System.nanoTime();
-    Process process = new ProcessBuilder(command).directory(PROJECT.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    service = new Service(name, process, http, management, log);
+    // C1 only: the service starts four times, and its start-up is most of this test's time
+    service = PackagedService.start(name, LOGS.resolve(name + ".log"), List.of("-XX:TieredStopAtLevel=1"),
+        properties, Map.of(), Set.of());
     schemaCleaned = true;
 
-    URI ready = URI.create("http://127.0.0.1:" + management + "/q/health/ready");
-    long deadline = began + READY_WITHIN.toNanos();
-    while (!isReady(ready)) {
-      if (!process.isAlive()) {
-        fail("%s exited with %d before it was ready", name, process.exitValue());
+    if (!service.awaitReady(READY_WITHIN)) {
+      OptionalInt exit = service.exitWithin(Duration.ZERO);
+      if (exit.isPresent()) {
+        fail("%s exited with %d before it was ready", name, exit.getAsInt());
       }
-      if (System.nanoTime() > deadline) {
-        fail("%s not ready within %s", name, READY_WITHIN);
-      }
-      Thread.sleep(100);
+      fail("%s not ready within %s", name, READY_WITHIN);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - began);
     slowestStart = slowestStart == null || took.compareTo(slowestStart) > 0 ? took : slowestStart;
     return service;
   }
 
-  private static boolean isReady(URI ready) {
-    try {
-      return HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException notYet) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
   /** SIGKILL, and proof of it: the process is gone, ended by signal 9, without running its shutdown. */
-  private static void sigkill(Service killed) throws Exception {
-    ProcessHandle handle = killed.process().toHandle();
-    assertThat(handle.isAlive()).as("%s running before the kill", killed.name()).isTrue();
-    killed.process().destroyForcibly();
-    assertThat(killed.process().waitFor(10, TimeUnit.SECONDS)).as("%s gone after SIGKILL", killed.name()).isTrue();
+  private static void sigkill(PackagedService killed) throws Exception {
+    ProcessHandle handle = killed.handle();
+    assertThat(handle.isAlive()).as("%s running before the kill", killed.name).isTrue();
+    OptionalInt exit = killed.kill();
+    assertThat(exit).as("%s gone after SIGKILL", killed.name).isPresent();
     handle.onExit().get(5, TimeUnit.SECONDS);
     assertThat(handle.isAlive()).isFalse();
     assertThat(ProcessHandle.of(handle.pid()).filter(ProcessHandle::isAlive)).isEmpty();
-    assertThat(killed.process().exitValue()).as("exit status of %s", killed.name()).isEqualTo(KILLED_BY_SIGKILL);
+    assertThat(exit.getAsInt()).as("exit status of %s", killed.name).isEqualTo(KILLED_BY_SIGKILL);
     assertThat(Files.readString(killed.log(), StandardCharsets.ISO_8859_1))
         .as("no orderly shutdown ran").doesNotContain("stopped in");
-    service = null;
   }
 
   private static void killService() {
-    Service running = service;
-    service = null;
-    if (running != null && running.process().isAlive()) {
-      running.process().destroyForcibly();
+    PackagedService running = service;
+    if (running != null) {
       try {
-        running.process().waitFor(10, TimeUnit.SECONDS);
+        running.kill();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -396,21 +361,6 @@ class PaymentCrashIT {
     }
     long seconds = Math.round(slowestStart.toMillis() * 1.5 / 1000.0) + 5;
     return Duration.ofSeconds(Math.clamp(seconds, 10, 45));
-  }
-
-  private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static String tail(Path file, int lines) {
-    try {
-      List<String> all = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(cannot read " + file + ": " + e + ")";
-    }
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -472,7 +422,7 @@ class PaymentCrashIT {
 
   private static HttpRequest request(String method, String path, String token, String key, String body,
                                      Duration timeout) {
-    var builder = HttpRequest.newBuilder(URI.create(service.api() + path)).timeout(timeout)
+    var builder = HttpRequest.newBuilder(URI.create(service.baseUrl() + path)).timeout(timeout)
         .header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/json")
         .method(method, HttpRequest.BodyPublishers.ofString(body));
@@ -483,8 +433,8 @@ class PaymentCrashIT {
   }
 
   /** A series' value summed over the lines of the service's metrics page that carry {@code labels}; 0 when absent. */
-  private static double metric(Service from, String name, String... labels) throws Exception {
-    String page = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + from.managementPort()
+  private static double metric(PackagedService from, String name, String... labels) throws Exception {
+    String page = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + from.managementPort
         + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     return page.lines()
         .filter(l -> l.startsWith(name + "{"))
