@@ -25,7 +25,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** An order and its state machine: PENDING_PAYMENT to PAID, CANCELLED or EXPIRED, and nothing else. */
+/**
+ * An order and its state machine: PENDING_PAYMENT to PAID, CANCELLED or EXPIRED, PAID to REFUNDED, and nothing
+ * else. Its transitions are package-private: other capabilities move an order only through the order package's
+ * services ({@link OrderPayments} for the payment side).
+ */
 @Entity
 @Table(name = "customer_order")
 public class Order extends PanacheEntityBase {
@@ -88,7 +92,7 @@ public class Order extends PanacheEntityBase {
    * Cancels an order awaiting payment. Returns false when it is already cancelled (a repeated cancel changes
    * nothing); any other state is a 409.
    */
-  public boolean cancel(Instant now) {
+  boolean cancel(Instant now) {
     if (status == OrderStatus.CANCELLED || status == OrderStatus.REFUNDED) {
       return false;
     }
@@ -109,7 +113,7 @@ public class Order extends PanacheEntityBase {
    * A payment attempt starts: only an order awaiting payment, inside its payment window, with no other attempt
    * running, can be paid. Past the window it cannot, even before the expiry job has released it.
    */
-  public void beginPayment(Instant now) {
+  void beginPayment(Instant now) {
     if (status == OrderStatus.PENDING_PAYMENT && !expiresAt.isAfter(now)) {
       throw new ApiException(Problem.of(409, "payment-window-closed", "Payment window closed",
           "Order " + id + " was not paid by " + expiresAt + " and can no longer be paid; its stock is being released.")
@@ -121,7 +125,7 @@ public class Order extends PanacheEntityBase {
   }
 
   /** Waiting for payment (whether or not an attempt is running). */
-  public boolean isAwaitingPayment() {
+  boolean isAwaitingPayment() {
     return status == OrderStatus.PENDING_PAYMENT;
   }
 
@@ -129,18 +133,18 @@ public class Order extends PanacheEntityBase {
    * Whether a charge the gateway made for an attempt already settled without one can pay this order: only while it
    * still waits for payment and no other attempt runs (that one may charge too). Otherwise the charge is paid back.
    */
-  public boolean canTakeLateCharge() {
+  boolean canTakeLateCharge() {
     return status == OrderStatus.PENDING_PAYMENT && !paymentInProgress;
   }
 
   /** The attempt ended without a charge: the order can be paid again. */
-  public void paymentFailed(Instant now) {
+  void paymentFailed(Instant now) {
     paymentInProgress = false;
     updatedAt = now;
   }
 
   /** The attempt charged the customer. */
-  public void markPaid(Instant now) {
+  void markPaid(Instant now) {
     requireStatus(OrderStatus.PENDING_PAYMENT, "paid");
     status = OrderStatus.PAID;
     paymentInProgress = false;
@@ -148,7 +152,7 @@ public class Order extends PanacheEntityBase {
   }
 
   /** A refund of this paid order starts; only one at a time. */
-  public void beginRefund(Instant now) {
+  void beginRefund(Instant now) {
     beginGatewayWork(OrderStatus.PAID, "refunded", Problem.of(409, "refund-in-progress", "Refund in progress",
         "Order " + id + " has a refund whose outcome is not known yet; see GET /api/orders/" + id + "."), now);
   }
@@ -164,7 +168,7 @@ public class Order extends PanacheEntityBase {
   }
 
   /** The gateway paid the customer back. */
-  public void markRefunded(Instant now) {
+  void markRefunded(Instant now) {
     requireStatus(OrderStatus.PAID, "refunded");
     status = OrderStatus.REFUNDED;
     paymentInProgress = false;
@@ -172,7 +176,7 @@ public class Order extends PanacheEntityBase {
   }
 
   /** Ends an unpaid order whose payment window has passed. */
-  public void expire(Instant now) {
+  void expire(Instant now) {
     requireStatus(OrderStatus.PENDING_PAYMENT, "expired");
     if (expiresAt.isAfter(now)) {
       throw new IllegalStateException("order " + id + " expires at " + expiresAt + ", not before");

@@ -1,15 +1,14 @@
 package shop.orders.order;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Cancelling an order. Unpaid: one transaction releases its stock. Paid: refunded through the gateway by the
- * payment side, which this class reaches only through the {@link RefundRequested} event. Deliberately not
- * transactional, so the refund's gateway call happens outside any transaction.
+ * payment side, which this class reaches only through the {@link PaidOrderRefunds} interface order declares.
+ * Deliberately not transactional, so the refund's gateway call happens outside any transaction.
  */
 @ApplicationScoped
 public class OrderCancellation {
@@ -17,9 +16,9 @@ public class OrderCancellation {
   public record Cancelled(OrderView order, boolean refundPending) {}
 
   private final OrderService orders;
-  private final Event<RefundRequested> refunds;
+  private final PaidOrderRefunds refunds;
 
-  OrderCancellation(OrderService orders, Event<RefundRequested> refunds) {
+  OrderCancellation(OrderService orders, PaidOrderRefunds refunds) {
     this.orders = orders;
     this.refunds = refunds;
   }
@@ -29,9 +28,8 @@ public class OrderCancellation {
     if (view.isEmpty() || view.get().status() != OrderStatus.PAID) {
       return view.map(v -> new Cancelled(v, false));
     }
-    var request = new RefundRequested(id);
-    refunds.fire(request);
+    var outcome = refunds.refund(id);
     var after = orders.find(id, customerId, admin).orElseThrow();
-    return Optional.of(new Cancelled(after, request.outcome() == RefundRequested.Outcome.PENDING));
+    return Optional.of(new Cancelled(after, outcome == PaidOrderRefunds.Outcome.PENDING));
   }
 }

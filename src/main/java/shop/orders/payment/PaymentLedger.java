@@ -7,11 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
-import shop.orders.common.ApiException;
 import shop.orders.common.IdempotencyKeys;
 import shop.orders.common.IdempotencyKeys.StoredResponse;
 import shop.orders.common.LogContext;
-import shop.orders.order.Order;
+import shop.orders.order.OrderPayments;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -39,14 +38,16 @@ public class PaymentLedger {
   }
 
   private final IdempotencyKeys idempotency;
+  private final OrderPayments orders;
   private final RefundLedger refunds;
   private final PaymentConfig config;
   private final ObjectMapper json;
   private final MeterRegistry registry;
 
-  PaymentLedger(IdempotencyKeys idempotency, RefundLedger refunds, PaymentConfig config, ObjectMapper json,
-                MeterRegistry registry) {
+  PaymentLedger(IdempotencyKeys idempotency, OrderPayments orders, RefundLedger refunds, PaymentConfig config,
+                ObjectMapper json, MeterRegistry registry) {
     this.idempotency = idempotency;
+    this.orders = orders;
     this.refunds = refunds;
     this.config = config;
     this.json = json;
@@ -61,12 +62,9 @@ public class PaymentLedger {
     if (earlier.isPresent()) {
       return new Start(null, earlier.get());
     }
-    Order order = Order.<Order>findByIdOptional(orderId, LockModeType.PESSIMISTIC_WRITE)
-        .filter(o -> o.customerId.equals(customerId))
-        .orElseThrow(() -> ApiException.notFound("Order " + orderId));
     Instant now = Instant.now();
-    order.beginPayment(now);
-    Payment payment = Payment.authorizing(orderId, customerId, key, order.total(), now,
+    var total = orders.beginPayment(orderId, customerId, now);
+    Payment payment = Payment.authorizing(orderId, customerId, key, total, now,
         config.reconciliation().notFoundFinalAfter());
     payment.nextCheckAt = now.plus(config.reconciliation().firstCheckAfter());
     payment.persist();
@@ -195,7 +193,7 @@ public class PaymentLedger {
     try (var about = LogContext.order(payment.orderId)) {
       LOG.infof("Payment %s %s (%s)%s", payment.id, outcome, by, ref == null ? "" : ", gateway reference " + ref);
     }
-    Order.<Order>findById(payment.orderId, LockModeType.PESSIMISTIC_WRITE).paymentFailed(now);
+    orders.paymentFailed(payment.orderId, now);
     return true;
   }
 
@@ -210,12 +208,10 @@ public class PaymentLedger {
       return Applied.NOTHING;
     }
     boolean late = !payment.status.isOpen();
-    Order order = Order.findById(payment.orderId, LockModeType.PESSIMISTIC_WRITE);
-    boolean orderTakesIt = late ? order.canTakeLateCharge() : order.isAwaitingPayment();
+    var taken = orders.charged(payment.orderId, !late, now);
     try (var about = LogContext.order(payment.orderId)) {
-      if (orderTakesIt) {
+      if (taken == OrderPayments.ChargeTaken.PAID) {
         payment.capture(ref, by, now);
-        order.markPaid(now);
         countOutcome(PaymentStatus.CAPTURED);
         if (late) {
           countLateCharge("paid", by);
@@ -230,9 +226,8 @@ public class PaymentLedger {
       countOutcome(PaymentStatus.REVERSING);
       countLateCharge("reversed", by);
       Refund refund = refunds.openReversal(payment, now);
-      LOG.warnf("Payment %s was charged (%s) but order %s is %s%s: the charge is refunded automatically (refund %s)",
-          payment.id, by, order.id, order.status, order.paymentInProgress ? " with another attempt running" : "",
-          refund.id);
+      LOG.warnf("Payment %s was charged (%s) but order %s is %s: the charge is refunded automatically (refund %s)",
+          payment.id, by, payment.orderId, orders.describe(payment.orderId), refund.id);
       return new Applied(true, Optional.of(refund.id));
     }
   }

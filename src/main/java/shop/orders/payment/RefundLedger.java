@@ -8,8 +8,7 @@ import org.jboss.logging.Logger;
 import shop.orders.common.ApiException;
 import shop.orders.common.LogContext;
 import shop.orders.common.Problem;
-import shop.orders.order.Order;
-import shop.orders.order.OrderService;
+import shop.orders.order.OrderPayments;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,11 +26,11 @@ import java.util.UUID;
 public class RefundLedger {
   private static final Logger LOG = Logger.getLogger(RefundLedger.class);
 
-  private final OrderService orders;
+  private final OrderPayments orders;
   private final PaymentConfig config;
   private final MeterRegistry registry;
 
-  RefundLedger(OrderService orders, PaymentConfig config, MeterRegistry registry) {
+  RefundLedger(OrderPayments orders, PaymentConfig config, MeterRegistry registry) {
     this.orders = orders;
     this.config = config;
     this.registry = registry;
@@ -40,9 +39,8 @@ public class RefundLedger {
   /** Transaction 1 of a cancel: the paid order's captured payment gets its refund REFUNDING (again, if it failed). */
   @Transactional
   public Refund start(UUID orderId) {
-    Order order = Order.findById(orderId, LockModeType.PESSIMISTIC_WRITE);
     Instant now = Instant.now();
-    order.beginRefund(now);
+    orders.beginRefund(orderId, now);
     Payment payment = Payment.<Payment>find("orderId = ?1 and status = ?2", orderId, PaymentStatus.CAPTURED)
         .firstResultOptional()
         .orElseThrow(() -> new ApiException(Problem.of(409, "no-captured-payment", "Nothing to refund",
@@ -153,7 +151,7 @@ public class RefundLedger {
       } else if (refunded) {
         orders.refunded(refund.orderId);
       } else {
-        Order.<Order>findById(refund.orderId, LockModeType.PESSIMISTIC_WRITE).paymentFailed(now);
+        orders.refundFailed(refund.orderId, now);
       }
     }
   }

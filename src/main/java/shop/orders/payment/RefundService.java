@@ -1,7 +1,6 @@
 package shop.orders.payment;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
@@ -10,7 +9,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 import shop.orders.common.ApiException;
 import shop.orders.common.Problem;
-import shop.orders.order.RefundRequested;
+import shop.orders.order.PaidOrderRefunds;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -22,7 +21,7 @@ import java.util.UUID;
  * settled by the reconciliation job. Not transactional.
  */
 @ApplicationScoped
-public class RefundService {
+public class RefundService implements PaidOrderRefunds {
   private static final Logger LOG = Logger.getLogger(RefundService.class);
   private final RefundLedger ledger;
   private final PaymentGatewayClient gateway;
@@ -34,14 +33,15 @@ public class RefundService {
     this.config = config;
   }
 
-  void onCancel(@Observes RefundRequested request) {
-    Refund refund = ledger.start(request.orderId);
-    switch (send(refund, true)) {
-      case REFUNDED -> request.outcome(RefundRequested.Outcome.REFUNDED);
+  @Override
+  public Outcome refund(UUID orderId) {
+    Refund refund = ledger.start(orderId);
+    return switch (send(refund, true)) {
+      case REFUNDED -> Outcome.REFUNDED;
       case FAILED -> throw new ApiException(Problem.of(409, "refund-rejected", "Refund rejected",
           "The payment gateway refused to refund this order; it stays paid. Contact support."));
-      default -> request.outcome(RefundRequested.Outcome.PENDING);
-    }
+      default -> Outcome.PENDING;
+    };
   }
 
   /** Sends an open refund (again: same id, so at most one refund per payment); returns its state after. */

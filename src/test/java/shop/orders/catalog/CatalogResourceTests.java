@@ -84,7 +84,7 @@ class CatalogResourceTests {
     var statuses = Api.concurrently(work);
 
     // contention may refuse some of either (503: the door, or the SKU's turn); every one done counts exactly
-    assertThat(statuses).containsOnly(200, 201, 503);
+    assertThat(statuses).isSubsetOf(200, 201, 503);
     long placed = statuses.stream().filter(s -> s == 201).count();
     long adjusted = statuses.stream().filter(s -> s == 200).count();
     assertThat(placed + adjusted).isGreaterThan(20);

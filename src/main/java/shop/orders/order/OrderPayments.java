@@ -1,0 +1,91 @@
+package shop.orders.order;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import shop.orders.common.ApiException;
+import shop.orders.common.Money;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * What the payment side may do to an order, and the only way it does it: each call locks the order, lets the
+ * order's own state machine decide, and runs in the caller's transaction (the payment's row changes in the same
+ * one). The payment side never loads or changes an {@link Order} itself.
+ */
+@ApplicationScoped
+public class OrderPayments {
+  /** What became of an approved charge. */
+  public enum ChargeTaken { PAID, REFUSED }
+
+  private final OrderService orders;
+
+  OrderPayments(OrderService orders) {
+    this.orders = orders;
+  }
+
+  /**
+   * A payment attempt starts on the customer's own order: 404 when it is not theirs, 409 when it cannot be paid now
+   * (not awaiting payment, past its window, another attempt running). Returns the amount to charge.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public Money beginPayment(UUID orderId, String customerId, Instant now) {
+    Order order = Order.<Order>findByIdOptional(orderId, LockModeType.PESSIMISTIC_WRITE)
+        .filter(o -> o.customerId.equals(customerId))
+        .orElseThrow(() -> ApiException.notFound("Order " + orderId));
+    order.beginPayment(now);
+    return order.total();
+  }
+
+  /** The running attempt ended without a charge: the order can be paid again. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void paymentFailed(UUID orderId, Instant now) {
+    locked(orderId).paymentFailed(now);
+  }
+
+  /**
+   * The gateway charged. {@code attemptRunning}: the charge is of the attempt the order is waiting for, which it
+   * takes while it still awaits payment. Otherwise (a late charge of an attempt already settled) the order takes it
+   * only while awaiting payment with no other attempt running. PAID: the order is paid by it; REFUSED: the charge
+   * must be paid back.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public ChargeTaken charged(UUID orderId, boolean attemptRunning, Instant now) {
+    Order order = locked(orderId);
+    if (attemptRunning ? !order.isAwaitingPayment() : !order.canTakeLateCharge()) {
+      return ChargeTaken.REFUSED;
+    }
+    order.markPaid(now);
+    return ChargeTaken.PAID;
+  }
+
+  /** The order's state, for a log line that explains a refused charge. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public String describe(UUID orderId) {
+    Order order = Order.findById(orderId);
+    return order.status + (order.paymentInProgress ? " with another attempt running" : "");
+  }
+
+  /** A refund of this paid order starts (409 when it is not paid or a refund is running). */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void beginRefund(UUID orderId, Instant now) {
+    locked(orderId).beginRefund(now);
+  }
+
+  /** The gateway paid the order back: REFUNDED, stock released. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void refunded(UUID orderId) {
+    orders.refunded(orderId);
+  }
+
+  /** The refund did not happen: the order stays paid and may be cancelled again. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void refundFailed(UUID orderId, Instant now) {
+    locked(orderId).paymentFailed(now);
+  }
+
+  private static Order locked(UUID orderId) {
+    return Order.findById(orderId, LockModeType.PESSIMISTIC_WRITE);
+  }
+}
