@@ -75,8 +75,8 @@ public interface CatalogConfig {
     @WithDefault("PT5S")
     Duration notFoundTtl();
 
-    /** Redis pub/sub channel on which an admin change of a product is announced to every instance. */
-    @WithDefault("order-service:product-changed")
+    /** Redis pub/sub channel (under {@code redis.key-prefix}) on which an admin change of a product is announced. */
+    @WithDefault("product-changed")
     String channel();
   }
 
@@ -99,8 +99,11 @@ public interface CatalogConfig {
     @WithDefault("PT0.2S")
     Duration recheckAhead();
 
-    /** Redis pub/sub channel on which instances announce released stock, so every instance drops its markers. */
-    @WithDefault("order-service:stock-released")
+    /**
+     * Redis pub/sub channel (under {@code redis.key-prefix}) on which instances announce released stock, so every
+     * instance drops its markers.
+     */
+    @WithDefault("stock-released")
     String channel();
 
     /** Deadline of each announcement of released stock on Redis; past it other instances wait for their marker TTL. */

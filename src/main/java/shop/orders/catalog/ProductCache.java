@@ -58,7 +58,7 @@ public class ProductCache {
     this.config = config.cache();
     this.local = Caffeine.newBuilder().maximumSize(this.config.maxEntries()).expireAfterWrite(this.config.keepFor())
         .build();
-    this.changes = new RedisChannel(redis, calls, this.config.channel(), calls.deadline());
+    this.changes = new RedisChannel(redis, calls, calls.key(this.config.channel()), calls.deadline());
   }
 
   /** The product, or empty when the catalog has no such SKU. Call on the request's event loop. */

@@ -26,7 +26,7 @@ public class StockReleaseBroadcast {
   StockReleaseBroadcast(SoldOutMarkers markers, ReactiveRedisDataSource redis, RedisCalls calls, CatalogConfig config) {
     this.markers = markers;
     this.config = config.soldOut();
-    this.channel = new RedisChannel(redis, calls, this.config.channel(), this.config.redisDeadline());
+    this.channel = new RedisChannel(redis, calls, calls.key(this.config.channel()), this.config.redisDeadline());
   }
 
   void released(@Observes(during = TransactionPhase.AFTER_SUCCESS) StockReleased event) {

@@ -23,9 +23,12 @@ public interface OrderConfig {
   @WithDefault("PT0.25S")
   Duration redisDeadline();
 
-  /** Prefix of the Redis keys that remember which idempotency keys placed an order (order.RecentOrderKeys). */
-  @WithDefault("order-service:order-key:")
-  String redisKeyPrefix();
+  /**
+   * Name (under {@code redis.key-prefix}) of the Redis keys that remember which idempotency keys placed an order
+   * (order.RecentOrderKeys).
+   */
+  @WithDefault("order-key")
+  String redisKeyName();
 
   interface Expiry {
     /** How often the expiry job looks for unpaid orders past their window (a scheduler period). */

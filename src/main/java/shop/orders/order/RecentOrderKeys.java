@@ -67,6 +67,6 @@ public class RecentOrderKeys {
   }
 
   private String redisKey(String customerId, String key) {
-    return config.redisKeyPrefix() + customerId.length() + ":" + customerId + ":" + key;
+    return calls.key(config.redisKeyName(), customerId.length() + ":" + customerId, key);
   }
 }
