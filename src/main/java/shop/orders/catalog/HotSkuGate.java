@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import shop.orders.common.ApiException;
 import shop.orders.common.Problem;
+import shop.orders.common.Ticker;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public class HotSkuGate {
   }
 
   private final ConcurrentHashMap<String, Semaphore> inFlight = new ConcurrentHashMap<>();
-  /** SKU → System.nanoTime() until which its stock row is taken to be held by something else. */
+  /** SKU → the ticker's time until which its stock row is taken to be held by something else. */
   private final ConcurrentHashMap<String, Long> stuckUntil = new ConcurrentHashMap<>();
   /** Set while this thread's order probes a stuck SKU (its transaction runs on the thread that entered). */
   private final ThreadLocal<Boolean> probing = new ThreadLocal<>();
@@ -46,8 +47,11 @@ public class HotSkuGate {
   private final Counter rejections;
   private final Counter stuckRejections;
 
-  HotSkuGate(CatalogConfig config, MeterRegistry registry) {
+  private final Ticker ticker;
+
+  HotSkuGate(CatalogConfig config, MeterRegistry registry, Ticker ticker) {
     this.config = config.hotSku();
+    this.ticker = ticker;
     this.rejections = Counter.builder("orders.hot_sku.rejected")
         .description("Orders refused because their SKU already had the maximum reservations in flight")
         .register(registry);
@@ -131,7 +135,7 @@ public class HotSkuGate {
    */
   void markStuck(String sku) {
     if (config.enabled()) {
-      stuckUntil.put(sku, System.nanoTime() + config.stuckFor().toNanos());
+      stuckUntil.put(sku, ticker.nanoTime() + config.stuckFor().toNanos());
     }
   }
 
@@ -152,7 +156,7 @@ public class HotSkuGate {
       return false;
     }
     boolean probe = false;
-    long now = System.nanoTime();
+    long now = ticker.nanoTime();
     for (String sku : skus) {
       Long until = stuckUntil.get(sku);
       if (until == null) {

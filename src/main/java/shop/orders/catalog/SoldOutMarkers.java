@@ -3,6 +3,7 @@ package shop.orders.catalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import shop.orders.common.Ticker;
 
 import java.util.Collection;
 import java.util.List;
@@ -30,10 +31,12 @@ public class SoldOutMarkers {
   private final Counter shortCircuits;
 
   private final HotSkuGate gate;
+  private final Ticker ticker;
 
-  SoldOutMarkers(CatalogConfig config, MeterRegistry registry, HotSkuGate gate) {
+  SoldOutMarkers(CatalogConfig config, MeterRegistry registry, HotSkuGate gate, Ticker ticker) {
     this.config = config.soldOut();
     this.gate = gate;
+    this.ticker = ticker;
     this.shortCircuits = Counter.builder("orders.sold_out.short_circuit")
         .description("Orders refused as sold out from this instance's markers, without a database transaction")
         .register(registry);
@@ -44,12 +47,12 @@ public class SoldOutMarkers {
     if (!config.enabled() || markers.isEmpty()) {
       return List.of();
     }
-    long now = System.nanoTime();
+    long now = ticker.nanoTime();
     return skus.stream().filter(sku -> isSoldOut(sku, now)).sorted().toList();
   }
 
   /**
-   * Whether one of {@code skus} was found sold out after {@code sinceNanos} (System.nanoTime()) and is still marked:
+   * Whether one of {@code skus} was found sold out after {@code sinceNanos} (the service's {@link Ticker}) and is still marked:
    * for an order that passed the markers, then waited for its turn. Older markers do not count: the order passed
    * them because it is the one re-checking.
    */
@@ -57,7 +60,7 @@ public class SoldOutMarkers {
     if (!config.enabled() || markers.isEmpty()) {
       return false;
     }
-    long now = System.nanoTime();
+    long now = ticker.nanoTime();
     return skus.stream().map(markers::get).anyMatch(marker -> marker != null
         && marker.markedAtNanos() - sinceNanos > 0 && marker.ageAt(now) < config.ttl().toNanos());
   }
@@ -69,7 +72,7 @@ public class SoldOutMarkers {
 
   void markSoldOut(String sku) {
     if (config.enabled()) {
-      markers.put(sku, new Marker(System.nanoTime(), false));
+      markers.put(sku, new Marker(ticker.nanoTime(), false));
       gate.releaseWaiters(sku);
     }
   }

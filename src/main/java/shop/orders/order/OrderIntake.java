@@ -1,5 +1,7 @@
 package shop.orders.order;
 
+import shop.orders.common.Ticker;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -38,9 +40,12 @@ public class OrderIntake {
   private final CurrentVertxRequest currentRequest;
   private final RateLimiter rateLimits;
 
+  private final Ticker ticker;
+
   OrderIntake(OrderService orders, SoldOutMarkers soldOut, HotSkuGate gate, RecentOrderKeys recentKeys,
               MeterRegistry registry, AdmissionControl admission, CurrentVertxRequest currentRequest,
-              RateLimiter rateLimits) {
+              RateLimiter rateLimits, Ticker ticker) {
+    this.ticker = ticker;
     this.admission = admission;
     this.rateLimits = rateLimits;
     this.currentRequest = currentRequest;
@@ -63,7 +68,7 @@ public class OrderIntake {
     Set<String> skus = request.lines().stream().map(OrderRequest.LineRequest::sku).collect(Collectors.toSet());
     Executor backOnEventLoop = Blocking.eventLoopOfThisRequest();
     AdmissionTicket ticket = AdmissionTicket.of(currentRequest.getCurrent());
-    long arrivedNanos = System.nanoTime();
+    long arrivedNanos = ticker.nanoTime();
     return placeGuarded(customerId, idempotencyKey, request, skus, ticket, backOnEventLoop, arrivedNanos)
         .onItemOrFailure().invoke((placed, failure) -> count(placed, failure));
   }
