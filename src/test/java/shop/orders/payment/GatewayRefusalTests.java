@@ -3,10 +3,7 @@ package shop.orders.payment;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,22 +38,9 @@ import static shop.orders.payment.PaymentScenarios.paymentRow;
 @QuarkusTest
 @TestProfile(ShortGatewayTimeouts.class)
 @WithTestResource(PaymentGatewayWireMock.class)
-class GatewayRefusalTests {
+class GatewayRefusalTests extends WithPaymentGateway {
   @Inject
   ReconciliationJob reconciliation;
-  @Inject
-  CircuitBreakerMaintenance breakers;
-
-  @BeforeEach
-  void warmUp() {
-    PaymentScenarios.warmUp(GatewayRefusalTests.class);
-  }
-
-  @AfterEach
-  void reset() {
-    gateway().resetAll();
-    breakers.resetAll();
-  }
 
   private static void gatewayAnswers(int status) {
     gateway().stubFor(post(urlPathEqualTo("/v1/payments"))

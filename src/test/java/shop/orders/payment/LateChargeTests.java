@@ -3,10 +3,7 @@ package shop.orders.payment;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shop.orders.common.Api;
 import shop.orders.common.TestDatabase;
@@ -49,7 +46,7 @@ import static shop.orders.payment.PaymentScenarios.webhook;
 @QuarkusTest
 @TestProfile(ShortGatewayTimeouts.class)
 @WithTestResource(PaymentGatewayWireMock.class)
-class LateChargeTests {
+class LateChargeTests extends WithPaymentGateway {
   private static final String REFUNDED = "{\"status\":\"REFUNDED\",\"gateway_ref\":\"rf-1\"}";
 
   @Inject
@@ -60,19 +57,6 @@ class LateChargeTests {
   OrderExpiryJob expiry;
   @Inject
   PaymentConfig config;
-  @Inject
-  CircuitBreakerMaintenance breakers;
-
-  @BeforeEach
-  void warmUp() {
-    PaymentScenarios.warmUp(LateChargeTests.class);
-  }
-
-  @AfterEach
-  void reset() {
-    gateway().resetAll();
-    breakers.resetAll();
-  }
 
   private Instant pastTheWindow() {
     return Instant.now().plus(config.reconciliation().notFoundFinalAfter()).plusSeconds(60);

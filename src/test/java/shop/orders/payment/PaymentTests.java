@@ -5,10 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shop.orders.common.Api;
 import shop.orders.common.LocalTokens;
@@ -40,30 +37,17 @@ import static shop.orders.payment.PaymentGatewayWireMock.gateway;
 @QuarkusTest
 @TestProfile(ShortGatewayTimeouts.class)
 @WithTestResource(PaymentGatewayWireMock.class)
-class PaymentTests {
+class PaymentTests extends WithPaymentGateway {
   private static final String PREFIX = Api.prefix(PaymentTests.class);
   private static final String APPROVED = "{\"status\":\"APPROVED\",\"gateway_ref\":\"pg-1\"}";
   private static final String DECLINED = "{\"status\":\"DECLINED\",\"gateway_ref\":\"pg-2\"}";
 
-  @Inject
-  CircuitBreakerMaintenance breakers;
   @Inject
   ReconciliationJob reconciliation;
   @Inject
   OrderExpiryJob expiry;
   @Inject
   PaymentConfig config;
-
-  @BeforeEach
-  void warmUp() {
-    PaymentScenarios.warmUp(PaymentTests.class);
-  }
-
-  @AfterEach
-  void reset() {
-    gateway().resetAll();
-    breakers.resetAll();
-  }
 
   private static String order(String token) {
     String sku = PREFIX + UUID.randomUUID().toString().substring(0, 8);

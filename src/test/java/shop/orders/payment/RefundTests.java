@@ -4,10 +4,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shop.orders.common.Api;
 import shop.orders.common.LocalTokens;
@@ -33,26 +30,13 @@ import static shop.orders.payment.PaymentGatewayWireMock.gateway;
 @QuarkusTest
 @TestProfile(ShortGatewayTimeouts.class)
 @WithTestResource(PaymentGatewayWireMock.class)
-class RefundTests {
+class RefundTests extends WithPaymentGateway {
   private static final String PREFIX = Api.prefix(RefundTests.class);
 
   @Inject
   ReconciliationJob reconciliation;
   @Inject
-  CircuitBreakerMaintenance breakers;
-  @Inject
   PaymentConfig config;
-
-  @BeforeEach
-  void warmUp() {
-    PaymentScenarios.warmUp(RefundTests.class);
-  }
-
-  @AfterEach
-  void reset() {
-    gateway().resetAll();
-    breakers.resetAll();
-  }
 
   /** A paid order of 2 units of a fresh SKU with 5 in stock: returns token, order id, sku. */
   private static String[] paidOrder() {
