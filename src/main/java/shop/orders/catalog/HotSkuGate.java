@@ -60,12 +60,10 @@ public class HotSkuGate {
         .register(registry);
   }
 
-  /** Waits for a turn on every SKU (in SKU order, so two orders cannot hold each other's permits forever). */
-  public Pass enter(Collection<String> skus) {
-    return enter(skus, Waiting.NONE);
-  }
-
-  /** As {@link #enter(Collection)}, telling {@code waiting} when the order has to wait for its turn. */
+  /**
+   * Waits for a turn on every SKU (in SKU order, so two orders cannot hold each other's permits forever), telling
+   * {@code waiting} when the order has to wait for its turn.
+   */
   public Pass enter(Collection<String> skus, Waiting waiting) {
     if (!config.enabled()) {
       return OPEN;

@@ -77,11 +77,25 @@ public class RateLimiter {
   }
 
   private int burst(String bucket) {
-    return RateLimited.PAYMENTS.equals(bucket) ? config.paymentsRequests() : config.ordersRequests();
+    return switch (known(bucket)) {
+      case RateLimited.PAYMENTS -> config.paymentsRequests();
+      default -> config.ordersRequests();
+    };
   }
 
   private Duration per(String bucket) {
-    return RateLimited.PAYMENTS.equals(bucket) ? config.paymentsPer() : config.ordersPer();
+    return switch (known(bucket)) {
+      case RateLimited.PAYMENTS -> config.paymentsPer();
+      default -> config.ordersPer();
+    };
+  }
+
+  /** A bucket this limiter has limits for; any other name is a programming error, not the orders' limit. */
+  private static String known(String bucket) {
+    if (!RateLimited.ORDERS.equals(bucket) && !RateLimited.PAYMENTS.equals(bucket)) {
+      throw new IllegalArgumentException("no rate limit is configured for bucket '" + bucket + "'");
+    }
+    return bucket;
   }
 
   private long intervalMillis(String bucket) {
