@@ -2,7 +2,6 @@ package shop.orders.catalog;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import shop.orders.common.Api;
 import shop.orders.common.LocalTokens;
 import shop.orders.common.RedisCalls;
+import shop.orders.common.RelaxedRedisDeadline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +32,8 @@ import static org.hamcrest.Matchers.endsWith;
  * different matter from this test's): here the deadline is 500 ms.
  */
 @QuarkusTest
-@TestProfile(UnknownSkuFloodTests.RelaxedRedisDeadline.class)
+@TestProfile(RelaxedRedisDeadline.class)
 class UnknownSkuFloodTests {
-  public static class RelaxedRedisDeadline implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of("redis.deadline", "PT0.5S");
-    }
-  }
-
   private static final String PREFIX = Api.prefix(UnknownSkuFloodTests.class);
 
   @Inject
