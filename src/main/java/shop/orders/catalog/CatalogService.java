@@ -139,8 +139,7 @@ public class CatalogService {
       }
       throw CatalogProblems.stockWouldGoNegative(sku, product.available, delta);
     }
-    Product product = Product.findById(sku);
-    Product.getEntityManager().refresh(product);
+    Product product = Product.findById(sku);   // not loaded before in this transaction: read after the UPDATE
     var response = new IdempotencyKeys.StoredResponse(200, toJson(view(product)), "/api/products/" + sku);
     idempotency.record(adminId, key, fingerprint, response);
     changed.fire(new ProductChanged(sku));

@@ -53,7 +53,8 @@ final class DatabaseBusy {
   }
 
   static String describe(Throwable e) {
-    var sql = unreachable(e) != null ? unreachable(e) : find(e);
+    var unreachable = unreachable(e);
+    var sql = unreachable != null ? unreachable : find(e);
     return sql == null ? e.toString() : sql.getSQLState() + " " + sql.getMessage();
   }
 

@@ -51,10 +51,13 @@ public class Refund extends GatewayOperation {
     return status == Status.REFUNDED || status == Status.FAILED;
   }
 
-  /** Asks again for a refund that failed; the gateway sees the same refund id. */
-  void reopen(Instant now, Duration notFoundWindow) {
-    if (status != Status.FAILED) {
-      throw new IllegalStateException("refund " + id + " is " + status + ", not FAILED");
+  /**
+   * To be sent again, with the same id: a refund that failed (asked again by a cancel), or one the gateway never
+   * received (its "not found" final). The gateway sees the same refund id, so it pays back at most once.
+   */
+  void sendAgain(Instant now, Duration notFoundWindow) {
+    if (status != Status.FAILED && status != Status.UNKNOWN) {
+      throw new IllegalStateException("refund " + id + " is " + status + ": nothing to send again");
     }
     status = Status.REFUNDING;
     notFoundFinalAt = now.plus(notFoundWindow);

@@ -60,7 +60,7 @@ public class RefundLedger {
       refund = Refund.of(payment, reason, now, config.reconciliation().notFoundFinalAfter());
       refund.persist();
     } else if (refund.status == Refund.Status.FAILED) {
-      refund.reopen(now, config.reconciliation().notFoundFinalAfter());
+      refund.sendAgain(now, config.reconciliation().notFoundFinalAfter());
     }
     refund.nextCheckAt = now.plus(config.reconciliation().firstCheckAfter());
     return refund;
@@ -104,10 +104,7 @@ public class RefundLedger {
     if (known.isPresent()) {
       settle(refund, known, now);
     } else if (refund.status == Refund.Status.UNKNOWN && refund.notFoundIsFinal(now)) {
-      refund.status = Refund.Status.REFUNDING;
-      refund.notFoundFinalAt = now.plus(config.reconciliation().notFoundFinalAfter());
-      refund.nextCheckAt = now;
-      refund.updatedAt = now;
+      refund.sendAgain(now, config.reconciliation().notFoundFinalAfter());
       try (var about = LogContext.order(refund.orderId)) {
         LOG.warnf("Refund %s never reached the gateway; it is sent again with the same id", refund.id);
       }
