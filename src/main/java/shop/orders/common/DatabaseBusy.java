@@ -71,8 +71,10 @@ final class DatabaseBusy {
   private static SQLException find(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
-        boolean noConnection = sql.getMessage() != null && sql.getMessage().contains("acquisition timeout");
-        if (noConnection || RETRYABLE_SQL_STATES.contains(sql.getSQLState())) {
+        // Agroal says "Acquisition timeout while waiting for new connection", with no SQLState (Set.of refuses null)
+        boolean noConnection = sql.getMessage() != null
+            && sql.getMessage().toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout");
+        if (noConnection || (sql.getSQLState() != null && RETRYABLE_SQL_STATES.contains(sql.getSQLState()))) {
           return sql;
         }
       }
