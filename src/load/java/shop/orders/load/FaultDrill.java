@@ -1,5 +1,7 @@
 package shop.orders.load;
 
+import shop.orders.testing.RedisProcess;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -18,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import shop.orders.common.RedisProcess;
 
 /**
  * The faults of 2025-06-05, injected into a local run at one moment and healed a while later:

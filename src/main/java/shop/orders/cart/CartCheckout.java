@@ -3,14 +3,14 @@ package shop.orders.cart;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
-import shop.orders.common.ApiException;
-import shop.orders.common.Blocking;
-import shop.orders.common.IdempotencyKeys;
-import shop.orders.common.Problem;
-import shop.orders.common.RedisCalls;
+import shop.orders.http.Blocking;
+import shop.orders.idempotency.IdempotencyKeys;
 import shop.orders.order.OrderIntake;
 import shop.orders.order.OrderRequest;
 import shop.orders.order.OrderService;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
+import shop.orders.redis.RedisCalls;
 
 import java.util.Map;
 

@@ -22,15 +22,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import shop.orders.catalog.CatalogProblems;
 import shop.orders.catalog.ProductCache;
 import shop.orders.catalog.ProductView;
-import shop.orders.common.Caller;
-import shop.orders.common.IdempotencyKeys;
+import shop.orders.idempotency.IdempotencyKeys;
+import shop.orders.security.Caller;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static shop.orders.catalog.CatalogResource.SKU_MESSAGE;
-import static shop.orders.catalog.CatalogResource.SKU_PATTERN;
+import static shop.orders.catalog.Sku.MESSAGE;
+import static shop.orders.catalog.Sku.PATTERN;
 
 /** The caller's own cart. Non-blocking: Redis and the catalog cache answer on the I/O thread. */
 @Path("/api/cart")
@@ -60,7 +60,7 @@ public class CartResource {
   @PUT
   @Path("/items/{sku}")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Uni<CartView> put(@PathParam("sku") @Pattern(regexp = SKU_PATTERN, message = SKU_MESSAGE) String sku,
+  public Uni<CartView> put(@PathParam("sku") @Pattern(regexp = PATTERN, message = MESSAGE) String sku,
                            @NotNull @Valid CartItemUpdate body) {
     String customerId = caller.customerId();
     return products.find(sku)
@@ -76,7 +76,7 @@ public class CartResource {
 
   @DELETE
   @Path("/items/{sku}")
-  public Uni<Response> remove(@PathParam("sku") @Pattern(regexp = SKU_PATTERN, message = SKU_MESSAGE) String sku) {
+  public Uni<Response> remove(@PathParam("sku") @Pattern(regexp = PATTERN, message = MESSAGE) String sku) {
     return carts.remove(caller.customerId(), sku).replaceWith(Response.noContent().build());
   }
 

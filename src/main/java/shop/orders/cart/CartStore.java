@@ -3,10 +3,10 @@ package shop.orders.cart;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import shop.orders.common.ApiException;
-import shop.orders.common.IdempotencyConfig;
-import shop.orders.common.Problem;
-import shop.orders.common.RedisCalls;
+import shop.orders.idempotency.IdempotencyConfig;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
+import shop.orders.redis.RedisCalls;
 
 import java.util.ArrayList;
 import java.util.List;

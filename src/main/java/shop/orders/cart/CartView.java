@@ -2,7 +2,7 @@ package shop.orders.cart;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import shop.orders.common.Money;
+import shop.orders.money.Money;
 
 import java.util.List;
 

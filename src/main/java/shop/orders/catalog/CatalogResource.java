@@ -1,5 +1,6 @@
 package shop.orders.catalog;
 
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -15,26 +16,21 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import shop.orders.common.ApiException;
-import io.smallrye.common.annotation.Blocking;
-import shop.orders.common.Caller;
-import shop.orders.common.IdempotencyKeys;
-import shop.orders.common.Page;
+import shop.orders.http.Page;
+import shop.orders.idempotency.IdempotencyKeys;
+import shop.orders.problem.ApiException;
+import shop.orders.security.Caller;
 
 @Path("/api/products")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "catalog")
 public class CatalogResource {
-  /** What a SKU may be, wherever one is named (path or body); the message says it to the client. */
-  public static final String SKU_PATTERN = "[A-Za-z0-9._-]{1,64}";
-  public static final String SKU_MESSAGE = "must be 1 to 64 of A-Z a-z 0-9 . _ -";
-
   private final CatalogService catalog;
   private final ProductCache products;
   private final Caller caller;
@@ -57,7 +53,7 @@ public class CatalogResource {
   @GET
   @Path("/{sku}")
   @PermitAll
-  public Uni<Response> get(@PathParam("sku") @Pattern(regexp = SKU_PATTERN, message = SKU_MESSAGE) String sku) {
+  public Uni<Response> get(@PathParam("sku") @Pattern(regexp = Sku.PATTERN, message = Sku.MESSAGE) String sku) {
     return products.find(sku).map(found -> found.orElseThrow(() -> ApiException.notFound("Product " + sku)))
         .map(product -> Response.ok(product).tag(unquoted(product.etag())).build());
   }
@@ -67,7 +63,7 @@ public class CatalogResource {
   @Path("/{sku}")
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Caller.ADMIN)
-  public Response put(@PathParam("sku") @Pattern(regexp = SKU_PATTERN, message = SKU_MESSAGE)
+  public Response put(@PathParam("sku") @Pattern(regexp = Sku.PATTERN, message = Sku.MESSAGE)
                       String sku, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                       @NotNull @Valid ProductUpdate body, @Context UriInfo uri) {
     var saved = catalog.put(sku, body, ifMatch);
@@ -84,7 +80,7 @@ public class CatalogResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Caller.ADMIN)
   @Blocking
-  public Response adjust(@PathParam("sku") @Pattern(regexp = SKU_PATTERN, message = SKU_MESSAGE) String sku,
+  public Response adjust(@PathParam("sku") @Pattern(regexp = Sku.PATTERN, message = Sku.MESSAGE) String sku,
                          @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                          @NotNull @Valid StockAdjustment body, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);

@@ -1,19 +1,19 @@
 package shop.orders.catalog;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import shop.orders.common.AfterCommit;
-import shop.orders.common.ApiException;
-import shop.orders.common.Cursor;
-import shop.orders.common.IdempotencyKeys;
-import shop.orders.common.Jdbc;
-import shop.orders.common.Money;
-import shop.orders.common.Page;
+import shop.orders.db.AfterCommit;
+import shop.orders.db.Jdbc;
+import shop.orders.http.Cursor;
+import shop.orders.http.Page;
+import shop.orders.idempotency.IdempotencyKeys;
+import shop.orders.money.Money;
+import shop.orders.problem.ApiException;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -3,9 +3,9 @@ package shop.orders.catalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import shop.orders.common.ApiException;
-import shop.orders.common.Problem;
-import shop.orders.common.Ticker;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
+import shop.orders.time.Ticker;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import shop.orders.common.Money;
+import shop.orders.money.Money;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -13,11 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import org.jboss.logging.Logger;
-import shop.orders.common.ApiException;
-import shop.orders.common.Blocking;
-import shop.orders.common.Problem;
-import shop.orders.common.RedisCalls;
-import shop.orders.common.RedisChannel;
+import shop.orders.http.Blocking;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
+import shop.orders.redis.RedisCalls;
+import shop.orders.redis.RedisChannel;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package shop.orders.catalog;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import shop.orders.common.Money;
+import shop.orders.money.Money;
 
 /**
  * A product as shoppers and operators see it. {@code maxPerCustomer}: how many units one customer may hold in orders

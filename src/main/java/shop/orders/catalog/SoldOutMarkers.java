@@ -3,7 +3,7 @@ package shop.orders.catalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import shop.orders.common.Ticker;
+import shop.orders.time.Ticker;
 
 import java.util.Collection;
 import java.util.List;

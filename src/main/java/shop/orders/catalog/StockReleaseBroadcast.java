@@ -6,8 +6,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import shop.orders.common.RedisCalls;
-import shop.orders.common.RedisChannel;
+import shop.orders.redis.RedisCalls;
+import shop.orders.redis.RedisChannel;
 
 import java.util.Arrays;
 import java.util.Set;

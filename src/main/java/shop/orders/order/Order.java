@@ -12,9 +12,9 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.BatchSize;
-import shop.orders.common.ApiException;
-import shop.orders.common.Money;
-import shop.orders.common.Problem;
+import shop.orders.money.Money;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,21 +1,20 @@
 package shop.orders.order;
 
-import shop.orders.common.Ticker;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import shop.orders.admission.AdmissionControl;
+import shop.orders.admission.AdmissionTicket;
 import shop.orders.catalog.CatalogProblems;
-import shop.orders.common.ApiException;
-import shop.orders.common.Blocking;
-import shop.orders.common.RateLimited;
-import shop.orders.common.RateLimiter;
-import shop.orders.ops.AdmissionControl;
-import shop.orders.ops.AdmissionTicket;
-import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import shop.orders.catalog.HotSkuGate;
 import shop.orders.catalog.SoldOutMarkers;
+import shop.orders.http.Blocking;
+import shop.orders.problem.ApiException;
+import shop.orders.ratelimit.RateLimited;
+import shop.orders.ratelimit.RateLimiter;
+import shop.orders.time.Ticker;
 
 import java.util.Optional;
 import java.util.Set;

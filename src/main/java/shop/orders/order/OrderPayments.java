@@ -3,8 +3,8 @@ package shop.orders.order;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import shop.orders.common.ApiException;
-import shop.orders.common.Money;
+import shop.orders.money.Money;
+import shop.orders.problem.ApiException;
 
 import java.time.Instant;
 import java.util.UUID;

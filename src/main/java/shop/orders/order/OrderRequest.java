@@ -9,18 +9,18 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import java.util.Comparator;
-
-import static shop.orders.catalog.CatalogResource.SKU_MESSAGE;
-import static shop.orders.catalog.CatalogResource.SKU_PATTERN;
 import java.util.List;
 import java.util.stream.Collectors;
+
+import static shop.orders.catalog.Sku.MESSAGE;
+import static shop.orders.catalog.Sku.PATTERN;
 
 /** The body of {@code POST /api/orders}. */
 public record OrderRequest(
     @NotNull @Size(min = 1, max = 50, message = "must have 1 to 50 lines") List<@NotNull @Valid LineRequest> lines) {
 
   public record LineRequest(
-      @NotBlank @Pattern(regexp = SKU_PATTERN, message = SKU_MESSAGE) String sku,
+      @NotBlank @Pattern(regexp = PATTERN, message = MESSAGE) String sku,
       @NotNull @Min(value = 1, message = "must be between 1 and 100")
       @Max(value = 100, message = "must be between 1 and 100") Integer quantity) {}
 

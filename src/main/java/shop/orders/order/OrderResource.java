@@ -1,6 +1,7 @@
 package shop.orders.order;
 
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -15,17 +16,16 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import shop.orders.common.Problem;
-import shop.orders.common.ApiException;
-import shop.orders.common.Caller;
-import shop.orders.common.IdempotencyKeys;
-import shop.orders.common.Ids;
-import shop.orders.common.Page;
+import shop.orders.http.Ids;
+import shop.orders.http.Page;
+import shop.orders.idempotency.IdempotencyKeys;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
+import shop.orders.security.Caller;
 
 import java.util.UUID;
 

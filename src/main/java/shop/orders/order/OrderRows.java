@@ -4,7 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 
-/** Writes a new order and its lines with plain JDBC, on the order path's transaction (see common.Jdbc). */
+/** Writes a new order and its lines with plain JDBC, on the order path's transaction (see db.Jdbc). */
 final class OrderRows {
   private OrderRows() {
   }

@@ -1,7 +1,7 @@
 package shop.orders.order;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import shop.orders.common.Money;
+import shop.orders.money.Money;
 
 import java.time.Instant;
 import java.util.List;

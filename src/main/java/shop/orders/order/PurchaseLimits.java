@@ -1,7 +1,7 @@
 package shop.orders.order;
 
-import shop.orders.common.ApiException;
-import shop.orders.common.Problem;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
 
 import java.sql.Connection;
 import java.sql.SQLException;

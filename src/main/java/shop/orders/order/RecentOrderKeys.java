@@ -7,9 +7,8 @@ import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
-import shop.orders.common.IdempotencyConfig;
-import shop.orders.common.RedisCalls;
-
+import shop.orders.idempotency.IdempotencyConfig;
+import shop.orders.redis.RedisCalls;
 
 /**
  * Which idempotency keys have an order behind them, kept in Redis so the sold-out short circuit can tell a new

@@ -5,7 +5,7 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Id;
 import jakarta.persistence.MappedSuperclass;
-import shop.orders.common.Money;
+import shop.orders.money.Money;
 
 import java.time.Duration;
 import java.time.Instant;

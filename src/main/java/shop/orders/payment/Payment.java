@@ -5,7 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Table;
-import shop.orders.common.Money;
+import shop.orders.money.Money;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -7,9 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
-import shop.orders.common.IdempotencyKeys;
-import shop.orders.common.IdempotencyKeys.StoredResponse;
-import shop.orders.common.LogContext;
+import shop.orders.idempotency.IdempotencyKeys.StoredResponse;
+import shop.orders.idempotency.IdempotencyKeys;
+import shop.orders.ops.LogContext;
 import shop.orders.order.OrderPayments;
 
 import java.time.Instant;

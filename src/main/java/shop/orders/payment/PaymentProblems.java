@@ -1,7 +1,7 @@
 package shop.orders.payment;
 
-import shop.orders.common.ApiException;
-import shop.orders.common.Problem;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
 
 import java.time.Duration;
 import java.util.List;

@@ -16,12 +16,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import shop.orders.common.ApiException;
-import shop.orders.common.Caller;
-import shop.orders.common.IdempotencyKeys;
-import shop.orders.common.RateLimited;
-import shop.orders.common.Ids;
-
+import shop.orders.http.Ids;
+import shop.orders.idempotency.IdempotencyKeys;
+import shop.orders.problem.ApiException;
+import shop.orders.ratelimit.RateLimited;
+import shop.orders.security.Caller;
 
 @Path("/api/orders/{id}/payment")
 @Produces(MediaType.APPLICATION_JSON)

@@ -7,8 +7,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
-import shop.orders.common.ApiException;
-import shop.orders.common.IdempotencyKeys.StoredResponse;
+import shop.orders.idempotency.IdempotencyKeys.StoredResponse;
+import shop.orders.problem.ApiException;
 
 import java.util.Optional;
 import java.util.UUID;

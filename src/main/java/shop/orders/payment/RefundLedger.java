@@ -5,10 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
-import shop.orders.common.ApiException;
-import shop.orders.common.LogContext;
-import shop.orders.common.Problem;
+import shop.orders.ops.LogContext;
 import shop.orders.order.OrderPayments;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -7,9 +7,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
-import shop.orders.common.ApiException;
-import shop.orders.common.Problem;
 import shop.orders.order.PaidOrderRefunds;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -13,8 +13,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import shop.orders.common.ApiException;
-import shop.orders.common.Problem;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
 
 import java.time.Instant;
 import java.util.Map;

@@ -5,10 +5,10 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
-import shop.orders.common.Api;
-import shop.orders.common.LocalTokens;
-import shop.orders.common.RelaxedRedisDeadline;
-import shop.orders.common.TestDatabase;
+import shop.orders.testing.Api;
+import shop.orders.testing.LocalTokens;
+import shop.orders.testing.RelaxedRedisDeadline;
+import shop.orders.testing.TestDatabase;
 
 import java.util.Map;
 import java.util.UUID;

@@ -7,10 +7,10 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import shop.orders.common.Api;
-import shop.orders.common.LocalTokens;
-import shop.orders.common.RedisCalls;
-import shop.orders.common.RelaxedRedisDeadline;
+import shop.orders.redis.RedisCalls;
+import shop.orders.testing.Api;
+import shop.orders.testing.LocalTokens;
+import shop.orders.testing.RelaxedRedisDeadline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,8 +6,9 @@ import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import shop.orders.common.Api;
-import shop.orders.common.LocalTokens;
+import shop.orders.testing.Api;
+import shop.orders.testing.DatabaseProxy;
+import shop.orders.testing.LocalTokens;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,7 @@ class DatabaseOutageTests {
     System.out.printf("orders 201 again %d ms after the database came back%n", (System.nanoTime() - start) / 1_000_000);
     given().port(MANAGEMENT_PORT).get("/q/health/ready").then().statusCode(200);
     // each order refused during the outage wrote nothing: its key is free, one order per key, stock for two orders
-    assertThat(shop.orders.common.TestDatabase.ordersOf(customerOf(token))).isEqualTo(2);
+    assertThat(shop.orders.testing.TestDatabase.ordersOf(customerOf(token))).isEqualTo(2);
     assertThat(Api.available(sku)).isEqualTo(98);
   }
 

@@ -4,6 +4,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import shop.orders.testing.DatabaseProxy;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;

@@ -7,8 +7,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
-import shop.orders.common.Api;
-import shop.orders.common.LocalTokens;
+import shop.orders.http.RequestIds;
+import shop.orders.testing.Api;
+import shop.orders.testing.LocalTokens;
 
 import java.io.IOException;
 import java.nio.file.Files;

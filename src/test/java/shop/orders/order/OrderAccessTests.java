@@ -3,8 +3,8 @@ package shop.orders.order;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
-import shop.orders.common.Api;
-import shop.orders.common.LocalTokens;
+import shop.orders.testing.Api;
+import shop.orders.testing.LocalTokens;
 
 import java.util.ArrayList;
 import java.util.List;

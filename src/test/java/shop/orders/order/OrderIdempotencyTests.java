@@ -2,9 +2,9 @@ package shop.orders.order;
 
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
-import shop.orders.common.Api;
-import shop.orders.common.LocalTokens;
-import shop.orders.common.TestDatabase;
+import shop.orders.testing.Api;
+import shop.orders.testing.LocalTokens;
+import shop.orders.testing.TestDatabase;
 
 import java.util.ArrayList;
 import java.util.List;

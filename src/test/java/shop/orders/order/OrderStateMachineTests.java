@@ -3,7 +3,7 @@ package shop.orders.order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import shop.orders.common.ApiException;
+import shop.orders.problem.ApiException;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -92,7 +92,7 @@ class GatewayRefusalTests extends WithPaymentGateway {
         .header("Retry-After", "7");   // the gateway's own
     assertThat(orderStatus(order)).isEqualTo("PENDING_PAYMENT");
     gateway().verify(1, postRequestedFor(urlPathEqualTo("/v1/payments")));
-    assertThat(shop.orders.common.TestDatabase.text(
+    assertThat(shop.orders.testing.TestDatabase.text(
         "select string_agg(status || '/' || settled_by, ',') from payment where order_id = ?::uuid", order.orderId()))
         .isEqualTo("FAILED/NOT_SENT");
 

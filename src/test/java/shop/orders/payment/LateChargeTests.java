@@ -5,9 +5,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import shop.orders.common.Api;
-import shop.orders.common.TestDatabase;
 import shop.orders.order.OrderExpiryJob;
+import shop.orders.testing.Api;
+import shop.orders.testing.TestDatabase;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
-import shop.orders.common.Api;
-import shop.orders.common.LocalTokens;
-import shop.orders.common.PackagedService;
+import shop.orders.testing.Api;
+import shop.orders.testing.LocalTokens;
+import shop.orders.testing.PackagedService;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -7,9 +7,9 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import shop.orders.common.Api;
-import shop.orders.common.LocalTokens;
 import shop.orders.order.OrderExpiryJob;
+import shop.orders.testing.Api;
+import shop.orders.testing.LocalTokens;
 
 import java.time.Duration;
 import java.time.Instant;

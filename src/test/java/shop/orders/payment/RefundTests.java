@@ -6,8 +6,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
-import shop.orders.common.Api;
-import shop.orders.common.LocalTokens;
+import shop.orders.testing.Api;
+import shop.orders.testing.LocalTokens;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -7,8 +7,8 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import shop.orders.common.Api;
-import shop.orders.common.LocalTokens;
+import shop.orders.testing.Api;
+import shop.orders.testing.LocalTokens;
 
 import java.time.Instant;
 import java.util.UUID;

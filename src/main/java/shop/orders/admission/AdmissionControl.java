@@ -1,0 +1,160 @@
+package shop.orders.admission;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Admits requests that need a database connection only while the pool can serve them; a short queue of others
+ * waits a few milliseconds at most, and the rest are refused at once with 503 + Retry-After, without touching the
+ * pool or a worker thread.
+ * Order writes and reads share {@code pool - reserve} places (reads at most {@code maxReads} of them), so the
+ * reserve stays free for completing payments and webhooks, which are never refused here (a payment holds no
+ * connection while the gateway answers; its bulkhead bounds it). Runs on the I/O thread, before Quarkus REST.
+ */
+@ApplicationScoped
+public class AdmissionControl {
+  enum Route { READ, ORDER_WRITE, PRIORITY, OTHER }
+
+  private final AdmissionConfig config;
+  private final int places;
+  private final int maxReads;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger readsInFlight = new AtomicInteger();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final int maxQueue;
+  private final MeterRegistry registry;
+  private final Vertx vertx;
+
+  AdmissionControl(AdmissionConfig config, MeterRegistry registry, Vertx vertx,
+                   @ConfigProperty(name = "quarkus.datasource.jdbc.max-size") int poolSize) {
+    this.config = config;
+    this.registry = registry;
+    this.vertx = vertx;
+    this.places = Math.max(1, poolSize - config.reserveForPayments());
+    this.maxReads = config.maxReads().orElse(Math.max(1, poolSize / 2));
+    this.maxQueue = config.maxQueue().orElse(places);
+    registry.gauge("admission.in.flight", inFlight);
+  }
+
+  void register(@Observes Filters filters) {
+    if (config.enabled()) {
+      filters.register(this::admit, 50);
+    }
+  }
+
+  private void admit(RoutingContext rc) {
+    Route route = classify(rc.request().method(), rc.normalizedPath());
+    if (route == Route.PRIORITY || route == Route.OTHER) {
+      rc.next();
+      return;
+    }
+    if (take(route)) {
+      admitted(rc, route);
+    } else if (waiting.incrementAndGet() > maxQueue) {
+      waiting.decrementAndGet();
+      refuse(rc, route);
+    } else {
+      queue(rc, route, System.nanoTime() + config.maxWait().toNanos());
+    }
+  }
+
+  /** A queued request looks for room every 2 ms, without blocking the I/O thread, until its wait is over. */
+  private void queue(RoutingContext rc, Route route, long deadline) {
+    vertx.setTimer(2, t -> {
+      if (take(route)) {
+        waiting.decrementAndGet();
+        admitted(rc, route);
+      } else if (System.nanoTime() < deadline) {
+        queue(rc, route, deadline);
+      } else {
+        waiting.decrementAndGet();
+        refuse(rc, route);
+      }
+    });
+  }
+
+  private void admitted(RoutingContext rc, Route route) {
+    new AdmissionTicket(() -> take(route), () -> give(route)).attachTo(rc);
+    rc.next();
+  }
+
+  /** How long a request may wait for its place again after lending it (admission.max-wait). */
+  public java.time.Duration maxWait() {
+    return config.maxWait();
+  }
+
+  private void refuse(RoutingContext rc, Route route) {
+    registry.counter("admission.rejected", "route", route.name().toLowerCase()).increment();
+    long seconds = Math.max(1, config.retryAfter().toSeconds());
+    rc.response().setStatusCode(503)
+        .putHeader("Content-Type", Problem.MEDIA_TYPE)
+        .putHeader("Retry-After", Long.toString(seconds))
+        .end(io.vertx.core.json.Json.encode(overloaded().problem()));
+  }
+
+  /** The refusal of a request the pool cannot serve now: 503, nothing done, retry after {@code retry-after}. */
+  public ApiException overloaded() {
+    long seconds = Math.max(1, config.retryAfter().toSeconds());
+    return new ApiException(Problem.of(503, "overloaded", "Service at capacity",
+        "The service is at capacity and nothing was done; retry after " + seconds
+            + " s (with the same Idempotency-Key)."), java.time.Duration.ofSeconds(seconds));
+  }
+
+  private boolean take(Route route) {
+    if (route == Route.READ && readsInFlight.incrementAndGet() > maxReads) {
+      readsInFlight.decrementAndGet();
+      return false;
+    }
+    if (inFlight.incrementAndGet() > places) {
+      inFlight.decrementAndGet();
+      if (route == Route.READ) {
+        readsInFlight.decrementAndGet();
+      }
+      return false;
+    }
+    return true;
+  }
+
+  private void give(Route route) {
+    inFlight.decrementAndGet();
+    if (route == Route.READ) {
+      readsInFlight.decrementAndGet();
+    }
+  }
+
+  /**
+   * PRIORITY: what moves money (a payment, a cancel that may refund, the gateway's webhook) uses the reserve.
+   * OTHER: not the door's business; among them a single product read and the cart, served from memory or Redis, whose
+   * rare database loads are bounded by the catalog cache itself (catalog.cache.max-loads): a read that needs no
+   * connection must not take, or be refused, a place kept for work that does. READ: other reads, the payment's state
+   * included (it must not use the reserve of the POSTs that move money). ORDER_WRITE: the rest.
+   */
+  static Route classify(HttpMethod method, String path) {
+    if (path == null || !path.startsWith("/api/") || method == HttpMethod.OPTIONS) {
+      return Route.OTHER;
+    }
+    boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+    if (!read && (path.equals("/api/payments/webhook") || path.endsWith("/payment") || path.endsWith("/cancel"))) {
+      return Route.PRIORITY;
+    }
+    if (path.startsWith("/api/cart") && !path.equals("/api/cart/checkout")) {
+      return Route.OTHER;   // carts live in Redis; a catalog cache miss is bounded by the catalog cache
+    }
+    if (read && SINGLE_PRODUCT.matcher(path).matches()) {
+      return Route.OTHER;
+    }
+    return read ? Route.READ : Route.ORDER_WRITE;
+  }
+
+  private static final java.util.regex.Pattern SINGLE_PRODUCT = java.util.regex.Pattern.compile("/api/products/[^/]+");
+}

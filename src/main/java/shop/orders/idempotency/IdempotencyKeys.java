@@ -1,0 +1,194 @@
+package shop.orders.idempotency;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import shop.orders.db.Jdbc;
+import shop.orders.problem.ApiException;
+import shop.orders.problem.Problem;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Durable idempotency keys, scoped per customer. The request's own transaction claims the key (a transaction-level
+ * advisory lock, so a second request with the same key while the first runs is told 409 at once instead of waiting),
+ * replays the stored response when the key was used before, and records the response in the same commit as the
+ * effect: a response is stored exactly when its effect happened.
+ */
+@ApplicationScoped
+public class IdempotencyKeys {
+  public static final String HEADER = "Idempotency-Key";
+  public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+  private static final int MAX_KEY_LENGTH = 255;
+
+  /** A response given before for this customer and key. */
+  public record StoredResponse(int status, String body, String location) {
+    /** The HTTP response, first given or replayed ({@code Idempotent-Replayed: true}); Location against {@code base}. */
+    public jakarta.ws.rs.core.Response toHttp(jakarta.ws.rs.core.UriBuilder base, boolean replayed) {
+      var builder = jakarta.ws.rs.core.Response.status(status).entity(body)
+          .type(status >= 400 ? Problem.MEDIA_TYPE : jakarta.ws.rs.core.MediaType.APPLICATION_JSON);
+      if (location != null) {
+        builder.location(base.path(location).build());
+      }
+      if (replayed) {
+        builder.header(REPLAYED_HEADER, "true");
+      }
+      return builder.build();
+    }
+  }
+
+  private final Jdbc jdbc;
+
+  IdempotencyKeys(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** The header's value, or a 400 naming the header when it is missing or unusable. */
+  public static String requireValid(String key) {
+    if (key == null || key.isBlank()) {
+      throw ApiException.badRequest(HEADER, "is required on this request; send a fresh unique value per intent");
+    }
+    if (key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+      throw ApiException.badRequest(HEADER, "must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters");
+    }
+    return key;
+  }
+
+  /** SHA-256 of what identifies the request: the operation and its canonical body. */
+  public static String fingerprint(String operation, String canonicalBody) {
+    try {
+      var digest = MessageDigest.getInstance("SHA-256");
+      digest.update(operation.getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+      return HexFormat.of().formatHex(digest.digest(canonicalBody.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Claims the key for the current transaction. Empty: first use, go ahead and {@link #record} the response.
+   * Present: the stored response to send again. Throws 409 while another request holds the key and 422 when the
+   * key was used for a different request.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public Optional<StoredResponse> claim(String customerId, String key, String fingerprint) {
+    Optional<StoredResponse> earlier = jdbc.inTransaction(c -> {
+      try (var lock = c.prepareStatement("select pg_try_advisory_xact_lock(hashtextextended(?, 0))")) {
+        lock.setString(1, customerId + '\n' + key);
+        try (var rs = lock.executeQuery()) {
+          if (!rs.next() || !rs.getBoolean(1)) {
+            throw inFlight();
+          }
+        }
+      }
+      try (var find = c.prepareStatement("""
+          select fingerprint, response_status, response_body, location, completed
+          from idempotency_key where customer_id = ? and idem_key = ?""")) {
+        find.setString(1, customerId);
+        find.setString(2, key);
+        try (var rs = find.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          if (!fingerprint.equals(rs.getString(1))) {
+            throw new ApiException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
+                "This Idempotency-Key was already used for a different request; use a new key for a new request."));
+          }
+          if (!rs.getBoolean(5)) {
+            throw inFlight();
+          }
+          return Optional.of(new StoredResponse(rs.getInt(2), rs.getString(3), rs.getString(4)));
+        }
+      }
+    });
+    return earlier;
+  }
+
+  /** The final response stored for this customer's key, if any (a read of its own, for a retry to replay). */
+  @Transactional
+  public Optional<StoredResponse> completed(String customerId, String key) {
+    return jdbc.inTransaction(c -> {
+      try (var find = c.prepareStatement("select response_status, response_body, location from idempotency_key"
+          + " where customer_id = ? and idem_key = ? and completed")) {
+        find.setString(1, customerId);
+        find.setString(2, key);
+        try (var rs = find.executeQuery()) {
+          return rs.next() ? Optional.of(new StoredResponse(rs.getInt(1), rs.getString(2), rs.getString(3)))
+              : Optional.<StoredResponse>empty();
+        }
+      }
+    });
+  }
+
+  /** Stores the response of a claimed key; it commits or rolls back with the request's effect. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void record(String customerId, String key, String fingerprint, StoredResponse response) {
+    insert(customerId, key, fingerprint, response, true);
+  }
+
+  /**
+   * Holds a claimed key for work that continues after this transaction (a gateway call): until
+   * {@link #complete} stores the final response, a request with the same key is told 409.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void hold(String customerId, String key, String fingerprint, StoredResponse provisional) {
+    insert(customerId, key, fingerprint, provisional, false);
+  }
+
+  /** Stores the final response of a held key. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void complete(String customerId, String key, StoredResponse response) {
+    jdbc.inTransaction(c -> {
+      try (var update = c.prepareStatement("""
+          update idempotency_key set response_status = ?, response_body = ?, location = ?, completed = true
+          where customer_id = ? and idem_key = ?""")) {
+        update.setInt(1, response.status());
+        update.setString(2, response.body());
+        update.setString(3, response.location());
+        update.setString(4, customerId);
+        update.setString(5, key);
+        return update.executeUpdate();
+      }
+    });
+  }
+
+  /** Drops a held key whose work never happened, so the client may retry with it. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void forget(String customerId, String key) {
+    jdbc.inTransaction(c -> {
+      try (var delete = c.prepareStatement("delete from idempotency_key where customer_id = ? and idem_key = ?")) {
+        delete.setString(1, customerId);
+        delete.setString(2, key);
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  private void insert(String customerId, String key, String fingerprint, StoredResponse response, boolean completed) {
+    jdbc.inTransaction(c -> {
+      try (var insert = c.prepareStatement("""
+          insert into idempotency_key
+            (customer_id, idem_key, fingerprint, response_status, response_body, location, completed)
+          values (?, ?, ?, ?, ?, ?, ?)""")) {
+        insert.setString(1, customerId);
+        insert.setString(2, key);
+        insert.setString(3, fingerprint);
+        insert.setInt(4, response.status());
+        insert.setString(5, response.body());
+        insert.setString(6, response.location());
+        insert.setBoolean(7, completed);
+        return insert.executeUpdate();
+      }
+    });
+  }
+
+  static ApiException inFlight() {
+    return new ApiException(Problem.of(409, "idempotency-key-in-flight", "Request in progress",
+        "A request with this Idempotency-Key is still being processed; retry with the same key shortly."),
+        java.time.Duration.ofSeconds(1));
+  }
+}

@@ -1,8 +1,0 @@
-package shop.orders.common;
-
-import io.quarkus.test.junit.QuarkusIntegrationTest;
-
-/** The same contract, against the packaged application. */
-@QuarkusIntegrationTest
-class AuthIT extends AuthTests {
-}

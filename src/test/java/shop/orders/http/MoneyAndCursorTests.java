@@ -1,0 +1,62 @@
+package shop.orders.http;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import shop.orders.money.Money;
+import shop.orders.problem.ApiException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Money and cursors alone, no Quarkus boot. */
+class MoneyAndCursorTests {
+  private static String problemField(Runnable action) {
+    try {
+      action.run();
+    } catch (ApiException e) {
+      assertThat(e.problem().type()).endsWith("/invalid-request");
+      return e.problem().errors().getFirst().field();
+    }
+    throw new AssertionError("no problem raised");
+  }
+
+  @Test
+  void moneyAddsAndMultipliesInOneCurrencyWithoutOverflowing() {
+    assertThat(new Money(1_500, "KRW").times(3).plus(new Money(500, "KRW"))).isEqualTo(new Money(5_000, "KRW"));
+    assertThatThrownBy(() -> new Money(1, "KRW").plus(new Money(1, "USD"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Money(Long.MAX_VALUE, "KRW").times(2)).isInstanceOf(ArithmeticException.class);
+    assertThatThrownBy(() -> new Money(1, "KR")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"KRW", "USD", "EUR", "JPY"})
+  void isoCurrenciesAreRecognised(String code) {
+    assertThat(Money.isIsoCurrency(code)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"krw", "XYZ1", "ABC", "", "KR"})
+  void otherCodesAreNot(String code) {
+    assertThat(Money.isIsoCurrency(code)).isFalse();
+  }
+
+  @Test
+  void aCursorGivesBackItsPositionAndAForeignOneIsA400OnCursor() {
+    assertThat(Cursor.decode(Cursor.encode("2026-11-27T10:00:00Z_0b6f"))).isEqualTo("2026-11-27T10:00:00Z_0b6f");
+    assertThat(problemField(() -> Cursor.decode("not base64 !"))).isEqualTo("cursor");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "101", "-1", "abc", "1.5"})
+  void aLimitOutside1To100IsA400OnLimit(String limit) {
+    assertThat(problemField(() -> Cursor.checkLimit(limit, 20, 100))).isEqualTo("limit");
+  }
+
+  @Test
+  void aMissingLimitIsTheDefaultAndSpacesAreIgnored() {
+    assertThat(Cursor.checkLimit(null, 20, 100)).isEqualTo(20);
+    assertThat(Cursor.checkLimit(" ", 20, 100)).isEqualTo(20);
+    assertThat(Cursor.checkLimit(" 100 ", 20, 100)).isEqualTo(100);
+  }
+}

@@ -1,0 +1,20 @@
+package shop.orders.ratelimit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A bucket the limiter has no limits for is a programming error, not silently the orders' limit. No boot. */
+class RateLimiterBucketsTests {
+  @Test
+  void anUnknownBucketIsRefusedBeforeAnythingIsCounted() {
+    RateLimitConfig config = new SmallRyeConfigBuilder().withMapping(RateLimitConfig.class).build()
+        .getConfigMapping(RateLimitConfig.class);
+    var limiter = new RateLimiter(null, null, config, new SimpleMeterRegistry());
+
+    assertThatThrownBy(() -> limiter.enforce("refunds", "cust-1"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refunds");
+  }
+}
