@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import shop.orders.payment.PaymentGatewayWireMock;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
+import shop.orders.testing.Metrics;
 import shop.orders.testing.TestDatabase;
 
 import java.nio.charset.StandardCharsets;
@@ -110,7 +111,7 @@ class AdmissionControlTests {
         });
     long sold = replies.stream().filter(r -> r.status() == 201).count();
     assertThat(Api.available(held)).isEqualTo(BUYERS - (int) sold);
-    given().port(9001).get("/q/metrics").then()
+    Metrics.management().get("/q/metrics").then()
         .body(containsString("admission_rejected_total{app=\"order-service\",route=\"order_write\"}"));
 
     // service restored without a restart
@@ -125,7 +126,7 @@ class AdmissionControlTests {
             + "client-side refusal time p50 %.1f ms, p99 %.1f ms, max %.1f ms (admission.max-wait 30 ms, queue 3, acquisition timeout 1 s)",
         refusals, BUYERS, sorted.get(sorted.size() / 2),
         sorted.get(Math.max(0, (int) Math.ceil(sorted.size() * 0.99) - 1)), sorted.getLast());
-    String metrics = given().port(9001).get("/q/metrics").asString();
+    String metrics = Metrics.page();
     var server = new StringBuilder("; as the service measured them (http_server_requests_seconds):");
     for (String le : List.of("0.005", "0.02", "0.05", "0.1", "0.25")) {
       server.append(String.format(" %.0f%% within %s s,", 100 * refusalsWithin(metrics, le) / refusalsWithin(metrics, "+Inf"), le));
@@ -137,11 +138,8 @@ class AdmissionControlTests {
   }
 
   private static double refusalsWithin(String metrics, String le) {
-    return metrics.lines()
-        .filter(l -> l.startsWith("http_server_requests_seconds_bucket{") && l.contains("status=\"503\"")
-            && l.contains("uri=\"/api/orders\"") && l.contains("le=\"" + le + "\""))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+    return Metrics.sumIn(metrics, "http_server_requests_seconds_bucket", "status=\"503\"", "uri=\"/api/orders\"",
+        "le=\"" + le + "\"");
   }
 
   /** A signed gateway webhook about a payment this service never made: answered 404 once admitted. */

@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
@@ -133,7 +134,7 @@ class CartTests {
 
   /** Deletes, in the machine's Redis, what this customer's checkouts remembered. */
   private static void forgetCheckouts(String customer) throws Exception {
-    var keys = new ProcessBuilder("redis-cli", "--scan", "--pattern", "order-service:cart-checkout:*" + customer + "*")
+    var keys = new ProcessBuilder("redis-cli", "--scan", "--pattern", ConfigProvider.getConfig().getValue("redis.key-prefix", String.class) + "cart-checkout:*" + customer + "*")
         .start();
     String found = new String(keys.getInputStream().readAllBytes()).strip();
     assertThat(found).as("the checkout was remembered in Redis").isNotEmpty();

@@ -6,6 +6,7 @@ import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
+import shop.orders.testing.Metrics;
 import shop.orders.testing.TestDatabase;
 
 import java.util.Map;
@@ -61,7 +62,7 @@ class PoolExhaustionTests {
     }
     assertThat(Api.available(other)).isEqualTo(5);
     assertThat(Api.available(held)).isEqualTo(3);
-    io.restassured.RestAssured.given().port(9001).get("/q/metrics").then()
+    Metrics.management().get("/q/metrics").then()
         .body(org.hamcrest.Matchers.containsString("db_busy_refusals_total{app=\"order-service\",reason=\"acquisition_timeout\"}"),
             org.hamcrest.Matchers.containsString("db_pool_max_size{app=\"order-service\"} 2.0"));
   }

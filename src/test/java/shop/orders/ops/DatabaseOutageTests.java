@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import shop.orders.testing.Api;
 import shop.orders.testing.DatabaseProxy;
 import shop.orders.testing.LocalTokens;
+import shop.orders.testing.Metrics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @WithTestResource(DatabaseProxy.class)
 class DatabaseOutageTests {
-  private static final int MANAGEMENT_PORT = 9001;
   private static final String PREFIX = Api.prefix(DatabaseOutageTests.class);
 
   @AfterEach
@@ -57,8 +57,8 @@ class DatabaseOutageTests {
     assertUnavailable(given().auth().oauth2(token).contentType("application/json")
         .header("Idempotency-Key", UUID.randomUUID().toString()).body("{\"methodToken\":\"tok\"}")
         .post("/api/orders/{id}/payment", orderId).then().extract());
-    given().port(MANAGEMENT_PORT).get("/q/health/ready").then().statusCode(503);
-    given().port(MANAGEMENT_PORT).get("/q/health/live").then().statusCode(200);
+    Metrics.management().get("/q/health/ready").then().statusCode(503);
+    Metrics.management().get("/q/health/live").then().statusCode(200);
 
     DatabaseProxy.current().restore();
     int status = 0;
@@ -72,7 +72,7 @@ class DatabaseOutageTests {
     }
     assertThat(status).as("orders are taken again within 10 s of the database's return").isEqualTo(201);
     System.out.printf("orders 201 again %d ms after the database came back%n", (System.nanoTime() - start) / 1_000_000);
-    given().port(MANAGEMENT_PORT).get("/q/health/ready").then().statusCode(200);
+    Metrics.management().get("/q/health/ready").then().statusCode(200);
     // each order refused during the outage wrote nothing: its key is free, one order per key, stock for two orders
     assertThat(shop.orders.testing.TestDatabase.ordersOf(customerOf(token))).isEqualTo(2);
     assertThat(Api.available(sku)).isEqualTo(98);

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import shop.orders.testing.DatabaseProxy;
+import shop.orders.testing.Metrics;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
@@ -16,7 +17,6 @@ import static org.hamcrest.Matchers.is;
 @QuarkusTest
 @WithTestResource(DatabaseProxy.class)
 class ProbeContractTests {
-  private static final int MANAGEMENT_PORT = 9001;
 
   @AfterEach
   void bringTheDatabaseBack() throws Exception {
@@ -26,17 +26,17 @@ class ProbeContractTests {
 
   @Test
   void probesAnswerOnTheManagementPort() {
-    given().port(MANAGEMENT_PORT).get("/q/health/started").then().statusCode(200);
-    given().port(MANAGEMENT_PORT).get("/q/health/live").then().statusCode(200).body("status", is("UP"));
-    given().port(MANAGEMENT_PORT).get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+    Metrics.management().get("/q/health/started").then().statusCode(200);
+    Metrics.management().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+    Metrics.management().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
   }
 
   @Test
   void withoutTheDatabaseLivenessStaysUpAndReadinessGoesDownThenRecovers() throws Exception {
     DatabaseProxy.current().cut();
 
-    given().port(MANAGEMENT_PORT).get("/q/health/live").then().statusCode(200).body("status", is("UP"));
-    given().port(MANAGEMENT_PORT).get("/q/health/ready").then().statusCode(503).body("status", is("DOWN"));
+    Metrics.management().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+    Metrics.management().get("/q/health/ready").then().statusCode(503).body("status", is("DOWN"));
 
     DatabaseProxy.current().restore();
     awaitReady();
@@ -46,11 +46,11 @@ class ProbeContractTests {
   private static void awaitReady() throws InterruptedException {
     int status = 0;
     for (int i = 0; i < 30 && status != 200; i++) {
-      status = given().port(MANAGEMENT_PORT).get("/q/health/ready").then().extract().statusCode();
+      status = Metrics.management().get("/q/health/ready").then().extract().statusCode();
       if (status != 200) {
         Thread.sleep(500);
       }
     }
-    given().port(MANAGEMENT_PORT).get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+    Metrics.management().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
   }
 }

@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
+import shop.orders.testing.Metrics;
 import shop.orders.testing.TestDatabase;
 
 import java.util.UUID;
@@ -67,13 +68,11 @@ class SessionTimeoutsTests {
     }
     assertThat(status).isEqualTo(201);
     assertThat(Api.available(sku)).isEqualTo(4);
-    given().port(9001).get("/q/metrics").then()
+    Metrics.management().get("/q/metrics").then()
         .body(containsString("db_busy_refusals_total{app=\"order-service\",reason=\"lock_timeout\"}"));
   }
 
   private static double metric(String name) {
-    String line = given().port(9001).get("/q/metrics").asString().lines()
-        .filter(l -> l.startsWith(name + "{")).findFirst().orElse(name + " 0");
-    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    return Metrics.sum(name);
   }
 }

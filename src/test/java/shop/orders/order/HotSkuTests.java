@@ -6,10 +6,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
+import shop.orders.testing.Metrics;
 import shop.orders.testing.TestDatabase;
 
 import java.util.ArrayList;
@@ -53,7 +55,7 @@ class HotSkuTests {
     String spare = PREFIX + "SPARE";
     Api.putProduct(spare, 1_000, 1_000);
     for (int i = 0; i < 50; i++) {
-      if ("CLOSED".equals(given().port(9001).get("/q/health/group/redis").jsonPath()
+      if ("CLOSED".equals(Metrics.management().get("/q/health/group/redis").jsonPath()
           .getString("checks[0].data.orderKeysBreaker"))) {
         return;
       }
@@ -154,7 +156,7 @@ class HotSkuTests {
     TestDatabase.setAvailable(sku, 1);
     Api.placeOrder(buyer, UUID.randomUUID().toString(), Api.lines(sku, 1)).statusCode(409);
 
-    redis.pubsub(String.class).publish("order-service:stock-released", sku);
+    redis.pubsub(String.class).publish(ConfigProvider.getConfig().getValue("redis.key-prefix", String.class) + "stock-released", sku);
     awaitMarkerCleared(sku, buyer);
   }
 

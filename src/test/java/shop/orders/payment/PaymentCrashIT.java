@@ -15,7 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
+import shop.orders.testing.Metrics;
 import shop.orders.testing.PackagedService;
+import shop.orders.testing.TestDatabase;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +80,7 @@ import static shop.orders.payment.PaymentScenarios.APPROVED;
  *   after the restart, a lookup finds the charge and captures the payment once, the order is PAID, the client's
  *   retry with its Idempotency-Key replays the 201 of that same payment, and the gateway saw one charge request.</li>
  * </ul>
- * The test runs the jar as a child process of its own (test profile, its own schema {@code orders_crash}, free
+ * The test runs the jar as a child process of its own (test profile, its own schema, this run's with {@code _crash}, free
  * loopback ports, reconciliation every second), kills it with {@link PackagedService#kill()} (SIGKILL: exit
  * status 137, no shutdown) and starts it again on the same database. WireMock plays the gateway; for the first
  * scenario the service's gateway address is a loopback socket that takes the request and never answers or forwards
@@ -86,7 +88,7 @@ import static shop.orders.payment.PaymentScenarios.APPROVED;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PaymentCrashIT {
-  private static final String SCHEMA = "orders_crash";
+  private static final String SCHEMA = TestDatabase.SCHEMA + "_crash";
   private static final String DB_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?currentSchema=" + SCHEMA;
   private static final Path LOGS = Path.of("target/payment-crash-it").toAbsolutePath();
   private static final Duration READY_WITHIN = Duration.ofSeconds(60);
@@ -436,11 +438,7 @@ class PaymentCrashIT {
   private static double metric(PackagedService from, String name, String... labels) throws Exception {
     String page = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + from.managementPort
         + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    return page.lines()
-        .filter(l -> l.startsWith(name + "{"))
-        .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+    return Metrics.sumIn(page, name, labels);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

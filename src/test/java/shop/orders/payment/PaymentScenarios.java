@@ -4,6 +4,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
+import shop.orders.testing.Metrics;
 import shop.orders.testing.TestDatabase;
 
 import java.sql.SQLException;
@@ -96,11 +97,6 @@ final class PaymentScenarios {
 
   /** A counter's value on the metrics page (0 when the series does not exist yet). */
   static double metric(String name, String... labels) {
-    String page = given().port(9001).get("/q/metrics").asString();
-    return page.lines()
-        .filter(l -> l.startsWith(name + "{"))
-        .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+    return Metrics.sum(name, labels);
   }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import shop.orders.order.OrderExpiryJob;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
+import shop.orders.testing.Metrics;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -175,12 +176,7 @@ class PaymentTests extends WithPaymentGateway {
   }
 
   private static double openTimeOfChargeBreaker() {
-    String metrics = io.restassured.RestAssured.given().port(9001).get("/q/metrics").asString();
-    String line = metrics.lines().filter(l -> l.startsWith("ft_circuitbreaker_state_total_seconds{")
-            && l.contains("state=\"open\"") && l.contains("PaymentGatewayClient.authorize"))
-        .findFirst().orElseThrow(() -> new AssertionError("no open-state series of the charge breaker:\n"
-            + metrics.lines().filter(l -> l.startsWith("ft_circuitbreaker")).toList()));
-    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    return Metrics.sum("ft_circuitbreaker_state_total_seconds", "state=\"open\"", "PaymentGatewayClient.authorize");
   }
 
   @Test
@@ -190,7 +186,7 @@ class PaymentTests extends WithPaymentGateway {
     pay(token, order(token), UUID.randomUUID().toString()).statusCode(201);
     reconciliation.settleDue(Instant.now());
 
-    given().port(9001).get("/q/metrics").then().statusCode(200)
+    Metrics.management().get("/q/metrics").then().statusCode(200)
         .body(org.hamcrest.Matchers.containsString("payments_outcome_total{app=\"order-service\",outcome=\"captured\"}"),
             org.hamcrest.Matchers.containsString("payments_reconciliation_backlog"),
             org.hamcrest.Matchers.containsString("ft_circuitbreaker_state_total_seconds{"),

@@ -7,6 +7,7 @@ import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
+import shop.orders.testing.Metrics;
 import shop.orders.testing.OwnRedis;
 import shop.orders.testing.RedisProcess;
 import shop.orders.testing.TestDatabase;
@@ -42,9 +43,7 @@ class RateLimitTests {
    */
   private static void awaitRedisBreakersClosed() throws Exception {
     for (int i = 0; i < 40; i++) {
-      String metrics = given().port(9001).get("/q/metrics").asString();
-      boolean open = metrics.lines().filter(l -> l.startsWith("redis_breaker_open{"))
-          .anyMatch(l -> !l.endsWith(" 0.0"));
+      boolean open = Metrics.sum("redis_breaker_open") > 0;
       if (!open) {
         return;
       }
@@ -56,9 +55,7 @@ class RateLimitTests {
 
   /** How many rate-limit checks fell back to this instance's memory so far. */
   private static double rateLimitFallbacks() {
-    return given().port(9001).get("/q/metrics").asString().lines()
-        .filter(l -> l.startsWith("redis_fallbacks_total{") && l.contains("use=\"rate_limit\""))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return Metrics.sum("redis_fallbacks_total", "use=\"rate_limit\"");
   }
 
   @Test
@@ -102,7 +99,7 @@ class RateLimitTests {
     Thread.sleep(Integer.parseInt(retryAfter) * 1_000L);
     Api.placeOrder(token, key, Api.lines(sku, 1)).statusCode(201);
     assertThat(TestDatabase.ordersOf(customer)).isEqualTo(4);
-    given().port(9001).get("/q/metrics").then()
+    Metrics.management().get("/q/metrics").then()
         .body(containsString("rate_limit_rejected_total{app=\"order-service\",bucket=\"orders\"}"));
   }
 
@@ -120,7 +117,7 @@ class RateLimitTests {
       Api.placeOrder(token, UUID.randomUUID().toString(), Api.lines(sku, 1)).statusCode(429)
           .header("Retry-After", org.hamcrest.Matchers.notNullValue());
       assertThat(TestDatabase.ordersOf(customer)).isEqualTo(3);
-      given().port(9001).get("/q/metrics").then()
+      Metrics.management().get("/q/metrics").then()
           .body(containsString("redis_fallbacks_total{app=\"order-service\",use=\"rate_limit\"}"));
     } finally {
       OwnRedis.redis().start();

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
+import shop.orders.testing.Metrics;
 import shop.orders.testing.OwnRedis;
 
 import java.io.IOException;
@@ -38,7 +39,6 @@ import static org.hamcrest.Matchers.is;
 @WithTestResource(OwnRedis.class)
 class RedisFailureTests {
   private static final String PREFIX = Api.prefix(RedisFailureTests.class);
-  private static final int MANAGEMENT_PORT = 9001;
 
   private final String sku = PREFIX + UUID.randomUUID().toString().substring(0, 6);
   private final String token = LocalTokens.customer(Api.newCustomer());
@@ -81,6 +81,7 @@ class RedisFailureTests {
 
   @Test
   void redisDiskFullOrdersAndCatalogGoOnAndTheCauseIsShownThenRecovers() throws Exception {
+    OwnRedis.assumeDiskCanFill();
     Path filler = OwnRedis.redis().dir().resolve("filler");
     fill(filler);
     awaitTrue(() -> cli("SET", "probe", "x").startsWith("MISCONF"), "Redis refusing writes with MISCONF");
@@ -163,18 +164,11 @@ class RedisFailureTests {
   }
 
   private static io.restassured.path.json.JsonPath redisHealth() {
-    return given().port(MANAGEMENT_PORT).get("/q/health/group/redis").jsonPath();
+    return Metrics.management().get("/q/health/group/redis").jsonPath();
   }
 
   private static double metric(String name, String label) {
-    String text = given().port(MANAGEMENT_PORT).get("/q/metrics").asString();
-    var matcher = Pattern.compile("^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$", Pattern.MULTILINE)
-        .matcher(text);
-    double sum = 0;
-    while (matcher.find()) {
-      sum += Double.parseDouble(matcher.group(1));
-    }
-    return sum;
+    return Metrics.sum(name, label);
   }
 
   private static String cli(String... args) {

@@ -2,6 +2,7 @@ package shop.orders.security;
 
 import org.junit.jupiter.api.Test;
 import shop.orders.testing.PackagedService;
+import shop.orders.testing.TestDatabase;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,9 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StartupSecretsIT {
   private static final Set<String> SECRETS = Set.of("PAYMENT_WEBHOOK_SECRET", "PAYMENT_WEBHOOK_PREVIOUS_SECRET",
       "JWT_PUBLIC_KEY_LOCATION", "JWT_ISSUER", "JWT_AUDIENCE");
+  private static final String SCHEMA = TestDatabase.SCHEMA + "_startup";
   private static final Map<String, String> DATABASE = Map.of(
-      "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/postgres?currentSchema=orders_startup",
-      "quarkus.flyway.schemas", "orders_startup", "quarkus.datasource.username", "postgres");
+      "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/postgres?currentSchema=" + SCHEMA,
+      "quarkus.flyway.schemas", SCHEMA, "quarkus.datasource.username", "postgres");
   private static final Map<String, String> ALL_SET = Map.of(
       "PAYMENT_WEBHOOK_SECRET", "a-staging-secret",
       "JWT_PUBLIC_KEY_LOCATION", "file:local-only-keys/jwt-public-key.pem",

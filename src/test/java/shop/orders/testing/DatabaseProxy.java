@@ -34,8 +34,7 @@ public class DatabaseProxy implements QuarkusTestResourceLifecycleManager {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    return Map.of("quarkus.datasource.jdbc.url",
-        "jdbc:postgresql://127.0.0.1:" + port + "/postgres?currentSchema=orders_test");
+    return Map.of("quarkus.datasource.jdbc.url", TestDatabase.urlThrough(port));
   }
 
   @Override

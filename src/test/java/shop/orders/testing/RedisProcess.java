@@ -85,6 +85,12 @@ public final class RedisProcess {
     return dir;
   }
 
+  /** Whether this JVM runs as root (user id 0), which mounting a tmpfs needs. */
+  public static boolean isRoot() throws IOException, InterruptedException {
+    Process id = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
+    return id.waitFor(5, TimeUnit.SECONDS) && new String(id.getInputStream().readAllBytes()).strip().equals("0");
+  }
+
   public static Path mountTmpfs(String size) throws IOException, InterruptedException {
     Path mount = Files.createTempDirectory("redis-tmpfs");
     Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mount.toString())

@@ -6,7 +6,27 @@ import java.sql.SQLException;
 
 /** Plain JDBC to the schema the tests run against, for what a client cannot do: hold a row lock, age a row. */
 public final class TestDatabase {
-  public static final String URL = "jdbc:postgresql://127.0.0.1:5432/postgres?currentSchema=orders_test";
+  /**
+   * This run's schema: {@code ORDERS_TEST_SCHEMA}, a new one per Maven run (pom.xml), else {@code orders_test}. The
+   * service's sessions carry it as their application name, and Redis keys it as their prefix.
+   */
+  public static final String SCHEMA = schema(System.getenv("ORDERS_TEST_SCHEMA"));
+  public static final String URL = urlThrough(5432);
+
+  static String schema(String given) {
+    if (given == null || given.isBlank()) {
+      return "orders_test";
+    }
+    if (!given.matches("[a-z][a-z0-9_]{0,40}")) {
+      throw new IllegalArgumentException("ORDERS_TEST_SCHEMA must be a plain lower-case identifier: " + given);
+    }
+    return given;
+  }
+
+  /** The JDBC URL of this run's schema through a given local port (5432, or a proxy's). */
+  public static String urlThrough(int port) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?currentSchema=" + SCHEMA + "&ApplicationName=" + SCHEMA;
+  }
 
   private TestDatabase() {
   }
@@ -59,14 +79,15 @@ public final class TestDatabase {
   /** Waits (5 s at most) until {@code count} sessions wait for a row lock; the message lists what the database does. */
   public static void awaitLockWaiters(int count) throws Exception {
     for (int i = 0; i < 100; i++) {
-      if (count("select count(*) from pg_stat_activity where wait_event_type = 'Lock'") >= count) {
+      if (count("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and application_name = ?",
+          SCHEMA) >= count) {
         return;
       }
       Thread.sleep(50);
     }
     var activity = new StringBuilder();
     try (var c = connect(); var rs = c.createStatement().executeQuery(
-        "select state, wait_event_type, query from pg_stat_activity where datname = current_database()")) {
+        "select state, wait_event_type, query from pg_stat_activity where application_name = '" + SCHEMA + "'")) {
       while (rs.next()) {
         activity.append(rs.getString(1)).append(' ').append(rs.getString(2)).append(": ").append(rs.getString(3))
             .append('\n');

@@ -1,0 +1,33 @@
+package shop.orders.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+
+/**
+ * For a test of the packaged application that reads its management interface: a free port chosen here and given to
+ * the application, so the test knows it ({@code @QuarkusTest} finds the random one by itself; see {@link Metrics}).
+ */
+public class ManagementPort implements QuarkusTestResourceLifecycleManager {
+  static final String PROPERTY = "test.management-port";
+
+  @Override
+  public Map<String, String> start() {
+    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String port = Integer.toString(socket.getLocalPort());
+      System.setProperty(PROPERTY, port);
+      return Map.of("quarkus.management.port", port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void stop() {
+    System.clearProperty(PROPERTY);
+  }
+}
