@@ -9,7 +9,10 @@ import java.time.Duration;
 /** The catalog and its stock guards (catalog.SoldOutMarkers, catalog.HotSkuGate, catalog.StockReleaseBroadcast). */
 @ConfigMapping(prefix = "catalog")
 public interface CatalogConfig {
-  /** Fill the catalog with demo products at startup: 1,000 SKUs and a few event SKUs. For the local run only. */
+  /**
+   * Fill the catalog with demo products at startup: 1,000 SKUs and a few event SKUs. For the local run only. Read by
+   * Flyway as a placeholder (db/seed); declared here so the key has its one default and is validated.
+   */
   @WithDefault("false")
   boolean seed();
 

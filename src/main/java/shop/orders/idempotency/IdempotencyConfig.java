@@ -16,7 +16,10 @@ public interface IdempotencyConfig {
   @WithDefault("PT24H")
   Duration retention();
 
-  /** How often the purge job runs (a scheduler period such as {@code 1h}). */
+  /**
+   * How often the purge job runs (a scheduler period such as {@code 1h}, or {@code off}). {@code @Scheduled} reads it
+   * by name; declared here so the key has its one default and is validated.
+   */
   @WithDefault("1h")
   String purgeEvery();
 

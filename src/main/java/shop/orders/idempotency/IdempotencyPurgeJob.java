@@ -29,7 +29,7 @@ public class IdempotencyPurgeJob {
     }
   }
 
-  @Scheduled(identity = "idempotency-purge", every = "${idempotency.purge-every:1h}",
+  @Scheduled(identity = "idempotency-purge", every = "${idempotency.purge-every}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void purge() {
     Instant cutoff = Instant.now().minus(config.retention());

@@ -31,7 +31,10 @@ public interface OrderConfig {
   String redisKeyName();
 
   interface Expiry {
-    /** How often the expiry job looks for unpaid orders past their window (a scheduler period). */
+    /**
+     * How often the expiry job looks for unpaid orders past their window (a scheduler period, or {@code off}).
+     * {@code @Scheduled} reads it by name; declared here so the key has its one default and is validated.
+     */
     @WithDefault("30s")
     String every();
 

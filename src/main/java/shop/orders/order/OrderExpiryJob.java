@@ -21,7 +21,7 @@ public class OrderExpiryJob {
     this.config = config;
   }
 
-  @Scheduled(identity = "order-expiry", every = "${order.expiry.every:30s}",
+  @Scheduled(identity = "order-expiry", every = "${order.expiry.every}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void run() {
     int total = expireDue(Instant.now());

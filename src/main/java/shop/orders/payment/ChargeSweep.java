@@ -45,7 +45,7 @@ public class ChargeSweep {
     this.registry = registry;
   }
 
-  @Scheduled(identity = "payment-charge-sweep", every = "${payment.sweep.every:2m}",
+  @Scheduled(identity = "payment-charge-sweep", every = "${payment.sweep.every}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void run() {
     try {

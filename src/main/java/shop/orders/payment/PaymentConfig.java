@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Payments (payment.PaymentService, payment.ReconciliationJob); gateway fault tolerance is in application.properties. */
+/** Payments (PaymentService, ReconciliationJob, ChargeSweep); the gateway's fault tolerance is in PaymentGatewayClient. */
 @ConfigMapping(prefix = "payment")
 public interface PaymentConfig {
   /** Retry-After sent with 503 while the gateway breaker is open or the bulkhead is full. */
@@ -46,7 +46,10 @@ public interface PaymentConfig {
   }
 
   interface Reconciliation {
-    /** How often the job looks for payments with an unknown outcome. */
+    /**
+     * How often the job looks for payments with an unknown outcome ({@code off}: never). {@code @Scheduled} reads it
+     * by name; declared here so the key has its one default and is validated.
+     */
     @WithDefault("10s")
     String every();
 
@@ -78,7 +81,10 @@ public interface PaymentConfig {
 
   /** The sweep of the gateway's charge list, for charges whose webhook and lookup were both lost. */
   interface Sweep {
-    /** How often the sweep reads the charges the gateway recorded recently. */
+    /**
+     * How often the sweep reads the charges the gateway recorded recently ({@code off}: never). {@code @Scheduled}
+     * reads it by name; declared here so the key has its one default and is validated.
+     */
     @WithDefault("2m")
     String every();
 

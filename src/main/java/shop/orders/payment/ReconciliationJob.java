@@ -48,7 +48,7 @@ public class ReconciliationJob {
     registry.gauge("payments.reversals.open", reversing);
   }
 
-  @Scheduled(identity = "payment-reconciliation", every = "${payment.reconciliation.every:10s}",
+  @Scheduled(identity = "payment-reconciliation", every = "${payment.reconciliation.every}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void run() {
     settleDue(Instant.now());
