@@ -131,7 +131,7 @@ public class CatalogService {
     if (earlier.isPresent()) {
       return earlier.get();
     }
-    var after = jdbc.inTransaction(c -> Product.adjust(c, sku, delta));
+    var after = jdbc.inTransaction(c -> ProductRows.adjust(c, sku, delta));
     if (after.isEmpty()) {
       Product product = Product.findById(sku);
       if (product == null) {
@@ -160,7 +160,7 @@ public class CatalogService {
   /** The price and purchase limit of each SKU an order names; a 422 naming every SKU the catalog does not have. */
   @Transactional(Transactional.TxType.MANDATORY)
   public Map<String, Offer> offersFor(Collection<String> skus) {
-    Map<String, Offer> offers = jdbc.inTransaction(c -> Product.offersOf(c, skus,
+    Map<String, Offer> offers = jdbc.inTransaction(c -> ProductRows.offersOf(c, skus,
         config.purchaseLimit().eventDefault()));
     List<String> unknown = skus.stream().filter(s -> !offers.containsKey(s)).sorted().toList();
     if (!unknown.isEmpty()) {
@@ -180,13 +180,13 @@ public class CatalogService {
     var sorted = new TreeMap<>(quantitiesBySku);
     var emptied = new ArrayList<String>();
     Map<String, Integer> shortAvailable = jdbc.inTransaction(c -> {
-      waitForRowLocksAtMost(c, gate.lockWait());
+      Jdbc.waitForRowLocksAtMost(c, gate.lockWait());
       var reserved = new TreeMap<String, Integer>();
       for (var line : sorted.entrySet()) {
         int left = reserveOrMarkStuck(c, line.getKey(), line.getValue());
         if (left < 0) {
           // what others left: this transaction's own reservations, about to roll back, do not count
-          var available = new TreeMap<>(Product.availableOf(c, sorted.keySet()));
+          var available = new TreeMap<>(ProductRows.availableOf(c, sorted.keySet()));
           reserved.forEach((sku, q) -> available.merge(sku, q, Integer::sum));
           return available;
         }
@@ -210,7 +210,7 @@ public class CatalogService {
 
   private int reserveOrMarkStuck(Connection c, String sku, int quantity) throws SQLException {
     try {
-      int left = Product.reserve(c, sku, quantity);
+      int left = ProductRows.reserve(c, sku, quantity);
       gate.markFree(sku);
       return left;
     } catch (SQLException e) {
@@ -221,20 +221,13 @@ public class CatalogService {
     }
   }
 
-  /** For the rest of this transaction only: its stock UPDATEs wait at most this long for a row lock. */
-  private static void waitForRowLocksAtMost(Connection c, Duration wait) throws SQLException {
-    try (var set = c.createStatement()) {
-      set.execute("set local lock_timeout = " + Math.max(1, wait.toMillis()));
-    }
-  }
-
   /** Gives back the stock of a cancelled or expired order, in SKU order. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void releaseAll(Map<String, Integer> quantitiesBySku) {
     var sorted = new TreeMap<>(quantitiesBySku);
     jdbc.inTransaction(c -> {
       for (var line : sorted.entrySet()) {
-        Product.release(c, line.getKey(), line.getValue());
+        ProductRows.release(c, line.getKey(), line.getValue());
       }
       return null;
     });

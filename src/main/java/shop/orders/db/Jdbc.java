@@ -7,10 +7,12 @@ import org.hibernate.Session;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
- * Plain JDBC on the current transaction's connection. The order write path uses it: measured on 2 cores, building
- * ORM queries cost more CPU than PostgreSQL spent running them. Reads and state changes stay with the entities.
+ * Plain JDBC on the current transaction's connection, for the aggregates' {@code *Rows} classes (the only places with
+ * hand-written SQL, SqlAccessTests): measured on 2 cores, building ORM queries on the order path cost more CPU than
+ * PostgreSQL spent running them. Plain reads and writes stay with the entities.
  */
 @ApplicationScoped
 public class Jdbc {
@@ -29,5 +31,13 @@ public class Jdbc {
   @Transactional(Transactional.TxType.MANDATORY)
   public <T> T inTransaction(Work<T> work) {
     return em.unwrap(Session.class).doReturningWork(work::on);
+  }
+
+  /** For the rest of this transaction only, its statements wait at most {@code wait} for a row lock (1 ms at least). */
+  public static void waitForRowLocksAtMost(Connection c, Duration wait) throws SQLException {
+    try (var set = c.prepareStatement("select set_config('lock_timeout', ?, true)")) {
+      set.setString(1, Math.max(1, wait.toMillis()) + "ms");
+      set.execute();
+    }
   }
 }

@@ -76,52 +76,27 @@ public class IdempotencyKeys {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public Optional<StoredResponse> claim(String customerId, String key, String fingerprint) {
-    Optional<StoredResponse> earlier = jdbc.inTransaction(c -> {
-      try (var lock = c.prepareStatement("select pg_try_advisory_xact_lock(hashtextextended(?, 0))")) {
-        lock.setString(1, customerId + '\n' + key);
-        try (var rs = lock.executeQuery()) {
-          if (!rs.next() || !rs.getBoolean(1)) {
-            throw inFlight();
-          }
-        }
+    Optional<IdempotencyRows.Stored> earlier = jdbc.inTransaction(c -> {
+      if (!IdempotencyRows.tryLock(c, customerId, key)) {
+        throw inFlight();
       }
-      try (var find = c.prepareStatement("""
-          select fingerprint, response_status, response_body, location, completed
-          from idempotency_key where customer_id = ? and idem_key = ?""")) {
-        find.setString(1, customerId);
-        find.setString(2, key);
-        try (var rs = find.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.empty();
-          }
-          if (!fingerprint.equals(rs.getString(1))) {
-            throw new ApiException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
-                "This Idempotency-Key was already used for a different request; use a new key for a new request."));
-          }
-          if (!rs.getBoolean(5)) {
-            throw inFlight();
-          }
-          return Optional.of(new StoredResponse(rs.getInt(2), rs.getString(3), rs.getString(4)));
-        }
-      }
+      return IdempotencyRows.find(c, customerId, key);
     });
-    return earlier;
+    if (earlier.isPresent() && !fingerprint.equals(earlier.get().fingerprint())) {
+      throw new ApiException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
+          "This Idempotency-Key was already used for a different request; use a new key for a new request."));
+    }
+    if (earlier.isPresent() && !earlier.get().completed()) {
+      throw inFlight();
+    }
+    return earlier.map(IdempotencyRows.Stored::response);
   }
 
   /** The final response stored for this customer's key, if any (a read of its own, for a retry to replay). */
   @Transactional
   public Optional<StoredResponse> completed(String customerId, String key) {
-    return jdbc.inTransaction(c -> {
-      try (var find = c.prepareStatement("select response_status, response_body, location from idempotency_key"
-          + " where customer_id = ? and idem_key = ? and completed")) {
-        find.setString(1, customerId);
-        find.setString(2, key);
-        try (var rs = find.executeQuery()) {
-          return rs.next() ? Optional.of(new StoredResponse(rs.getInt(1), rs.getString(2), rs.getString(3)))
-              : Optional.<StoredResponse>empty();
-        }
-      }
-    });
+    return jdbc.inTransaction(c -> IdempotencyRows.find(c, customerId, key))
+        .filter(IdempotencyRows.Stored::completed).map(IdempotencyRows.Stored::response);
   }
 
   /** Stores the response of a claimed key; it commits or rolls back with the request's effect. */
@@ -142,48 +117,17 @@ public class IdempotencyKeys {
   /** Stores the final response of a held key. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void complete(String customerId, String key, StoredResponse response) {
-    jdbc.inTransaction(c -> {
-      try (var update = c.prepareStatement("""
-          update idempotency_key set response_status = ?, response_body = ?, location = ?, completed = true
-          where customer_id = ? and idem_key = ?""")) {
-        update.setInt(1, response.status());
-        update.setString(2, response.body());
-        update.setString(3, response.location());
-        update.setString(4, customerId);
-        update.setString(5, key);
-        return update.executeUpdate();
-      }
-    });
+    jdbc.inTransaction(c -> IdempotencyRows.complete(c, customerId, key, response));
   }
 
   /** Drops a held key whose work never happened, so the client may retry with it. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void forget(String customerId, String key) {
-    jdbc.inTransaction(c -> {
-      try (var delete = c.prepareStatement("delete from idempotency_key where customer_id = ? and idem_key = ?")) {
-        delete.setString(1, customerId);
-        delete.setString(2, key);
-        return delete.executeUpdate();
-      }
-    });
+    jdbc.inTransaction(c -> IdempotencyRows.delete(c, customerId, key));
   }
 
   private void insert(String customerId, String key, String fingerprint, StoredResponse response, boolean completed) {
-    jdbc.inTransaction(c -> {
-      try (var insert = c.prepareStatement("""
-          insert into idempotency_key
-            (customer_id, idem_key, fingerprint, response_status, response_body, location, completed)
-          values (?, ?, ?, ?, ?, ?, ?)""")) {
-        insert.setString(1, customerId);
-        insert.setString(2, key);
-        insert.setString(3, fingerprint);
-        insert.setInt(4, response.status());
-        insert.setString(5, response.body());
-        insert.setString(6, response.location());
-        insert.setBoolean(7, completed);
-        return insert.executeUpdate();
-      }
-    });
+    jdbc.inTransaction(c -> IdempotencyRows.insert(c, customerId, key, fingerprint, response, completed));
   }
 
   static ApiException inFlight() {

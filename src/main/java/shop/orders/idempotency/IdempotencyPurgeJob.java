@@ -6,8 +6,8 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
+import shop.orders.db.Jdbc;
 
 import java.time.Instant;
 
@@ -20,7 +20,7 @@ public class IdempotencyPurgeJob {
   @Inject
   IdempotencyConfig config;
   @Inject
-  EntityManager em;
+  Jdbc jdbc;
 
   void checkRetention(@Observes StartupEvent start) {
     if (config.retention().compareTo(IdempotencyConfig.MINIMUM_RETENTION) < 0) {
@@ -48,11 +48,7 @@ public class IdempotencyPurgeJob {
 
   /** One short transaction per batch; returns how many keys it deleted. */
   public int purgeBatch(Instant cutoff) {
-    return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-            delete from idempotency_key where ctid in (
-              select ctid from idempotency_key where created_at < :cutoff limit :n)""")
-        .setParameter("cutoff", cutoff)
-        .setParameter("n", config.purgeBatchSize())
-        .executeUpdate());
+    return QuarkusTransaction.requiringNew()
+        .call(() -> jdbc.inTransaction(c -> IdempotencyRows.purge(c, cutoff, config.purgeBatchSize())));
   }
 }

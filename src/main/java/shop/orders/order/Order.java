@@ -200,21 +200,4 @@ public class Order extends PanacheEntityBase {
             customerId, afterCreatedAt, afterId);
     return query.range(0, limit - 1).list();
   }
-
-  /**
-   * Locks up to {@code limit} orders whose payment window has passed, skipping rows another replica (or a cancel)
-   * holds, so several replicas can run the expiry job at once without waiting on or double-releasing each other.
-   */
-  @SuppressWarnings("unchecked")
-  static List<UUID> lockExpired(Instant now, int limit) {
-    return getEntityManager().createNativeQuery("""
-            select id from customer_order
-            where status = 'PENDING_PAYMENT' and expires_at <= :now and not payment_in_progress
-            order by expires_at
-            limit :limit
-            for update skip locked""", UUID.class)
-        .setParameter("now", now)
-        .setParameter("limit", limit)
-        .getResultList();
-  }
 }

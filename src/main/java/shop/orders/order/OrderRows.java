@@ -3,10 +3,75 @@ package shop.orders.order;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
-/** Writes a new order and its lines with plain JDBC, on the order path's transaction (see db.Jdbc). */
+/**
+ * The order's hand-written SQL, in plain JDBC on the caller's transaction (see db.Jdbc): writing a new order and its
+ * lines, the purchase-limit lock and count, and locking expired orders. Plain reads and writes use the {@link Order}
+ * entity.
+ */
 final class OrderRows {
+  /** The advisory lock space of purchase limits (the first key of the two-key form). */
+  private static final int PURCHASE_LIMIT_LOCKS = 0x4c494d54;   // "LIMT"
+
   private OrderRows() {
+  }
+
+  /** Serialises this customer's orders for limited products until the transaction ends. */
+  static void lockPurchaseLimitsOf(Connection c, String customerId) throws SQLException {
+    try (var lock = c.prepareStatement("select pg_advisory_xact_lock(?, hashtext(?))")) {
+      lock.setInt(1, PURCHASE_LIMIT_LOCKS);
+      lock.setString(2, customerId);
+      lock.execute();
+    }
+  }
+
+  /** Units of each of {@code skus} the customer holds in orders awaiting payment or paid (absent: none). */
+  static Map<String, Integer> heldInLiveOrders(Connection c, String customerId, Collection<String> skus)
+      throws SQLException {
+    var held = new HashMap<String, Integer>();
+    try (var query = c.prepareStatement("""
+        select l.sku, sum(l.quantity) from customer_order o join order_line l on l.order_id = o.id
+        where o.customer_id = ? and o.status in ('PENDING_PAYMENT', 'PAID') and l.sku = any(?)
+        group by l.sku""")) {
+      query.setString(1, customerId);
+      query.setArray(2, c.createArrayOf("varchar", skus.toArray()));
+      try (var rs = query.executeQuery()) {
+        while (rs.next()) {
+          held.put(rs.getString(1), rs.getInt(2));
+        }
+      }
+    }
+    return held;
+  }
+
+  /**
+   * Locks up to {@code limit} orders whose payment window has passed, skipping rows another replica (or a cancel)
+   * holds, so several replicas can run the expiry job at once without waiting on or double-releasing each other.
+   */
+  static List<UUID> lockExpired(Connection c, Instant now, int limit) throws SQLException {
+    try (var query = c.prepareStatement("""
+        select id from customer_order
+        where status = 'PENDING_PAYMENT' and expires_at <= ? and not payment_in_progress
+        order by expires_at
+        limit ?
+        for update skip locked""")) {
+      query.setTimestamp(1, Timestamp.from(now));
+      query.setInt(2, limit);
+      var ids = new ArrayList<UUID>();
+      try (var rs = query.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getObject(1, UUID.class));
+        }
+      }
+      return ids;
+    }
   }
 
   static void insert(Connection c, Order order) throws SQLException {

@@ -158,7 +158,7 @@ public class OrderService {
   /** Expires one batch of unpaid orders past their window and releases their stock; returns how many. */
   @Transactional
   public int expireBatch(Instant now, int limit) {
-    List<UUID> ids = Order.lockExpired(now, limit);
+    List<UUID> ids = jdbc.inTransaction(c -> OrderRows.lockExpired(c, now, limit));
     if (ids.isEmpty()) {
       return 0;
     }

@@ -5,7 +5,6 @@ import shop.orders.problem.Problem;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
 
@@ -16,33 +15,14 @@ import java.util.SortedMap;
  * committed. Orders without a limited product take no such lock.
  */
 final class PurchaseLimits {
-  /** The advisory lock space of purchase limits (the first key of the two-key form). */
-  private static final int LOCK_SPACE = 0x4c494d54;   // "LIMT"
-
   private PurchaseLimits() {
   }
 
   /** Throws 409 {@code purchase-limit} for the first SKU (in SKU order) the order would take past its limit. */
   static void enforce(Connection c, String customerId, SortedMap<String, Integer> wanted, Map<String, Integer> limits)
       throws SQLException {
-    try (var lock = c.prepareStatement("select pg_advisory_xact_lock(?, hashtext(?))")) {
-      lock.setInt(1, LOCK_SPACE);
-      lock.setString(2, customerId);
-      lock.execute();
-    }
-    var held = new HashMap<String, Integer>();
-    try (var query = c.prepareStatement("""
-        select l.sku, sum(l.quantity) from customer_order o join order_line l on l.order_id = o.id
-        where o.customer_id = ? and o.status in ('PENDING_PAYMENT', 'PAID') and l.sku = any(?)
-        group by l.sku""")) {
-      query.setString(1, customerId);
-      query.setArray(2, c.createArrayOf("varchar", limits.keySet().toArray()));
-      try (var rs = query.executeQuery()) {
-        while (rs.next()) {
-          held.put(rs.getString(1), rs.getInt(2));
-        }
-      }
-    }
+    OrderRows.lockPurchaseLimitsOf(c, customerId);
+    Map<String, Integer> held = OrderRows.heldInLiveOrders(c, customerId, limits.keySet());
     for (var line : wanted.entrySet()) {
       Integer limit = limits.get(line.getKey());
       int already = held.getOrDefault(line.getKey(), 0);

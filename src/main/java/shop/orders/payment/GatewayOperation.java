@@ -1,6 +1,5 @@
 package shop.orders.payment;
 
-import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Id;
@@ -9,7 +8,6 @@ import shop.orders.money.Money;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -36,28 +34,6 @@ public abstract class GatewayOperation extends PanacheEntityBase {
   public Instant nextCheckAt;
   @Column(name = "not_found_final_at")
   public Instant notFoundFinalAt;
-
-  /**
-   * Leases up to {@code limit} open operations of {@code table} due at {@code now}: locks them with SKIP LOCKED (so
-   * replicas never take the same one) and moves their next check to {@code now + retryEvery}. Call in a short
-   * transaction; the gateway is asked after it commits.
-   */
-  @SuppressWarnings("unchecked")
-  static List<UUID> leaseDue(String table, String openStatuses, Instant now, int limit, Duration retryEvery) {
-    var em = Panache.getEntityManager();
-    List<UUID> due = em.createNativeQuery("select id from " + table + " where status in (" + openStatuses + ")"
-            + " and next_check_at <= :now order by next_check_at limit :limit for update skip locked", UUID.class)
-        .setParameter("now", now)
-        .setParameter("limit", limit)
-        .getResultList();
-    if (!due.isEmpty()) {
-      em.createNativeQuery("update " + table + " set next_check_at = :next where id in (:ids)")
-          .setParameter("next", now.plus(retryEvery))
-          .setParameter("ids", due)
-          .executeUpdate();
-    }
-    return due;
-  }
 
   void open(UUID orderId, Money amount, Instant now, Duration notFoundWindow) {
     this.id = UUID.randomUUID();

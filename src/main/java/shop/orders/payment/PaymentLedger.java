@@ -115,7 +115,7 @@ public class PaymentLedger {
   /** Reconciliation: takes up to {@code limit} due payments for a while, so other replicas leave them alone. */
   @Transactional
   public List<UUID> leaseDue(Instant now, int limit) {
-    return GatewayOperation.leaseDue("payment", "'AUTHORIZING', 'UNKNOWN'", now, limit,
+    return GatewayRows.leaseDue(GatewayRows.Open.PAYMENTS, now, limit,
         config.reconciliation().retryEvery());
   }
 

@@ -116,7 +116,7 @@ public class RefundLedger {
   @Transactional
   public Map<UUID, Refund.Status> leaseDue(Instant now, int limit) {
     var due = new LinkedHashMap<UUID, Refund.Status>();
-    for (UUID id : GatewayOperation.leaseDue("refund", "'REFUNDING', 'UNKNOWN'", now, limit,
+    for (UUID id : GatewayRows.leaseDue(GatewayRows.Open.REFUNDS, now, limit,
         config.reconciliation().retryEvery())) {
       due.put(id, Refund.<Refund>findById(id).status);
     }

@@ -1,0 +1,92 @@
+package shop.orders.idempotency;
+
+import shop.orders.idempotency.IdempotencyKeys.StoredResponse;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The idempotency keys' SQL, in plain JDBC on the caller's transaction (see db.Jdbc). */
+final class IdempotencyRows {
+  /** A stored key: what it was used for, its response, and whether that response is final. */
+  record Stored(String fingerprint, StoredResponse response, boolean completed) {}
+
+  private IdempotencyRows() {
+  }
+
+  /** Takes the key's transaction-level advisory lock without waiting; false when another transaction holds it. */
+  static boolean tryLock(Connection c, String customerId, String key) throws SQLException {
+    try (var lock = c.prepareStatement("select pg_try_advisory_xact_lock(hashtextextended(?, 0))")) {
+      lock.setString(1, customerId + '\n' + key);
+      try (var rs = lock.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
+  static Optional<Stored> find(Connection c, String customerId, String key) throws SQLException {
+    try (var find = c.prepareStatement("""
+        select fingerprint, response_status, response_body, location, completed
+        from idempotency_key where customer_id = ? and idem_key = ?""")) {
+      find.setString(1, customerId);
+      find.setString(2, key);
+      try (var rs = find.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new Stored(rs.getString(1), new StoredResponse(rs.getInt(2), rs.getString(3),
+                rs.getString(4)), rs.getBoolean(5)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  static int insert(Connection c, String customerId, String key, String fingerprint, StoredResponse response,
+                    boolean completed) throws SQLException {
+    try (var insert = c.prepareStatement("""
+        insert into idempotency_key
+          (customer_id, idem_key, fingerprint, response_status, response_body, location, completed)
+        values (?, ?, ?, ?, ?, ?, ?)""")) {
+      insert.setString(1, customerId);
+      insert.setString(2, key);
+      insert.setString(3, fingerprint);
+      insert.setInt(4, response.status());
+      insert.setString(5, response.body());
+      insert.setString(6, response.location());
+      insert.setBoolean(7, completed);
+      return insert.executeUpdate();
+    }
+  }
+
+  static int complete(Connection c, String customerId, String key, StoredResponse response) throws SQLException {
+    try (var update = c.prepareStatement("""
+        update idempotency_key set response_status = ?, response_body = ?, location = ?, completed = true
+        where customer_id = ? and idem_key = ?""")) {
+      update.setInt(1, response.status());
+      update.setString(2, response.body());
+      update.setString(3, response.location());
+      update.setString(4, customerId);
+      update.setString(5, key);
+      return update.executeUpdate();
+    }
+  }
+
+  static int delete(Connection c, String customerId, String key) throws SQLException {
+    try (var delete = c.prepareStatement("delete from idempotency_key where customer_id = ? and idem_key = ?")) {
+      delete.setString(1, customerId);
+      delete.setString(2, key);
+      return delete.executeUpdate();
+    }
+  }
+
+  /** Deletes at most {@code batch} keys created before {@code cutoff}; how many it deleted. */
+  static int purge(Connection c, Instant cutoff, int batch) throws SQLException {
+    try (var delete = c.prepareStatement("""
+        delete from idempotency_key where ctid in (
+          select ctid from idempotency_key where created_at < ? limit ?)""")) {
+      delete.setTimestamp(1, Timestamp.from(cutoff));
+      delete.setInt(2, batch);
+      return delete.executeUpdate();
+    }
+  }
+}
