@@ -43,7 +43,7 @@ class PackageDependencyTests {
       Map.entry("redis", Set.of("problem", "http")),
       Map.entry("ratelimit", Set.of("problem", "http", "redis")),
       Map.entry("idempotency", Set.of("problem", "http", "db")),
-      Map.entry("admission", Set.of("problem", "http")));
+      Map.entry("admission", Set.of("problem", "http", "time")));
 
   @Test
   void capabilitiesDependOneWay() {

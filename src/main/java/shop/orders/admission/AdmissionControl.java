@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
+import shop.orders.time.Ticker;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,6 +27,7 @@ public class AdmissionControl {
   enum Route { READ, ORDER_WRITE, PRIORITY, OTHER }
 
   private final AdmissionConfig config;
+  private final Ticker ticker;
   private final int places;
   private final int maxReads;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -36,8 +38,9 @@ public class AdmissionControl {
   private final Vertx vertx;
 
   AdmissionControl(AdmissionConfig config, MeterRegistry registry, Vertx vertx,
-                   @ConfigProperty(name = "quarkus.datasource.jdbc.max-size") int poolSize) {
+                   @ConfigProperty(name = "quarkus.datasource.jdbc.max-size") int poolSize, Ticker ticker) {
     this.config = config;
+    this.ticker = ticker;
     this.registry = registry;
     this.vertx = vertx;
     this.places = Math.max(1, poolSize - config.reserveForPayments());
@@ -64,7 +67,7 @@ public class AdmissionControl {
       waiting.decrementAndGet();
       refuse(rc, route);
     } else {
-      queue(rc, route, System.nanoTime() + config.maxWait().toNanos());
+      queue(rc, route, ticker.nanoTime() + config.maxWait().toNanos());
     }
   }
 
@@ -74,7 +77,7 @@ public class AdmissionControl {
       if (take(route)) {
         waiting.decrementAndGet();
         admitted(rc, route);
-      } else if (System.nanoTime() < deadline) {
+      } else if (ticker.nanoTime() < deadline) {
         queue(rc, route, deadline);
       } else {
         waiting.decrementAndGet();
@@ -84,7 +87,7 @@ public class AdmissionControl {
   }
 
   private void admitted(RoutingContext rc, Route route) {
-    new AdmissionTicket(() -> take(route), () -> give(route)).attachTo(rc);
+    new AdmissionTicket(() -> take(route), () -> give(route), ticker).attachTo(rc);
     rc.next();
   }
 

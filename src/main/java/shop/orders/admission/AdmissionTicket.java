@@ -1,6 +1,7 @@
 package shop.orders.admission;
 
 import io.vertx.ext.web.RoutingContext;
+import shop.orders.time.Ticker;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,11 +20,13 @@ public final class AdmissionTicket {
 
   private final BooleanSupplier take;
   private final Runnable give;
+  private final Ticker ticker;
   private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
 
-  AdmissionTicket(BooleanSupplier take, Runnable give) {
+  AdmissionTicket(BooleanSupplier take, Runnable give, Ticker ticker) {
     this.take = take;
     this.give = give;
+    this.ticker = ticker;
   }
 
   /** The ticket of the request being handled, or null when admission control did not count it. */
@@ -60,7 +63,7 @@ public final class AdmissionTicket {
    * stayed full or the request already ended, and the request must then be refused.
    */
   public boolean reclaim(Duration maxWait) {
-    long deadline = System.nanoTime() + maxWait.toNanos();
+    long deadline = ticker.nanoTime() + maxWait.toNanos();
     while (state.get() == State.LENT) {
       if (take.getAsBoolean()) {
         if (state.compareAndSet(State.LENT, State.HELD)) {
@@ -69,7 +72,7 @@ public final class AdmissionTicket {
         give.run();   // the request ended meanwhile
         return false;
       }
-      if (System.nanoTime() >= deadline) {
+      if (ticker.nanoTime() >= deadline) {
         return false;
       }
       try {

@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -40,10 +41,12 @@ public class CatalogService {
   private final CatalogConfig config;
   private final IdempotencyKeys idempotency;
   private final ObjectMapper json;
+  private final InstantSource clock;
 
   CatalogService(Jdbc jdbc, SoldOutMarkers markers, HotSkuGate gate, Event<StockReleased> released,
                  Event<ProductChanged> changed, AfterCommit afterCommit, CatalogConfig config,
-                 IdempotencyKeys idempotency, ObjectMapper json, MeterRegistry registry) {
+                 IdempotencyKeys idempotency, ObjectMapper json, MeterRegistry registry, InstantSource clock) {
+    this.clock = clock;
     this.jdbc = jdbc;
     this.afterCommit = afterCommit;
     this.config = config;
@@ -108,7 +111,7 @@ public class CatalogService {
     product.available = update.available();
     product.event = update.event() != null ? update.event() : product.event;
     product.maxPerCustomer = update.maxPerCustomer();
-    product.updatedAt = Instant.now();
+    product.updatedAt = clock.instant();
     if (created) {
       product.persist();
     }

@@ -18,6 +18,7 @@ import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
 import shop.orders.redis.RedisCalls;
 import shop.orders.redis.RedisChannel;
+import shop.orders.time.Ticker;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -47,9 +48,11 @@ public class ProductCache {
   private final RedisChannel changes;
   private final AtomicInteger loadsInFlight = new AtomicInteger();
   private final AtomicInteger unknownLoadsInFlight = new AtomicInteger();
+  private final Ticker ticker;
 
   ProductCache(CatalogService catalog, ReactiveRedisDataSource redis, RedisCalls calls, ObjectMapper json,
-               MeterRegistry registry, CatalogConfig config) {
+               MeterRegistry registry, CatalogConfig config, Ticker ticker) {
+    this.ticker = ticker;
     this.catalog = catalog;
     this.redis = redis;
     this.calls = calls;
@@ -64,7 +67,7 @@ public class ProductCache {
   /** The product, or empty when the catalog has no such SKU. Call on the request's event loop. */
   public Uni<Optional<ProductView>> find(String sku) {
     Kept kept = local.getIfPresent(sku);
-    if (kept != null && System.nanoTime() - kept.keptAtNanos()
+    if (kept != null && ticker.nanoTime() - kept.keptAtNanos()
         < (kept.product().isPresent() ? config.localTtl() : config.notFoundTtl()).toNanos()) {
       count("local", "hit");
       return Uni.createFrom().item(kept.product());
@@ -160,7 +163,7 @@ public class ProductCache {
   }
 
   private void keep(String sku, Optional<ProductView> product) {
-    local.put(sku, new Kept(product, System.nanoTime()));
+    local.put(sku, new Kept(product, ticker.nanoTime()));
   }
 
   void changed(@Observes(during = TransactionPhase.AFTER_SUCCESS) ProductChanged event) {

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.time.InstantSource;
 
 /** Expires unpaid orders past their payment window and releases their stock, batch by batch. */
 @ApplicationScoped
@@ -15,8 +16,10 @@ public class OrderExpiryJob {
 
   private final OrderService orders;
   private final OrderConfig config;
+  private final InstantSource clock;
 
-  OrderExpiryJob(OrderService orders, OrderConfig config) {
+  OrderExpiryJob(OrderService orders, OrderConfig config, InstantSource clock) {
+    this.clock = clock;
     this.orders = orders;
     this.config = config;
   }
@@ -24,7 +27,7 @@ public class OrderExpiryJob {
   @Scheduled(identity = "order-expiry", every = "${order.expiry.every}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void run() {
-    int total = expireDue(Instant.now());
+    int total = expireDue(clock.instant());
     if (total > 0) {
       LOG.infof("Expired %d unpaid orders", total);
     }

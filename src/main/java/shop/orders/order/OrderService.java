@@ -20,6 +20,7 @@ import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,9 +44,11 @@ public class OrderService {
   private final ObjectMapper json;
   private final Jdbc jdbc;
   private final AfterCommit afterCommit;
+  private final InstantSource clock;
 
   OrderService(CatalogService catalog, IdempotencyKeys idempotency, OrderConfig config, ObjectMapper json, Jdbc jdbc,
-               AfterCommit afterCommit) {
+               AfterCommit afterCommit, InstantSource clock) {
+    this.clock = clock;
     this.jdbc = jdbc;
     this.afterCommit = afterCommit;
     this.catalog = catalog;
@@ -82,7 +85,7 @@ public class OrderService {
 
     List<OrderLine> lines = new ArrayList<>();
     request.lines().forEach(l -> lines.add(new OrderLine(l.sku(), l.quantity(), prices.get(l.sku()).amountMinor())));
-    Order order = Order.openPending(customerId, lines, singleCurrency(prices), Instant.now(), config.paymentWindow());
+    Order order = Order.openPending(customerId, lines, singleCurrency(prices), clock.instant(), config.paymentWindow());
     jdbc.inTransaction(c -> {
       if (!limits.isEmpty()) {
         PurchaseLimits.enforce(c, customerId, quantities, limits);
@@ -134,7 +137,7 @@ public class OrderService {
     Optional<Order> found = Order.<Order>findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
         .filter(o -> admin || o.customerId.equals(customerId));
     found.ifPresent(order -> {
-      if (order.cancel(Instant.now())) {
+      if (order.cancel(clock.instant())) {
         catalog.releaseAll(order.quantitiesBySku());
         try (var about = LogContext.order(order.id)) {
           LOG.infof("Order cancelled by %s; stock released", admin ? "an operator" : "its customer");
@@ -148,7 +151,7 @@ public class OrderService {
   @Transactional(Transactional.TxType.MANDATORY)
   public void refunded(UUID orderId) {
     Order order = Order.findById(orderId, LockModeType.PESSIMISTIC_WRITE);
-    order.markRefunded(Instant.now());
+    order.markRefunded(clock.instant());
     catalog.releaseAll(order.quantitiesBySku());
     try (var about = LogContext.order(orderId)) {
       LOG.info("Order refunded; stock released");

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
@@ -34,10 +35,12 @@ public class ChargeSweep {
   private final PaymentGatewayClient gateway;
   private final PaymentConfig config;
   private final MeterRegistry registry;
+  private final InstantSource clock;
   private Instant readUpTo;
 
   ChargeSweep(PaymentLedger ledger, RefundService refunds, PaymentGatewayClient gateway, PaymentConfig config,
-              MeterRegistry registry) {
+              MeterRegistry registry, InstantSource clock) {
+    this.clock = clock;
     this.ledger = ledger;
     this.refunds = refunds;
     this.gateway = gateway;
@@ -49,7 +52,7 @@ public class ChargeSweep {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void run() {
     try {
-      var run = sweep(Instant.now());
+      var run = sweep(clock.instant());
       if (run.settled() > 0 || run.unknown() > 0) {
         LOG.warnf("Charge sweep: %d charges read, %d settled, %d not this service's", run.charges(), run.settled(),
             run.unknown());

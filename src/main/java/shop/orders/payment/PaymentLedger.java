@@ -13,6 +13,7 @@ import shop.orders.ops.LogContext;
 import shop.orders.order.OrderPayments;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +44,11 @@ public class PaymentLedger {
   private final PaymentConfig config;
   private final ObjectMapper json;
   private final MeterRegistry registry;
+  private final InstantSource clock;
 
   PaymentLedger(IdempotencyKeys idempotency, OrderPayments orders, RefundLedger refunds, PaymentConfig config,
-                ObjectMapper json, MeterRegistry registry) {
+                ObjectMapper json, MeterRegistry registry, InstantSource clock) {
+    this.clock = clock;
     this.idempotency = idempotency;
     this.orders = orders;
     this.refunds = refunds;
@@ -62,7 +65,7 @@ public class PaymentLedger {
     if (earlier.isPresent()) {
       return new Start(null, earlier.get());
     }
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     var total = orders.beginPayment(orderId, customerId, now);
     Payment payment = Payment.authorizing(orderId, customerId, key, total, now,
         config.reconciliation().notFoundFinalAfter());
@@ -79,7 +82,7 @@ public class PaymentLedger {
   @Transactional
   public StoredResponse record(UUID paymentId, Optional<PaymentGatewayClient.Decision> decision) {
     Payment payment = Payment.findById(paymentId, LockModeType.PESSIMISTIC_WRITE);
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     if (decision.isEmpty()) {
       if (payment.markUnknown(now)) {
         countOutcome(PaymentStatus.UNKNOWN);
@@ -100,7 +103,7 @@ public class PaymentLedger {
   @Transactional
   public void notSent(UUID paymentId) {
     Payment payment = Payment.findById(paymentId, LockModeType.PESSIMISTIC_WRITE);
-    fail(payment, PaymentStatus.FAILED, null, SettledBy.NOT_SENT, Instant.now());
+    fail(payment, PaymentStatus.FAILED, null, SettledBy.NOT_SENT, clock.instant());
     idempotency.forget(payment.customerId, payment.idempotencyKey);
   }
 
@@ -108,7 +111,7 @@ public class PaymentLedger {
   @Transactional
   public void refused(UUID paymentId, StoredResponse refused) {
     Payment payment = Payment.findById(paymentId, LockModeType.PESSIMISTIC_WRITE);
-    fail(payment, PaymentStatus.FAILED, null, SettledBy.ANSWER, Instant.now());
+    fail(payment, PaymentStatus.FAILED, null, SettledBy.ANSWER, clock.instant());
     idempotency.complete(payment.customerId, payment.idempotencyKey, refused);
   }
 
@@ -125,7 +128,7 @@ public class PaymentLedger {
     // Locked on the first read: a payment read earlier in this transaction would not be read again by a locking
     // find, and a settlement committed meanwhile (the sweep, a lookup) would go unseen
     return Payment.<Payment>findByIdOptional(paymentId, LockModeType.PESSIMISTIC_WRITE)
-        .map(payment -> reconcile(payment, Optional.of(decision), SettledBy.WEBHOOK, Instant.now()));
+        .map(payment -> reconcile(payment, Optional.of(decision), SettledBy.WEBHOOK, clock.instant()));
   }
 
   /**

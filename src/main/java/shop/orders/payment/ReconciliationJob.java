@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,9 +34,12 @@ public class ReconciliationJob {
   private final CircuitBreakerMaintenance breakers;
   private final AtomicLong backlog = new AtomicLong();
   private final AtomicLong reversing = new AtomicLong();
+  private final InstantSource clock;
 
   ReconciliationJob(PaymentLedger ledger, RefundLedger refunds, RefundService refunder, PaymentGatewayClient gateway,
-                    PaymentConfig config, CircuitBreakerMaintenance breakers, MeterRegistry registry) {
+                    PaymentConfig config, CircuitBreakerMaintenance breakers, MeterRegistry registry,
+                    InstantSource clock) {
+    this.clock = clock;
     this.ledger = ledger;
     this.refunds = refunds;
     this.refunder = refunder;
@@ -51,7 +55,7 @@ public class ReconciliationJob {
   @Scheduled(identity = "payment-reconciliation", every = "${payment.reconciliation.every}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void run() {
-    settleDue(Instant.now());
+    settleDue(clock.instant());
   }
 
   /** Settles what is due at {@code now}; returns how many payments it settled. */

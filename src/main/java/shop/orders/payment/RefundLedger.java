@@ -11,6 +11,7 @@ import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +30,10 @@ public class RefundLedger {
   private final OrderPayments orders;
   private final PaymentConfig config;
   private final MeterRegistry registry;
+  private final InstantSource clock;
 
-  RefundLedger(OrderPayments orders, PaymentConfig config, MeterRegistry registry) {
+  RefundLedger(OrderPayments orders, PaymentConfig config, MeterRegistry registry, InstantSource clock) {
+    this.clock = clock;
     this.orders = orders;
     this.config = config;
     this.registry = registry;
@@ -39,7 +42,7 @@ public class RefundLedger {
   /** Transaction 1 of a cancel: the paid order's captured payment gets its refund REFUNDING (again, if it failed). */
   @Transactional
   public Refund start(UUID orderId) {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     orders.beginRefund(orderId, now);
     Payment payment = Payment.<Payment>find("orderId = ?1 and status = ?2", orderId, PaymentStatus.CAPTURED)
         .firstResultOptional()
@@ -78,7 +81,7 @@ public class RefundLedger {
   @Transactional
   public void notSent(UUID refundId) {
     Refund refund = Refund.findById(refundId, LockModeType.PESSIMISTIC_WRITE);
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     if (refund.reason == Refund.Reason.LATE_CHARGE) {
       refund.nextCheckAt = now.plus(config.reconciliation().retryEvery());
       return;
@@ -90,7 +93,7 @@ public class RefundLedger {
   @Transactional
   public Refund.Status record(UUID refundId, Optional<PaymentGatewayClient.Decision> decision) {
     Refund refund = Refund.findById(refundId, LockModeType.PESSIMISTIC_WRITE);
-    settle(refund, decision, Instant.now());
+    settle(refund, decision, clock.instant());
     return refund.status;
   }
 

@@ -17,6 +17,7 @@ import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.UUID;
 
@@ -36,8 +37,11 @@ public class WebhookResource {
   private final RefundService refunds;
   private final PaymentConfig config;
   private final ObjectMapper json;
+  private final InstantSource clock;
 
-  WebhookResource(PaymentLedger ledger, RefundService refunds, PaymentConfig config, ObjectMapper json) {
+  WebhookResource(PaymentLedger ledger, RefundService refunds, PaymentConfig config, ObjectMapper json,
+                  InstantSource clock) {
+    this.clock = clock;
     this.ledger = ledger;
     this.refunds = refunds;
     this.config = config;
@@ -51,7 +55,7 @@ public class WebhookResource {
   @Produces(MediaType.APPLICATION_JSON)
   public Map<String, Object> receive(@HeaderParam(WebhookSignature.HEADER) String signature, String body) {
     if (!WebhookSignature.verify(signature, body, config.webhook().secrets(), config.webhook().tolerance(),
-        Instant.now())) {
+        clock.instant())) {
       throw new ApiException(Problem.of(401, "bad-signature", "Invalid webhook signature",
           "The PG-Signature header is missing, stale or does not match the body."));
     }

@@ -1,7 +1,5 @@
 package shop.orders.ratelimit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -11,6 +9,7 @@ import shop.orders.problem.Problem;
 import shop.orders.redis.RedisCalls;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Optional;
 
 /**
@@ -36,17 +35,16 @@ public class RateLimiter {
   private final ReactiveRedisDataSource redis;
   private final RedisCalls calls;
   private final RateLimitConfig config;
-  private final Cache<String, long[]> local;
+  private final LocalLimits local;
   private final MeterRegistry registry;
 
   RateLimiter(ReactiveRedisDataSource redis, RedisCalls calls, RateLimitConfig config,
-              MeterRegistry registry) {
+              MeterRegistry registry, InstantSource clock) {
     this.redis = redis;
     this.registry = registry;
     this.calls = calls;
     this.config = config;
-    this.local = Caffeine.newBuilder().maximumSize(config.fallbackMaxCustomers())
-        .expireAfterAccess(Duration.ofMinutes(10)).build();
+    this.local = new LocalLimits(clock, config.fallbackMaxCustomers());
   }
 
   /** Succeeds when the request may go on; fails with 429 + Retry-After (nothing done) when the customer must wait. */
@@ -76,7 +74,7 @@ public class RateLimiter {
     return calls.orElse(
         calls.call(() -> redis.execute("EVAL", GCRA, "1", key, Long.toString(interval), Integer.toString(burst)))
             .map(waitMillis -> waitOf(waitMillis.toLong())),
-        "rate_limit", failure -> waitOf(checkLocally(key, interval, burst)));
+        "rate_limit", failure -> waitOf(local.waitMillis(key, interval, burst)));
   }
 
   private int burst(String bucket) {
@@ -103,20 +101,6 @@ public class RateLimiter {
 
   private long intervalMillis(String bucket) {
     return Math.max(1, per(bucket).toMillis() / burst(bucket));
-  }
-
-  private long checkLocally(String key, long interval, int burst) {
-    long now = System.currentTimeMillis();
-    long[] tat = local.get(key, k -> new long[] {now});
-    synchronized (tat) {
-      long start = Math.max(tat[0], now);
-      long allowAt = start - interval * (burst - 1);
-      if (now < allowAt) {
-        return allowAt - now;
-      }
-      tat[0] = start + interval;
-      return 0;
-    }
   }
 
   private static Optional<Duration> waitOf(long millis) {

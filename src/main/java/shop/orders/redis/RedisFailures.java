@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -12,13 +13,19 @@ import java.util.concurrent.TimeoutException;
 /** What went wrong with Redis last, by kind, for metrics and the Redis health group. */
 @ApplicationScoped
 public class RedisFailures {
+  private final InstantSource clock;
+
+  RedisFailures(InstantSource clock) {
+    this.clock = clock;
+  }
+
   /** The last failure: its kind, Redis' own words (first line only) and when. */
   public record Last(String kind, String message, Instant at) {}
 
   private volatile Last last;
 
   void record(String kind, Throwable failure) {
-    last = new Last(kind, firstLine(failure), Instant.now());
+    last = new Last(kind, firstLine(failure), clock.instant());
   }
 
   /** The first line of a failure's message: Redis' own words, without what a client library appended. */

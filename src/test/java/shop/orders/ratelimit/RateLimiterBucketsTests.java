@@ -12,7 +12,7 @@ class RateLimiterBucketsTests {
   void anUnknownBucketIsRefusedBeforeAnythingIsCounted() {
     RateLimitConfig config = new SmallRyeConfigBuilder().withMapping(RateLimitConfig.class).build()
         .getConfigMapping(RateLimitConfig.class);
-    var limiter = new RateLimiter(null, null, config, new SimpleMeterRegistry());
+    var limiter = new RateLimiter(null, null, config, new SimpleMeterRegistry(), java.time.InstantSource.system());
 
     assertThatThrownBy(() -> limiter.enforce("refunds", "cust-1"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refunds");
