@@ -189,3 +189,24 @@ newest() {
   done
   echo "$best"
 }
+
+# prepare_tools: sets TOOLS_CP, the class path the programs of src/tools/java (package shop.orders.tools) run on:
+# target/test-classes, target/classes and the test dependencies. Compiles them first (./mvnw test-compile) when their
+# classes are missing or older than src/tools/java, src/test/java or pom.xml, and caches the dependencies' class path
+# in target/tools.classpath (made again when pom.xml is newer). Run a tool with
+#   "$JAVA_HOME/bin/java" -cp "$TOOLS_CP" shop.orders.tools.<Program> <args...>
+prepare_tools() {
+  local stamp=target/test-classes/shop/orders/tools/GatewaySimulator.class deps=target/tools.classpath
+  if [ ! -f "$stamp" ] || [ -n "$(find src/tools/java src/test/java pom.xml -newer "$stamp" -type f -print -quit)" ]
+  then
+    echo "compiling the tools (src/tools/java)" >&2
+    ./mvnw -B -q test-compile >&2 || die "./mvnw test-compile failed"
+    touch "$stamp"
+  fi
+  if [ ! -s "$deps" ] || [ pom.xml -nt "$deps" ]; then
+    ./mvnw -B -q org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$PWD/$deps" >&2 || die "could not resolve the tools' class path"
+  fi
+  # shellcheck disable=SC2034 # read by the scripts that source this file
+  TOOLS_CP="$PWD/target/test-classes:$PWD/target/classes:$(cat "$deps")"
+}

@@ -1,4 +1,4 @@
-package shop.orders.payment;
+package shop.orders.tools;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -35,8 +35,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A payment gateway simulator for the local run (bin/run-local starts it on 127.0.0.1:8089), run as a source-file
- * program. It speaks the contract of {@code PaymentGatewayApi}: charges and refunds are idempotent per key, kept in
+ * A payment gateway simulator for the local run (bin/run-local starts it on 127.0.0.1:8089), run on the tools'
+ * class path (bin/lib.sh prepare_tools). It speaks the contract of {@code PaymentGatewayApi}: charges and refunds are idempotent per key, kept in
  * memory and appended to a journal, and each settled charge is announced with a signed webhook. Behaviour from the
  * environment:
  * <pre>
