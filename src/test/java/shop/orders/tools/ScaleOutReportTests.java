@@ -106,16 +106,16 @@ class ScaleOutReportTests {
 
   @Test
   void roundsAsPythonDoes() {
-    assertThat(ScaleOutReport.round("3.125", 2)).isEqualTo(3.12);
-    assertThat(ScaleOutReport.round("2.675", 2)).isEqualTo(2.67);   // 2.67499999... in binary
-    assertThat(ScaleOutReport.fixed(0.25, 1)).isEqualTo("0.2");
-    assertThat(ScaleOutReport.fixed(0.35, 1)).isEqualTo("0.3");      // 0.34999...
-    assertThat(ScaleOutReport.fixed(1234.5, 0)).isEqualTo("1234");
-    assertThat(ScaleOutReport.PythonJson.repr(40.0)).isEqualTo("40.0");
-    assertThat(ScaleOutReport.PythonJson.repr(0.0001)).isEqualTo("0.0001");
-    assertThat(ScaleOutReport.PythonJson.repr(1e-05)).isEqualTo("1e-05");
-    assertThat(ScaleOutReport.PythonJson.repr(1.5e16)).isEqualTo("1.5e+16");
-    assertThat(ScaleOutReport.PythonJson.repr(123456789.0)).isEqualTo("123456789.0");
+    assertThat(PythonStyle.round("3.125", 2)).isEqualTo(3.12);
+    assertThat(PythonStyle.round("2.675", 2)).isEqualTo(2.67);   // 2.67499999... in binary
+    assertThat(PythonStyle.fixed(0.25, 1)).isEqualTo("0.2");
+    assertThat(PythonStyle.fixed(0.35, 1)).isEqualTo("0.3");      // 0.34999...
+    assertThat(PythonStyle.fixed(1234.5, 0)).isEqualTo("1234");
+    assertThat(PythonStyle.repr(40.0)).isEqualTo("40.0");
+    assertThat(PythonStyle.repr(0.0001)).isEqualTo("0.0001");
+    assertThat(PythonStyle.repr(1e-05)).isEqualTo("1e-05");
+    assertThat(PythonStyle.repr(1.5e16)).isEqualTo("1.5e+16");
+    assertThat(PythonStyle.repr(123456789.0)).isEqualTo("123456789.0");
   }
 
   @Test

@@ -1,8 +1,6 @@
 package shop.orders.tools;
 
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+
+import static shop.orders.tools.PythonStyle.fixed;
+import static shop.orders.tools.PythonStyle.grouped;
+import static shop.orders.tools.PythonStyle.repr;
+import static shop.orders.tools.PythonStyle.round;
 
 /**
  * The results of bin/bench-scale-out: reads the per-step lines the script wrote ({@code key=value} pairs, one line a
@@ -118,9 +121,7 @@ public final class ScaleOutReport {
 
   /** The JSON file's text. */
   String json() {
-    var out = new StringBuilder();
-    PythonJson.write(result, out, 0);
-    return out.append('\n').toString();
+    return PythonStyle.json(result) + "\n";
   }
 
   /** The Markdown file's text (without the raw wrk output the script appends). */
@@ -149,8 +150,8 @@ public final class ScaleOutReport {
           + " | " + fixed(d(s, "p50Ms"), 1) + " | " + fixed(d(s, "p99Ms"), 1) + " | " + errors(s) + " | "
           + ints(s, "ordersPerInstance").stream().map(x -> String.format(Locale.ROOT, "%,d", x))
           .collect(Collectors.joining(" / "))
-          + " | " + cpu(s) + " | " + PythonJson.repr(d(s, "machineCpuSecondsBusy")) + " / "
-          + PythonJson.repr(d(s, "machineCpuSecondsAvailable")) + " | " + s.get("loadAverage") + " |");
+          + " | " + cpu(s) + " | " + repr(d(s, "machineCpuSecondsBusy")) + " / "
+          + repr(d(s, "machineCpuSecondsAvailable")) + " | " + s.get("loadAverage") + " |");
     }
     md.add("");
     md.add("Errors counts non-2xx responses and socket errors. CPU seconds are those used during the measured window; "
@@ -179,8 +180,8 @@ public final class ScaleOutReport {
       out.append(String.format(Locale.ROOT, format, s.get("instances"), s.get("pool"), s.get("connectionsLimit"),
           s.get("connectionBudget"), s.get("connectionsPeak"), (boolean) s.get("withinBudget") ? "yes" : "NO",
           fixed(d(s, "ordersPerSecond"), 1), fixed(d(s, "p50Ms"), 1), fixed(d(s, "p99Ms"), 1), errors(s),
-          cpu(s) + " (" + PythonJson.repr(d(s, "machineCpuSecondsBusy")) + "/"
-              + PythonJson.repr(d(s, "machineCpuSecondsAvailable")) + ")"));
+          cpu(s) + " (" + repr(d(s, "machineCpuSecondsBusy")) + "/"
+              + repr(d(s, "machineCpuSecondsAvailable")) + ")"));
     }
     return out.toString();
   }
@@ -200,7 +201,7 @@ public final class ScaleOutReport {
   private static String cpu(Map<String, Object> s) {
     @SuppressWarnings("unchecked")
     var cpu = (List<Double>) s.get("instanceCpuSeconds");
-    return cpu.stream().map(PythonJson::repr).collect(Collectors.joining(" / "));
+    return cpu.stream().map(PythonStyle::repr).collect(Collectors.joining(" / "));
   }
 
   @SuppressWarnings("unchecked")
@@ -210,103 +211,5 @@ public final class ScaleOutReport {
 
   private static double d(Map<String, Object> s, String name) {
     return (double) s.get(name);
-  }
-
-  /** Python's {@code round(float(text), places)}: the double nearest the exact value rounded half-even. */
-  static double round(String text, int places) {
-    return new BigDecimal(Double.parseDouble(text)).setScale(places, RoundingMode.HALF_EVEN).doubleValue();
-  }
-
-  /** Python's {@code f"{x:.<places>f}"}: the exact value rounded half-even. */
-  static String fixed(double x, int places) {
-    return new BigDecimal(x).setScale(places, RoundingMode.HALF_EVEN).toPlainString();
-  }
-
-  /** Python's {@code f"{x:,}"} for a whole number written with {@link #fixed}. */
-  private static String grouped(String whole) {
-    return String.format(Locale.ROOT, "%,d", new BigDecimal(whole).toBigInteger());
-  }
-
-  /** JSON written as Python's json.dump(indent=2, ensure_ascii=True) writes it. */
-  static final class PythonJson {
-    private PythonJson() {
-    }
-
-    static void write(Object value, StringBuilder out, int depth) {
-      switch (value) {
-        case null -> out.append("null");
-        case Map<?, ?> map when map.isEmpty() -> out.append("{}");
-        case Map<?, ?> map -> {
-          out.append("{");
-          String sep = "\n";
-          for (var e : map.entrySet()) {
-            out.append(sep).append("  ".repeat(depth + 1));
-            string(e.getKey().toString(), out);
-            out.append(": ");
-            write(e.getValue(), out, depth + 1);
-            sep = ",\n";
-          }
-          out.append("\n").append("  ".repeat(depth)).append("}");
-        }
-        case List<?> list when list.isEmpty() -> out.append("[]");
-        case List<?> list -> {
-          out.append("[");
-          String sep = "\n";
-          for (Object item : list) {
-            out.append(sep).append("  ".repeat(depth + 1));
-            write(item, out, depth + 1);
-            sep = ",\n";
-          }
-          out.append("\n").append("  ".repeat(depth)).append("]");
-        }
-        case String text -> string(text, out);
-        case Double number -> out.append(repr(number));
-        case Boolean bool -> out.append(bool ? "true" : "false");
-        default -> out.append(value);
-      }
-    }
-
-    private static void string(String text, StringBuilder out) {
-      out.append('"');
-      for (char c : text.toCharArray()) {
-        switch (c) {
-          case '"' -> out.append("\\\"");
-          case '\\' -> out.append("\\\\");
-          case '\n' -> out.append("\\n");
-          case '\r' -> out.append("\\r");
-          case '\t' -> out.append("\\t");
-          case '\b' -> out.append("\\b");
-          case '\f' -> out.append("\\f");
-          default -> {
-            if (c < 0x20 || c > 0x7e) {
-              out.append(String.format("\\u%04x", (int) c));
-            } else {
-              out.append(c);
-            }
-          }
-        }
-      }
-      out.append('"');
-    }
-
-    /** Python's repr of a float: the shortest digits, positional from 1e-4 up to 1e16, else as 1.5e-05. */
-    static String repr(double x) {
-      if (Double.isNaN(x) || Double.isInfinite(x)) {
-        return Double.isNaN(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
-      }
-      if (x == 0) {
-        return 1 / x < 0 ? "-0.0" : "0.0";
-      }
-      var digits = new BigDecimal(Double.toString(x)).stripTrailingZeros();
-      int exponent = digits.precision() - digits.scale() - 1;
-      if (exponent >= -4 && exponent < 16) {
-        String plain = digits.toPlainString();
-        return plain.contains(".") ? plain : plain + ".0";
-      }
-      String mantissa = digits.unscaledValue().abs().toString();
-      String sign = x < 0 ? "-" : "";
-      String m = mantissa.length() == 1 ? mantissa : mantissa.charAt(0) + "." + mantissa.substring(1);
-      return sign + m + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
-    }
   }
 }
