@@ -151,8 +151,8 @@ field() {
 }
 
 # run_wrk [--keep-going] <url> <connections> <seconds> <request timeout> <output file>: POST /api/orders with
-# load/bench/order.lua (fresh Idempotency-Key per order) on min(2, connections) threads, orders spread over the
-# tokens in $TOKENS and $SKUS SKUs; wrk's output goes to the file, its BENCH_RESULT line to stdout. Dies when wrk
+# src/tools/bench/order.lua (fresh Idempotency-Key per order) on min(2, connections) threads, orders spread over
+# the tokens in $TOKENS and $SKUS SKUs; wrk's output goes to the file, its BENCH_RESULT line to stdout. Dies when wrk
 # fails (with --keep-going only when it printed no result line: a run against a locked SKU ends with requests in
 # flight).
 run_wrk() {
@@ -165,7 +165,7 @@ run_wrk() {
   local threads=$((connections < 2 ? connections : 2))
   BENCH_TOKENS=$TOKENS BENCH_SKUS=$SKUS BENCH_RUN_ID="${STAMP:-run}-$connections-$seconds-$RANDOM" \
     timeout $((seconds + 60)) wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout "$request_timeout" \
-    --latency -s load/bench/order.lua "$url" >"$out" 2>&1 \
+    --latency -s src/tools/bench/order.lua "$url" >"$out" 2>&1 \
     || [ -n "$keep_going" ] || { cat "$out" >&2; die "wrk failed"; }
   grep '^BENCH_RESULT' "$out" || { cat "$out" >&2; die "wrk printed no result line"; }
 }
