@@ -57,12 +57,13 @@ class UnknownSkuFloodTests {
         .put("/api/cart/items/{sku}", known.getFirst()).then().statusCode(200);
 
     Path output = Path.of("target", "unknown-sku-flood.txt");
+    // shop.orders.tools.UnknownSkuFlood (src/tools/java), compiled with the tests
     var flood = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "src/test/java/shop/orders/catalog/UnknownSkuFlood.java", "http://127.0.0.1:" + RestAssured.port, "6",
-        "16").redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        "-cp", Path.of("target", "test-classes").toString(), "shop.orders.tools.UnknownSkuFlood",
+        "http://127.0.0.1:" + RestAssured.port, "6", "16").redirectErrorStream(true).redirectOutput(output.toFile()).start();
     Map<String, Integer> knownStatuses = new HashMap<>();
     try {
-      Thread.sleep(1_500);   // the flood compiles and starts
+      Thread.sleep(1_500);   // the flood starts
       for (int i = 0; i < 60 && flood.isAlive(); i++) {
         String sku = known.get(i % known.size());
         redis.key().del(calls.key("product", sku));

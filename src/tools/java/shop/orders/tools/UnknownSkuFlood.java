@@ -1,4 +1,4 @@
-package shop.orders.catalog;
+package shop.orders.tools;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A client flooding {@code GET /api/products/{sku}} with made-up SKUs, run as a process of its own (a source-file
- * program) by {@code UnknownSkuFloodTests}: {@code java UnknownSkuFlood.java <base url> <seconds> <connections>}.
+ * A client flooding {@code GET /api/products/{sku}} with made-up SKUs, run as a process of its own by
+ * {@code UnknownSkuFloodTests}: {@code java -cp target/test-classes shop.orders.tools.UnknownSkuFlood <base url>
+ * <seconds> <connections>}.
  * Loopback only, bounded in time and in requests (100,000); prints "status count" lines when done.
  */
 public final class UnknownSkuFlood {

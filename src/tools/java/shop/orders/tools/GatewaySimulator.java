@@ -1,5 +1,9 @@
-package shop.orders.payment;
+package shop.orders.tools;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -20,7 +24,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -31,12 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
- * A payment gateway simulator for the local run (bin/run-local starts it on 127.0.0.1:8089), run as a source-file
- * program. It speaks the contract of {@code PaymentGatewayApi}: charges and refunds are idempotent per key, kept in
+ * A payment gateway simulator for the local run (bin/run-local starts it on 127.0.0.1:8089), run on the tools'
+ * class path (bin/lib.sh prepare_tools). It speaks the contract of {@code PaymentGatewayApi}: charges and refunds are idempotent per key, kept in
  * memory and appended to a journal, and each settled charge is announced with a signed webhook. Behaviour from the
  * environment:
  * <pre>
@@ -66,9 +66,14 @@ import java.util.regex.Pattern;
  * <p>A fault drill changes the behaviour while it runs: {@code PUT /sim/behaviour} with lines {@code NAME=value} (the
  * same names) overrides them, an empty body goes back to the environment's; {@code GET /sim/behaviour} shows the
  * overrides. A late charge keeps the delay and webhook it was given when it was requested.
+ *
+ * <p>Request and answer bodies are JSON, read and written with Jackson. A charge or refund whose body is not a JSON
+ * object is answered 400 {@code {"error"}}, and nothing is charged, refunded or journalled. The ids, order id and
+ * currency are read as text, the amount as a whole number (0 when it is missing or not one); only top-level fields
+ * count.
  */
 public final class GatewaySimulator {
-  private static final Pattern FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*\"?([^\",}]*)\"?");
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_PAGE = 100;
 
   /** A charge as the gateway recorded it; {@code createdAt} is when it did. */
@@ -78,10 +83,10 @@ public final class GatewaySimulator {
       return new Position(createdAt, paymentId);
     }
 
-    String json() {
-      return "{\"payment_id\":" + quoted(paymentId) + ",\"order_id\":" + quoted(orderId) + ",\"status\":"
-          + quoted(status) + ",\"gateway_ref\":" + quoted(gatewayRef) + ",\"amount\":" + amount + ",\"currency\":"
-          + quoted(currency) + ",\"created_at\":" + quoted(createdAt.toString()) + "}";
+    ObjectNode json() {
+      return JSON.createObjectNode().put("payment_id", paymentId).put("order_id", orderId).put("status", status)
+          .put("gateway_ref", gatewayRef).put("amount", amount).put("currency", currency)
+          .put("created_at", createdAt.toString());
     }
   }
 
@@ -100,24 +105,38 @@ public final class GatewaySimulator {
   private final NavigableMap<Position, Charge> recorded = new ConcurrentSkipListMap<>();
   private final Map<String, String> refunds = new ConcurrentHashMap<>();
   private final HttpClient webhooks = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final Map<String, String> env = System.getenv();
+  private final Map<String, String> env;
   private final Map<String, String> overrides = new ConcurrentHashMap<>();
-  private final Path journal = Path.of(env.getOrDefault("PG_JOURNAL", "target/gateway-journal.log"));
+  private final Path journal;
+  private HttpServer server;
 
-  public static void main(String[] args) throws IOException {
-    new GatewaySimulator().start();
+  /** A simulator with the behaviour {@code env} (PG_* names, as the process environment gives them) sets. */
+  GatewaySimulator(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+    this.journal = Path.of(this.env.getOrDefault("PG_JOURNAL", "target/gateway-journal.log"));
   }
 
-  private void start() throws IOException {
-    int port = Integer.parseInt(env.getOrDefault("PG_PORT", "8089"));
-    var server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+  public static void main(String[] args) throws IOException {
+    new GatewaySimulator(System.getenv()).start();
+  }
+
+  /** Listens on 127.0.0.1:PG_PORT (0: any free port) and returns the port. */
+  int start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1",
+        Integer.parseInt(env.getOrDefault("PG_PORT", "8089"))), 256);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/v1/payments", this::payments);
     server.createContext("/v1/refunds", this::refunds);
     server.createContext("/sim/behaviour", this::behaviour);
     server.start();
     Files.createDirectories(journal.toAbsolutePath().getParent());
+    int port = server.getAddress().getPort();
     System.out.println("payment gateway simulator on 127.0.0.1:" + port + ", journal " + journal);
+    return port;
+  }
+
+  void stop() {
+    server.stop(0);
   }
 
   private void behaviour(HttpExchange exchange) throws IOException {
@@ -129,7 +148,7 @@ public final class GatewaySimulator {
           if (eq > 0 && line.startsWith("PG_")) {
             changed.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
           } else if (!line.isBlank()) {
-            reply(exchange, 400, "{\"error\":\"expected PG_NAME=value lines\"}");
+            reply(exchange, 400, error("expected PG_NAME=value lines"));
             return;
           }
         }
@@ -137,9 +156,10 @@ public final class GatewaySimulator {
         overrides.putAll(changed);
         record("behaviour " + changed);
       }
-      reply(exchange, 200, "{" + overrides.entrySet().stream()
-          .map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"").sorted()
-          .reduce((a, b) -> a + "," + b).orElse("") + "}");
+      var shown = JSON.createObjectNode();
+      overrides.entrySet().stream().sorted(Map.Entry.comparingByKey())
+          .forEach(e -> shown.put(e.getKey(), e.getValue()));
+      reply(exchange, 200, shown);
     }
   }
 
@@ -152,17 +172,21 @@ public final class GatewaySimulator {
         } else {
           var asked = charges.get(path.substring(path.lastIndexOf('/') + 1));
           Charge charge = asked == null ? null : asked.getNow(null);
-          reply(exchange, charge == null ? 404 : 200, charge == null ? "{}" : result(charge.status(),
-              charge.gatewayRef()));
+          reply(exchange, charge == null ? 404 : 200, charge == null ? JSON.createObjectNode()
+              : result(charge.status(), charge.gatewayRef()));
         }
         return;
       }
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String id = key(exchange, body, "payment_id");
+      JsonNode fields = object(exchange, body);
+      if (fields == null) {
+        return;
+      }
+      String id = key(exchange, fields, "payment_id");
       latency();
       var random = ThreadLocalRandom.current();
       if (random.nextDouble() < number("PG_FAILURE_RATE", 0.0)) {
-        reply(exchange, 500, "{\"error\":\"simulated failure\"}");
+        reply(exchange, 500, error("simulated failure"));
         return;
       }
       var fresh = new CompletableFuture<Charge>();
@@ -170,10 +194,10 @@ public final class GatewaySimulator {
       if (charge == null) {
         charge = fresh;
         if (random.nextDouble() < number("PG_LATE_RATE", 0.0)) {
-          chargeLate(id, body, fresh, number("PG_LATE_MS", 20000L),
+          chargeLate(id, body, fields, fresh, number("PG_LATE_MS", 20000L),
               random.nextDouble() < number("PG_LATE_WEBHOOK_LOSS", 0.5));
         } else {
-          webhook(recordCharge(id, body, random.nextDouble() < number("PG_DECLINE_RATE", 0.02) ? "DECLINED"
+          webhook(recordCharge(id, body, fields, random.nextDouble() < number("PG_DECLINE_RATE", 0.02) ? "DECLINED"
               : "APPROVED", fresh, null));
         }
       }
@@ -187,12 +211,12 @@ public final class GatewaySimulator {
   }
 
   /** Records the charge {@code delayMillis} from now, and only then tells anyone about it. */
-  private void chargeLate(String id, String body, CompletableFuture<Charge> charge, long delayMillis,
-                          boolean webhookLost) {
+  private void chargeLate(String id, String body, JsonNode fields, CompletableFuture<Charge> charge,
+                          long delayMillis, boolean webhookLost) {
     Instant requested = Instant.now();
     Thread.ofVirtual().start(() -> {
       sleep(delayMillis);
-      Charge landed = recordCharge(id, body, "APPROVED", charge,
+      Charge landed = recordCharge(id, body, fields, "APPROVED", charge,
           "late-charge " + id + " requested " + requested + " webhook " + (webhookLost ? "lost" : "sent"));
       if (!webhookLost) {
         webhook(landed);
@@ -201,16 +225,10 @@ public final class GatewaySimulator {
   }
 
   /** The charge as of now: journalled, found by a lookup, listed, and its callers answered. */
-  private synchronized Charge recordCharge(String id, String body, String status, CompletableFuture<Charge> future,
-                                           String note) {
+  private synchronized Charge recordCharge(String id, String body, JsonNode fields, String status,
+                                           CompletableFuture<Charge> future, String note) {
     Instant now = Instant.now();
-    long amount;
-    try {
-      amount = Long.parseLong(String.valueOf(find(body, "amount")).trim());
-    } catch (NumberFormatException e) {
-      amount = 0;
-    }
-    var charge = new Charge(id, find(body, "order_id"), amount, find(body, "currency"), status,
+    var charge = new Charge(id, text(fields, "order_id"), amount(fields), text(fields, "currency"), status,
         "sim-" + UUID.randomUUID().toString().substring(0, 8), now);
     record(now, "/v1/payments " + id + " " + status + " " + body);
     if (note != null) {
@@ -230,11 +248,11 @@ public final class GatewaySimulator {
       after = Instant.parse(query.getOrDefault("created_after", Instant.EPOCH.toString()));
       limit = Integer.parseInt(query.getOrDefault("limit", Integer.toString(MAX_PAGE)));
     } catch (DateTimeParseException | NumberFormatException e) {
-      reply(exchange, 400, "{\"error\":" + quoted("bad created_after or limit: " + e.getMessage()) + "}");
+      reply(exchange, 400, error("bad created_after or limit: " + e.getMessage()));
       return;
     }
     if (limit < 1 || limit > MAX_PAGE) {
-      reply(exchange, 400, "{\"error\":\"limit must be 1 to " + MAX_PAGE + "\"}");
+      reply(exchange, 400, error("limit must be 1 to " + MAX_PAGE));
       return;
     }
     var from = new Position(after.plusNanos(1), "");
@@ -244,7 +262,7 @@ public final class GatewaySimulator {
       var cursor = charges.get(startingAfter);
       Charge last = cursor == null ? null : cursor.getNow(null);
       if (last == null) {
-        reply(exchange, 400, "{\"error\":" + quoted("no such payment: " + startingAfter) + "}");
+        reply(exchange, 400, error("no such payment: " + startingAfter));
         return;
       }
       if (last.position().compareTo(from) >= 0) {
@@ -252,7 +270,8 @@ public final class GatewaySimulator {
         inclusive = false;
       }
     }
-    var page = new ArrayList<String>();
+    var answer = JSON.createObjectNode();
+    var page = answer.putArray("data");
     boolean more = false;
     for (Charge charge : recorded.tailMap(from, inclusive).values()) {
       if (page.size() == limit) {
@@ -261,7 +280,7 @@ public final class GatewaySimulator {
       }
       page.add(charge.json());
     }
-    reply(exchange, 200, "{\"data\":[" + String.join(",", page) + "],\"has_more\":" + more + "}");
+    reply(exchange, 200, answer.put("has_more", more));
   }
 
   private void refunds(HttpExchange exchange) throws IOException {
@@ -269,15 +288,19 @@ public final class GatewaySimulator {
       String path = exchange.getRequestURI().getPath();
       if ("GET".equals(exchange.getRequestMethod())) {
         String status = refunds.get(path.substring(path.lastIndexOf('/') + 1));
-        reply(exchange, status == null ? 404 : 200, status == null ? "{}" : result(status));
+        reply(exchange, status == null ? 404 : 200, status == null ? JSON.createObjectNode() : result(status));
         return;
       }
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String id = key(exchange, body, "refund_id");
+      JsonNode fields = object(exchange, body);
+      if (fields == null) {
+        return;
+      }
+      String id = key(exchange, fields, "refund_id");
       latency();
       var random = ThreadLocalRandom.current();
       if (random.nextDouble() < number("PG_FAILURE_RATE", 0.0)) {
-        reply(exchange, 500, "{\"error\":\"simulated failure\"}");
+        reply(exchange, 500, error("simulated failure"));
         return;
       }
       // any payment id is refunded, a late charge's too; the refund id alone makes a refund happen once
@@ -301,8 +324,8 @@ public final class GatewaySimulator {
     Thread.ofVirtual().start(() -> {
       sleep(500);
       String type = "APPROVED".equals(charge.status()) ? "payment.succeeded" : "payment.failed";
-      String body = "{\"id\":\"evt_" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"payment_id\":\""
-          + charge.paymentId() + "\",\"gateway_ref\":\"" + charge.gatewayRef() + "\"}";
+      String body = JSON.createObjectNode().put("id", "evt_" + UUID.randomUUID()).put("type", type)
+          .put("payment_id", charge.paymentId()).put("gateway_ref", charge.gatewayRef()).toString();
       long t = Instant.now().getEpochSecond();
       try {
         webhooks.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
@@ -326,20 +349,55 @@ public final class GatewaySimulator {
     }
   }
 
-  private static String result(String status) {
+  private static ObjectNode result(String status) {
     return result(status, "sim-" + UUID.randomUUID().toString().substring(0, 8));
   }
 
-  private static String result(String status, String gatewayRef) {
-    return "{\"status\":" + quoted(status) + ",\"gateway_ref\":" + quoted(gatewayRef) + "}";
+  private static ObjectNode result(String status, String gatewayRef) {
+    return JSON.createObjectNode().put("status", status).put("gateway_ref", gatewayRef);
   }
 
-  private static String quoted(String text) {
-    return text == null ? "null" : "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  private static ObjectNode error(String message) {
+    return JSON.createObjectNode().put("error", message);
   }
 
-  private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+  /** The request body as a JSON object; else answers 400 and returns null. */
+  private static JsonNode object(HttpExchange exchange, String body) throws IOException {
+    String problem;
+    try {
+      JsonNode parsed = JSON.readTree(body);
+      if (parsed != null && parsed.isObject()) {
+        return parsed;
+      }
+      problem = "expected a JSON object";
+    } catch (JsonProcessingException e) {
+      problem = "malformed JSON: " + e.getOriginalMessage();
+    }
+    reply(exchange, 400, error(problem));
+    return null;
+  }
+
+  /** A top-level field as text (a number as its digits), or null when it is missing, JSON null, an object or array. */
+  private static String text(JsonNode fields, String name) {
+    JsonNode value = fields.get(name);
+    return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
+  }
+
+  /** The whole number in the field amount (a JSON number, or text holding one), else 0. */
+  private static long amount(JsonNode fields) {
+    JsonNode amount = fields.path("amount");
+    if (amount.isIntegralNumber() && amount.canConvertToLong()) {
+      return amount.asLong();
+    }
+    try {
+      return amount.isTextual() ? Long.parseLong(amount.asText().trim()) : 0;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static void reply(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
@@ -359,24 +417,13 @@ public final class GatewaySimulator {
   }
 
   /** The idempotency key: the header, else the id in the body, else a fresh one. */
-  private static String key(HttpExchange exchange, String body, String idField) {
+  private static String key(HttpExchange exchange, JsonNode fields, String idField) {
     String id = exchange.getRequestHeaders().getFirst("Idempotency-Key");
     if (id != null) {
       return id;
     }
-    String inBody = find(body, idField);
+    String inBody = text(fields, idField);
     return inBody != null ? inBody : UUID.randomUUID().toString();
-  }
-
-  /** A top-level field of a flat JSON body, or null. */
-  private static String find(String body, String name) {
-    Matcher m = FIELD.matcher(body);
-    while (m.find()) {
-      if (m.group(1).equals(name)) {
-        return m.group(2);
-      }
-    }
-    return null;
   }
 
   private static Map<String, String> query(String raw) {

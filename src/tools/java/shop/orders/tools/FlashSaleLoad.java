@@ -1,4 +1,4 @@
-package shop.orders.order;
+package shop.orders.tools;
 
 import shop.orders.testing.LocalTokens;
 
@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * The flash-sale load of bin/bench-flash-sale, run as a source-file program:
- * {@code java src/test/java/shop/orders/order/FlashSaleLoad.java <base-url> <metrics-url> <event-sku> <buyers>
+ * The flash-sale load of bin/bench-flash-sale, run on the tools' class path (bin/lib.sh prepare_tools):
+ * {@code java -cp <tools> shop.orders.tools.FlashSaleLoad <base-url> <metrics-url> <event-sku> <buyers>
  * <arrival-seconds> <background-per-second> <background-sku-count> [customers]}.
  * Each buyer is a customer of its own unless {@code customers} is smaller: the warm-up of bin/bench-flash-sale
  * reuses customers to send many orders without signing a token for each.
