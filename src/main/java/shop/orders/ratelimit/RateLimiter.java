@@ -62,7 +62,8 @@ public class RateLimiter {
     long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
     return new ApiException(Problem.of(429, "rate-limited", "Too many requests",
         "At most " + burst(bucket) + " " + bucket + " requests per " + per(bucket).toSeconds()
-            + " s per customer; nothing was done. Retry after " + seconds + " s (with the same Idempotency-Key)."),
+            + " s per customer; nothing was done. Retry after " + seconds + " s (with the same Idempotency-Key).")
+        .with("bucket", bucket).with("limit", burst(bucket)).with("windowSeconds", per(bucket).toSeconds()),
         Duration.ofSeconds(seconds));
   }
 
