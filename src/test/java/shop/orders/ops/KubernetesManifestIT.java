@@ -5,30 +5,138 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import shop.orders.testing.StrictKubernetes;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The manifests the build generates (target/kubernetes/kubernetes.yml), read as objects. Runs after packaging. */
+/**
+ * The manifests the build generates (target/kubernetes/kubernetes.yml), read strictly against the Kubernetes API
+ * models, and as they must be to apply on a cluster, again, and over the previous version. Runs after packaging.
+ */
 class KubernetesManifestIT {
+  private static final Path GENERATED = Path.of("target/kubernetes/kubernetes.yml");
   private static final List<JsonNode> OBJECTS = new ArrayList<>();
 
   @BeforeAll
   static void parse() throws Exception {
+    OBJECTS.addAll(read(GENERATED));
+  }
+
+  private static List<JsonNode> read(Path manifests) throws IOException {
     var yaml = new ObjectMapper(new YAMLFactory());
-    try (var parser = yaml.getFactory().createParser(Files.readString(Path.of("target/kubernetes/kubernetes.yml")))) {
-      yaml.readValues(parser, JsonNode.class).forEachRemaining(OBJECTS::add);
+    var objects = new ArrayList<JsonNode>();
+    try (var parser = yaml.getFactory().createParser(Files.readString(manifests))) {
+      yaml.readValues(parser, JsonNode.class).forEachRemaining(objects::add);
+    }
+    return objects;
+  }
+
+  @Test
+  void everyObjectIsValidForTheKubernetesApi() throws IOException {
+    var strict = StrictKubernetes.parse(Files.readString(GENERATED), Set.of());
+    assertThat(strict).extracting(o -> o.getKind()).containsExactlyInAnyOrder(
+        "ConfigMap", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget");
+  }
+
+  @Test
+  void selectorsNameTheApplicationOnlyNeverItsVersion() {
+    List<JsonNode> selectors = List.of(only("Deployment").at("/spec/selector/matchLabels"),
+        only("Service").at("/spec/selector"), only("PodDisruptionBudget").at("/spec/selector/matchLabels"),
+        only("Deployment").at("/spec/template/spec/topologySpreadConstraints/0/labelSelector/matchLabels"));
+    for (JsonNode selector : selectors) {
+      assertThat(selector.properties()).extracting(Map.Entry::getKey)
+          .containsExactly("app.kubernetes.io/name");
     }
   }
 
-  private static JsonNode only(String kind) {
-    var found = OBJECTS.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+  @Test
+  void theImageComesFromTheConfiguredRegistryAndGroupNotTheBuildUser() {
+    assertThat(container().path("image").asText())
+        .isEqualTo("registry.example.com/shop/order-service:" + only("Deployment")
+            .at("/metadata/labels/app.kubernetes.io~1version").asText());
+  }
+
+  @Test
+  void nothingReferencesAConfigMapTheManifestsDoNotCreate() {
+    var created = OBJECTS.stream().filter(o -> "ConfigMap".equals(o.path("kind").asText()))
+        .map(o -> o.at("/metadata/name").asText()).toList();
+    assertThat(container().path("envFrom").findValuesAsText("name")).contains("order-service-config");
+    container().path("envFrom").forEach(from -> {
+      if (from.has("configMapRef")) {
+        assertThat(created).contains(from.at("/configMapRef/name").asText());
+      }
+    });
+  }
+
+  @Test
+  void podsMeetPodSecurityRestricted() {
+    var pod = only("Deployment").at("/spec/template/spec");
+    assertThat(pod.at("/securityContext/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
+    assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+    assertThat(container().at("/securityContext/allowPrivilegeEscalation").asBoolean(true)).isFalse();
+    assertThat(container().at("/securityContext/capabilities/drop/0").asText()).isEqualTo("ALL");
+  }
+
+  @Test
+  void noServiceMonitorScrapesEveryServiceOfTheNamespace() {
+    assertThat(OBJECTS).noneMatch(o -> "ServiceMonitor".equals(o.path("kind").asText()));
+    var pod = only("Deployment").at("/spec/template/metadata/annotations");
+    assertThat(pod.path("prometheus.io/port").asText()).isEqualTo("9000");
+    assertThat(pod.path("prometheus.io/path").asText()).isEqualTo("/q/metrics");
+  }
+
+  @Test
+  void probesGiveAThrottledJvmTimeAndTheMemoryRequestIsTheLimit() {
+    for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+      assertThat(container().path(probe).path("timeoutSeconds").asInt()).as(probe).isGreaterThanOrEqualTo(3);
+    }
+    assertThat(container().at("/resources/requests/memory").asText())
+        .isEqualTo(container().at("/resources/limits/memory").asText());
+  }
+
+  /**
+   * The next version, built from the same sources with another version number (a nested quarkus:build into
+   * target/kubernetes-upgrade), applies over this one: no field the API server refuses to change differs.
+   */
+  @Test
+  void theNextVersionChangesNoImmutableField() throws Exception {
+    Path out = Path.of("target/kubernetes-upgrade");
+    var build = new ProcessBuilder("./mvnw", "-B", "-q", "-o", "quarkus:build", "-DskipTests",
+        "-Dquarkus.application.version=99.0.0", "-Dquarkus.kubernetes.output-directory=" + out,
+        "-Dquarkus.package.output-directory=upgrade-app")
+        .redirectErrorStream(true).redirectOutput(Path.of("target/kubernetes-upgrade.log").toFile()).start();
+    assertThat(build.waitFor(5, TimeUnit.MINUTES)).as("the second build ended within 5 min").isTrue();
+    assertThat(build.exitValue()).as(Files.readString(Path.of("target/kubernetes-upgrade.log"))).isZero();
+    var next = read(out.resolve("kubernetes.yml"));
+
+    JsonNode deployment = only(next, "Deployment");
+    assertThat(deployment.at("/metadata/labels/app.kubernetes.io~1version").asText()).isEqualTo("99.0.0");
+    assertThat(deployment.at("/spec/template/spec/containers/0/image").asText()).endsWith(":99.0.0");
+    for (String kind : List.of("Deployment", "PodDisruptionBudget")) {
+      assertThat(only(next, kind).at("/spec/selector")).as(kind + " selector")
+          .isEqualTo(only(kind).at("/spec/selector"));
+    }
+    assertThat(only(next, "Service").at("/spec/selector")).isEqualTo(only("Service").at("/spec/selector"));
+    assertThat(only(next, "Service").at("/spec/clusterIP")).isEqualTo(only("Service").at("/spec/clusterIP"));
+  }
+
+  private static JsonNode only(List<JsonNode> objects, String kind) {
+    var found = objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
     assertThat(found).as(kind).hasSize(1);
     return found.getFirst();
+  }
+
+  private static JsonNode only(String kind) {
+    return only(OBJECTS, kind);
   }
 
   private static JsonNode container() {
