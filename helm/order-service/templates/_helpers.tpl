@@ -102,7 +102,10 @@ Call with (list <value> <pods> <roundUp>).
 {{/*
 The capacity guard: every pod may open database.pool.maxSize connections, so the most pods that can run at once
 times the pool must fit what PostgreSQL allows minus a reserve. The most pods is not maxReplicas: a rollout adds
-up to maxSurge new pods before old ones stop, so it counts (maxReplicas + maxSurge). Raising the pool by
+up to maxSurge new pods before old ones stop, so it counts (maxReplicas + maxSurge). And a pod being replaced keeps
+its pool until it has stopped while its replacement opens minSize connections at start: maxReplicas full pools
+plus (maxSurge + maxUnavailable) x minSize must fit too (pools opened up front, minSize = maxSize, fill the budget
+fastest). Raising the pool by
 redeploying during an incident is how 2025-06-05 went; this refuses the arithmetic that cannot work.
 */}}
 {{- define "order-service.capacityGuard" -}}
@@ -118,6 +121,14 @@ redeploying during an incident is how 2025-06-05 went; this refuses the arithmet
 {{- end -}}
 {{- if gt (mul (add $pods $surge) $pool | int) $budget -}}
 {{- fail (printf "capacity guard: a rollout runs %d pods + rollout.maxSurge %v (%d more) = %d pods x database.pool.maxSize %d = %d connections, over the database budget of %d (database.maxConnections %d - database.reservedConnections %d). Set rollout.maxSurge 0 (rollout.maxUnavailable 1 replaces pods one at a time), or lower %s or database.pool.maxSize." $pods .Values.rollout.maxSurge $surge (add $pods $surge | int) $pool (mul (add $pods $surge) $pool | int) $budget $max $reserved $what) -}}
+{{- end -}}
+{{- $unavailable := include "order-service.resolvePods" (list .Values.rollout.maxUnavailable $pods false) | int -}}
+{{- if eq (add $surge $unavailable | int) 0 -}}{{- $unavailable = 1 -}}{{- end -}}
+{{- $starting := add $surge $unavailable | int -}}
+{{- $minSize := .Values.database.pool.minSize | int -}}
+{{- $overlap := add (mul $pods $pool) (mul $starting $minSize) | int -}}
+{{- if gt $overlap $budget -}}
+{{- fail (printf "capacity guard: during a rollout %d pods hold database.pool.maxSize %d (a pod being replaced keeps its connections until it has stopped) while %d new pods (rollout.maxSurge %v + rollout.maxUnavailable %v) open database.pool.minSize %d at start: %d x %d + %d x %d = %d connections, over the database budget of %d (database.maxConnections %d - database.reservedConnections %d). Lower database.pool.minSize or database.pool.maxSize, or %s." $pods $pool $starting .Values.rollout.maxSurge .Values.rollout.maxUnavailable $minSize $pods $pool $starting $minSize $overlap $budget $max $reserved $what) -}}
 {{- end -}}
 {{- if and (eq (toString .Values.rollout.maxSurge | trimSuffix "%" | int) 0) (eq (toString .Values.rollout.maxUnavailable | trimSuffix "%" | int) 0) -}}
 {{- fail (printf "rollout.maxSurge %v and rollout.maxUnavailable %v are both 0: a rollout could never start (the API server refuses it). Set rollout.maxUnavailable to 1." .Values.rollout.maxSurge .Values.rollout.maxUnavailable) -}}

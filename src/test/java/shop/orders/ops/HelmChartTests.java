@@ -153,6 +153,19 @@ class HelmChartTests {
   }
 
   @Test
+  void poolsOpenedUpFrontMustLeaveRoomForThePodBeingReplaced() {
+    // The overlay as it was: 4 x 20 = 80 fits, but a deploy during the sale adds a fifth pool of 20 opened at start.
+    assertThatThrownBy(() -> render(t -> t.withValuesFile(EVENT).set("database.pool.maxSize", "20")
+        .set("database.pool.minSize", "20")))
+        .hasMessageContaining("capacity guard: during a rollout 4 pods hold database.pool.maxSize 20")
+        .hasMessageContaining("while 1 new pods (rollout.maxSurge 0 + rollout.maxUnavailable 1) open"
+            + " database.pool.minSize 20 at start: 4 x 20 + 1 x 20 = 100 connections, over the database budget of 90")
+        .hasMessageContaining("Lower database.pool.minSize");
+    // The defaults open 10 at start: 4 x 20 + 1 x 10 = 90 fits.
+    assertThat(render(t -> t)).isNotEmpty();
+  }
+
+  @Test
   void aDeployDuringTheSaleFitsTheBudgetWithTheEventOverlay() {
     // During a rollout the pod being replaced keeps its connections until it has stopped (preStop + shutdown, up
     // to 25 s) while its replacement opens its pool (minSize = maxSize in the overlay): maxReplicas + maxSurge +
