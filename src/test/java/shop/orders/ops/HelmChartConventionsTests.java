@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,7 +133,7 @@ class HelmChartConventionsTests {
   }
 
   @Test
-  void theHelmTestPodChecksReadinessAndOneApiCall() {
+  void theHelmTestPodChecksReadinessAndOneApiCall() throws IOException, InterruptedException {
     assertThat(SOURCE.resolve("templates/tests/test-connection.yaml")).content().contains("helm.sh/hook: test");
     var test = only(render(t -> t), "Pod");
     assertThat(test.at("/metadata/annotations/test.helm.sh~1hook").asText()).isEqualTo("test");
@@ -140,6 +141,13 @@ class HelmChartConventionsTests {
     String command = String.join(" ", YAML.convertValue(test.at("/spec/containers/0/command"), String[].class));
     assertThat(command).contains("--fail", "http://orders-order-service:9000/q/health/ready",
         "'http://orders-order-service/api/products?limit=1'");
+    String script = test.at("/spec/containers/0/command/2").asText();
+    var shellcheck = new ProcessBuilder("shellcheck", "--shell=sh", "-").redirectErrorStream(true).start();
+    try (var in = shellcheck.getOutputStream()) {
+      in.write(script.getBytes(StandardCharsets.UTF_8));
+    }
+    String findings = new String(shellcheck.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(shellcheck.waitFor()).as(findings).isZero();
     // Not one of the service's pods: no Service, PDB or autoscaler counts it.
     assertThat(test.at("/metadata/labels").has("app.kubernetes.io/name")).isFalse();
   }

@@ -2,8 +2,13 @@ package shop.orders.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shop.orders.testing.Promtool;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -96,6 +101,14 @@ class HelmChartTests {
     List<String> alerts = new ArrayList<>();
     rule.at("/spec/groups/0/rules").forEach(r -> alerts.add(r.path("alert").asText()));
     assertThat(alerts).contains("OrderDbPoolSaturated", "PaymentGatewayBreakerOpen", "HostDiskAlmostFullDbOrRedis");
+  }
+
+  @Test
+  void thePrometheusRuleAsRenderedPassesPromtool(@TempDir Path dir) throws Exception {
+    var rule = only(render(t -> withMonitoringApi(t).set("prometheusRule.enabled", "true")), "PrometheusRule");
+    Path rules = dir.resolve("rules.yaml");
+    new ObjectMapper(new YAMLFactory()).writeValue(rules.toFile(), rule.path("spec"));
+    assertThat(Promtool.run(dir, "check", "rules", "rules.yaml")).contains("SUCCESS");
   }
 
   @Test
