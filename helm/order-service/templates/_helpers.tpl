@@ -105,8 +105,8 @@ times the pool must fit what PostgreSQL allows minus a reserve. The most pods is
 up to maxSurge new pods before old ones stop, so it counts (maxReplicas + maxSurge). And a pod being replaced keeps
 its pool until it has stopped while its replacement opens minSize connections at start: maxReplicas full pools
 plus (maxSurge + maxUnavailable) x minSize must fit too (pools opened up front, minSize = maxSize, fill the budget
-fastest). Raising the pool by
-redeploying during an incident is how 2025-06-05 went; this refuses the arithmetic that cannot work.
+fastest). Raising the pool by redeploying during an incident is how 2025-06-05 went; this refuses the arithmetic
+that cannot work.
 */}}
 {{- define "order-service.capacityGuard" -}}
 {{- $pods := include "order-service.maxPods" . | int -}}
