@@ -1,54 +1,38 @@
 package shop.orders.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.Helm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.TemplateCommand;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import shop.orders.testing.Promtool;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static shop.orders.ops.HelmChartRendering.SOURCE;
+import static shop.orders.ops.HelmChartRendering.EVENT;
+import static shop.orders.ops.HelmChartRendering.only;
+import static shop.orders.ops.HelmChartRendering.render;
+import static shop.orders.ops.HelmChartRendering.withMonitoringApi;
 
-/** The chart users install (helm/order-service), rendered by the real Helm engine. */
+/**
+ * The chart users install (helm/order-service), rendered by the real Helm engine: what it deploys and its capacity
+ * guard. Conventions, security, validation and upgrades are in the other HelmChart*Tests.
+ */
 class HelmChartTests {
-  private static final Path CHART = Path.of("helm/order-service");
-  private static final Path EVENT = CHART.resolve("values-event.yaml");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
-  private static List<JsonNode> render(UnaryOperator<TemplateCommand> options) throws IOException {
-    String manifests = options.apply(new Helm(CHART).template().withName("orders")).call();
-    List<JsonNode> objects = new ArrayList<>();
-    try (var parser = YAML.getFactory().createParser(manifests)) {
-      YAML.readValues(parser, JsonNode.class).forEachRemaining(o -> {
-        if (o != null && o.has("kind")) {
-          objects.add(o);
-        }
-      });
-    }
-    return objects;
-  }
-
-  private static JsonNode only(List<JsonNode> objects, String kind) {
-    var found = objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
-    assertThat(found).as(kind).hasSize(1);
-    return found.getFirst();
-  }
-
   @Test
   void theChartLintsCleanly() {
-    var result = new Helm(CHART).lint().strict().call();
+    var result = new Helm(SOURCE).lint().strict().call();
     assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
   }
 
   @Test
-  void defaultsRenderAnAutoscaledHardenedDeployment() throws IOException {
+  void defaultsRenderAnAutoscaledHardenedDeployment() {
     var objects = render(t -> t);
 
     var hpa = only(objects, "HorizontalPodAutoscaler");
@@ -87,7 +71,7 @@ class HelmChartTests {
   }
 
   @Test
-  void theEventOverlayPrewarmsMorePods() throws IOException {
+  void theEventOverlayPrewarmsMorePods() {
     var objects = render(t -> t.withValuesFile(EVENT));
 
     var hpa = only(objects, "HorizontalPodAutoscaler");
@@ -100,8 +84,8 @@ class HelmChartTests {
   }
 
   @Test
-  void monitoringObjectsAreOptional() throws IOException {
-    var objects = render(t -> t.set("serviceMonitor.enabled", "true").set("dashboard.enabled", "true"));
+  void monitoringObjectsAreOptional() {
+    var objects = render(t -> withMonitoringApi(t).set("serviceMonitor.enabled", "true").set("dashboard.enabled", "true"));
 
     assertThat(only(objects, "ServiceMonitor").at("/spec/endpoints/0/path").asText()).isEqualTo("/q/metrics");
     var dashboard = objects.stream().filter(o -> o.at("/metadata/name").asText().endsWith("-dashboard")).findFirst();
@@ -112,11 +96,19 @@ class HelmChartTests {
   }
 
   @Test
-  void thePrometheusRuleCarriesTheAlertsOfOpsPrometheus() throws IOException {
-    var rule = only(render(t -> t.set("prometheusRule.enabled", "true")), "PrometheusRule");
+  void thePrometheusRuleCarriesTheAlertsOfOpsPrometheus() {
+    var rule = only(render(t -> withMonitoringApi(t).set("prometheusRule.enabled", "true")), "PrometheusRule");
     List<String> alerts = new ArrayList<>();
     rule.at("/spec/groups/0/rules").forEach(r -> alerts.add(r.path("alert").asText()));
     assertThat(alerts).contains("OrderDbPoolSaturated", "PaymentGatewayBreakerOpen", "HostDiskAlmostFullDbOrRedis");
+  }
+
+  @Test
+  void thePrometheusRuleAsRenderedPassesPromtool(@TempDir Path dir) throws Exception {
+    var rule = only(render(t -> withMonitoringApi(t).set("prometheusRule.enabled", "true")), "PrometheusRule");
+    Path rules = dir.resolve("rules.yaml");
+    new ObjectMapper(new YAMLFactory()).writeValue(rules.toFile(), rule.path("spec"));
+    assertThat(Promtool.run(dir, "check", "rules", "rules.yaml")).contains("SUCCESS");
   }
 
   @Test
@@ -131,10 +123,75 @@ class HelmChartTests {
   }
 
   @Test
-  void theGuardCountsFixedReplicasWhenAutoscalingIsOff() throws IOException {
+  void theGuardCountsFixedReplicasWhenAutoscalingIsOff() {
     assertThatThrownBy(() -> render(t -> t.set("autoscaling.enabled", "false").set("replicaCount", "5")))
         .hasMessageContaining("5 pods");
     assertThat(only(render(t -> t.set("autoscaling.enabled", "false").set("replicaCount", "3")), "Deployment")
         .at("/spec/replicas").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void podsAreReplacedOneAtATimeByDefaultSoARolloutAddsNoPool() {
+    var strategy = only(render(t -> t), "Deployment").at("/spec/strategy");
+    assertThat(strategy.path("type").asText()).isEqualTo("RollingUpdate");
+    assertThat(strategy.at("/rollingUpdate/maxSurge").asText()).isEqualTo("0");
+    assertThat(strategy.at("/rollingUpdate/maxUnavailable").asText()).isEqualTo("1");
+  }
+
+  @Test
+  void theGuardCountsThePodsARolloutAddsAsKubernetesRoundsThem() {
+    // Kubernetes' default surge of 25%: 4 pods x 20 = 80 fits the budget of 90, the rollout's fifth pod does not.
+    assertThatThrownBy(() -> render(t -> t.set("rollout.maxSurge", "25%")))
+        .hasMessageContaining("capacity guard: a rollout runs 4 pods + rollout.maxSurge 25% (1 more) = 5 pods"
+            + " x database.pool.maxSize 20 = 100 connections, over the database budget of 90")
+        .hasMessageContaining("Set rollout.maxSurge 0");
+    // A percentage of maxSurge is rounded up: 10% of 4 pods is one more pod, not none.
+    assertThatThrownBy(() -> render(t -> t.set("rollout.maxSurge", "10%")))
+        .hasMessageContaining("rollout.maxSurge 10% (1 more) = 5 pods");
+    assertThatThrownBy(() -> render(t -> t.set("autoscaling.enabled", "false").set("replicaCount", "3")
+        .set("rollout.maxSurge", "2")))
+        .hasMessageContaining("a rollout runs 3 pods + rollout.maxSurge 2 (2 more) = 5 pods")
+        .hasMessageContaining("lower replicaCount");
+    // Where the budget has room for it, a surge is kept as given.
+    var strategy = only(render(t -> t.set("autoscaling.maxReplicas", "3").set("rollout.maxSurge", "1")
+        .set("rollout.maxUnavailable", "0")), "Deployment").at("/spec/strategy/rollingUpdate");
+    assertThat(strategy.path("maxSurge").asInt()).isEqualTo(1);
+    assertThat(strategy.path("maxUnavailable").asInt()).isZero();
+  }
+
+  @Test
+  void aRolloutThatCouldNeverStartIsRefused() {
+    assertThatThrownBy(() -> render(t -> t.set("rollout.maxUnavailable", "0%")))
+        .hasMessageContaining("rollout.maxSurge 0 and rollout.maxUnavailable 0% are both 0");
+  }
+
+  @Test
+  void poolsOpenedUpFrontMustLeaveRoomForThePodBeingReplaced() {
+    // The overlay as it was: 4 x 20 = 80 fits, but a deploy during the sale adds a fifth pool of 20 opened at start.
+    assertThatThrownBy(() -> render(t -> t.withValuesFile(EVENT).set("database.pool.maxSize", "20")
+        .set("database.pool.minSize", "20")))
+        .hasMessageContaining("capacity guard: during a rollout 4 pods hold database.pool.maxSize 20")
+        .hasMessageContaining("while 1 new pods (rollout.maxSurge 0 + rollout.maxUnavailable 1) open"
+            + " database.pool.minSize 20 at start: 4 x 20 + 1 x 20 = 100 connections, over the database budget of 90")
+        .hasMessageContaining("Lower database.pool.minSize");
+    // The defaults open 10 at start: 4 x 20 + 1 x 10 = 90 fits.
+    assertThat(render(t -> t)).isNotEmpty();
+  }
+
+  @Test
+  void aDeployDuringTheSaleFitsTheBudgetWithTheEventOverlay() {
+    // During a rollout the pod being replaced keeps its connections until it has stopped (preStop + shutdown, up
+    // to 25 s) while its replacement opens its pool (minSize = maxSize in the overlay): maxReplicas + maxSurge +
+    // maxUnavailable pods may hold a full pool at once.
+    var objects = render(t -> t.withValuesFile(EVENT));
+    int pods = only(objects, "HorizontalPodAutoscaler").at("/spec/maxReplicas").asInt();
+    var strategy = only(objects, "Deployment").at("/spec/strategy/rollingUpdate");
+    assertThat(strategy.isMissingNode()).as("without one, Kubernetes surges by 25%").isFalse();
+    int duringRollout = pods + strategy.path("maxSurge").asInt() + strategy.path("maxUnavailable").asInt();
+    var config = only(objects, "ConfigMap");
+    int pool = config.at("/data/QUARKUS_DATASOURCE_JDBC_MAX_SIZE").asInt();
+    assertThat(config.at("/data/QUARKUS_DATASOURCE_JDBC_MIN_SIZE").asInt()).isEqualTo(pool);
+    assertThat(duringRollout * pool).as("%d pods x %d connections during a rollout", duringRollout, pool)
+        .isLessThanOrEqualTo(100 - 10);
   }
 }

@@ -1,0 +1,140 @@
+package shop.orders.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import shop.orders.testing.StrictKubernetes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Renders the chart users install (helm/order-service) with the real Helm engine, for the HelmChart*Tests.
+ * helm-java's engine reports Kubernetes v1.20 as the cluster's version and takes no --kube-version, so the chart's
+ * kubeVersion (>= 1.30) would refuse every render: templates are rendered from a copy without that one line.
+ * HelmChartConventionsTests shows the real chart refusing v1.20. Its template also returns the manifest without the
+ * hooks (helm template prints both), so the copy names the helm test Pod's hook annotations test.helm.sh/...: the Pod
+ * is then rendered and checked like every other object.
+ */
+final class HelmChartRendering {
+  /** The chart as committed: its files, its lint, its kubeVersion. */
+  static final Path SOURCE = Path.of("helm/order-service");
+  /** The chart to render: a copy of SOURCE without kubeVersion. */
+  static final Path CHART = copyWithoutKubeVersion();
+  static final Path EVENT = SOURCE.resolve("values-event.yaml");
+  static final String RELEASE = "orders";
+  static final Set<String> CUSTOM_KINDS = Set.of("ServiceMonitor", "PrometheusRule");
+  static final String MONITORING_API = "monitoring.coreos.com/v1";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private HelmChartRendering() {
+  }
+
+  /** The manifests of release "orders", as Helm prints them. */
+  static String renderYaml(UnaryOperator<TemplateCommand> options) {
+    return renderYaml(CHART, RELEASE, options);
+  }
+
+  static String renderYaml(Path chart, String release, UnaryOperator<TemplateCommand> options) {
+    return options.apply(new Helm(chart).template().withName(release)).call();
+  }
+
+  static List<JsonNode> render(UnaryOperator<TemplateCommand> options) {
+    return objects(renderYaml(options));
+  }
+
+  static List<JsonNode> objects(String manifests) {
+    List<JsonNode> objects = new ArrayList<>();
+    try (var parser = YAML.getFactory().createParser(manifests)) {
+      YAML.readValues(parser, JsonNode.class).forEachRemaining(o -> {
+        if (o != null && o.has("kind")) {
+          objects.add(o);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return objects;
+  }
+
+  /** Every rendered object read strictly against the Kubernetes API models (the operator's kinds by name only). */
+  static List<HasMetadata> strict(UnaryOperator<TemplateCommand> options) {
+    return StrictKubernetes.parse(renderYaml(options), CUSTOM_KINDS);
+  }
+
+  /** With the Prometheus operator's API present, as on a cluster that serves it. */
+  static TemplateCommand withMonitoringApi(TemplateCommand template) {
+    return template.set("apiVersions[0]", MONITORING_API);
+  }
+
+  static JsonNode only(List<JsonNode> objects, String kind) {
+    var found = objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+    assertThat(found).as(kind).hasSize(1);
+    return found.getFirst();
+  }
+
+  static List<JsonNode> all(List<JsonNode> objects, String kind) {
+    return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+  }
+
+  private static Path copyWithoutKubeVersion() {
+    try {
+      Path dir = Files.createTempDirectory("order-service-chart");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+      return chartCopy(dir, null, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary directory left behind
+    }
+  }
+
+  /**
+   * A renderable copy of the chart (without kubeVersion); with a version and appVersion when given, as a later
+   * release of the chart would be.
+   */
+  static Path chartCopy(Path into, String version, String appVersion) {
+    try (Stream<Path> files = Files.walk(SOURCE)) {
+      for (Path file : files.toList()) {
+        Path target = into.resolve(SOURCE.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+      Path test = into.resolve("templates/tests/test-connection.yaml");
+      if (Files.exists(test)) {
+        Files.writeString(test, Files.readString(test).replace("helm.sh/hook", "test.helm.sh/hook"));
+      }
+      Path chartYaml = into.resolve("Chart.yaml");
+      String text = Files.readString(chartYaml).replaceFirst("(?m)^kubeVersion: .*\n", "");
+      if (version != null) {
+        text = text.replaceFirst("(?m)^version: .*$", "version: " + version)
+            .replaceFirst("(?m)^appVersion: .*$", "appVersion: \"" + appVersion + "\"");
+      }
+      Files.writeString(chartYaml, text);
+      return into;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
