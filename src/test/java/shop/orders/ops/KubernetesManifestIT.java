@@ -95,9 +95,18 @@ class KubernetesManifestIT {
   }
 
   @Test
-  void probesGiveAThrottledJvmTimeAndTheMemoryRequestIsTheLimit() {
+  void probesAreTheChartsAndTheMemoryRequestIsTheLimit() {
+    JsonNode chart = HelmChartRendering.only(HelmChartRendering.render(t -> t), "Deployment")
+        .at("/spec/template/spec/containers/0");
     for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
       assertThat(container().path(probe).path("timeoutSeconds").asInt()).as(probe).isGreaterThanOrEqualTo(3);
+      for (String setting : List.of("periodSeconds", "timeoutSeconds", "failureThreshold", "successThreshold")) {
+        assertThat(container().path(probe).path(setting).asInt(1)).as(probe + "." + setting)
+            .isEqualTo(chart.path(probe).path(setting).asInt(1));
+      }
+      assertThat(container().path(probe).path("initialDelaySeconds").asInt(0)).as(probe + ".initialDelaySeconds")
+          .isEqualTo(chart.path(probe).path("initialDelaySeconds").asInt(0));
+      assertThat(container().path(probe).at("/httpGet/path")).isEqualTo(chart.path(probe).at("/httpGet/path"));
     }
     assertThat(container().at("/resources/requests/memory").asText())
         .isEqualTo(container().at("/resources/limits/memory").asText());
