@@ -127,6 +127,23 @@ class PrecheckTests {
   }
 
   @Test
+  void noGoWhenARolloutsNewPoolsExceedTheConnectionBudget() throws Exception {
+    var surge = precheck("--peak-orders-per-second", "300",
+        "-f", file("surge.yaml", "rollout:\n  maxSurge: \"25%\"\n").toString());
+    assertThat(surge.exit()).as(surge.out()).isEqualTo(1);
+    assertThat(surge.out())
+        .contains("PASS  connections  4 pods x database.pool.maxSize 20 = 80 connections <= budget 90")
+        .contains("connections: a rollout runs 4 pods + rollout.maxSurge 1 = 5 pods x database.pool.maxSize 20 = 100"
+            + " connections > budget 90")
+        .contains("connections: during a rollout 4 pods x 20 + 2 starting pods x database.pool.minSize 10 = 100"
+            + " connections > budget 90");
+
+    var event = precheck("--peak-orders-per-second", "300", "-f", EVENT_VALUES.toString());
+    assertThat(event.out()).contains("PASS  connections  during a rollout 4 pods x 18 + 1 starting pods x"
+        + " database.pool.minSize 18 = 90 connections <= budget 90");
+  }
+
+  @Test
   void noGoWhenThePeakWithHeadroomExceedsTheMeasuredCapacityOfMaxReplicas() throws Exception {
     scaleOut(100.0, Instant.now());
 
