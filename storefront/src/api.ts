@@ -2,13 +2,15 @@
 // the storefront's rules for calling it: bearer token, waiting Retry-After plus jitter on 429/503 and retrying with
 // the same request (so the same Idempotency-Key), and problem+json errors carrying the response's X-Request-Id.
 import createClient from 'openapi-fetch';
-import type { components, paths } from './generated/schema';
+import type { paths } from './generated/schema';
 
-export type Product = components['schemas']['ProductView'];
-export type Cart = components['schemas']['CartView'];
-export type Order = components['schemas']['OrderView'];
-export type Payment = components['schemas']['PaymentView'];
-export type Money = components['schemas']['Money'];
+// Named by the operations that answer them, not by the document's schema names
+type Ok<T> = T extends { responses: { 200: { content: { 'application/json': infer B } } } } ? B : never;
+export type Product = NonNullable<Ok<paths['/api/products']['get']>['items']>[number];
+export type Cart = Ok<paths['/api/cart']['get']>;
+export type Order = Ok<paths['/api/orders/{id}']['get']>;
+export type Payment = Ok<paths['/api/orders/{id}/payment']['get']>;
+export type Money = NonNullable<Cart['total']>;
 
 export type Client = ReturnType<typeof createClient<paths>>;
 
