@@ -377,6 +377,9 @@ try {
   for (const child of children.reverse()) child.kill();
   await sleep(500);
   spawnSync('dropdb', ['-h', '127.0.0.1', '-U', 'postgres', '--if-exists', '--force', database]);
+  // the carts and rate-limit buckets under this run's key prefix
+  spawnSync('redis-cli', ['-h', '127.0.0.1', 'EVAL',
+    "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end", '0', `e2e-${stamp}:*`]);
 }
 const failures = results.filter((r) => !r.ok);
 console.log(`\nstorefront e2e: ${results.length - failures.length} of ${results.length} scenarios passed in `
