@@ -210,3 +210,41 @@ prepare_tools() {
   # shellcheck disable=SC2034 # read by the scripts that source this file
   TOOLS_CP="$PWD/target/test-classes:$PWD/target/classes:$(cat "$deps")"
 }
+
+# storefront_build <openapi url>: installs the storefront's npm packages (storefront_packages) and builds storefront/dist when it is missing or older than its sources, the OpenAPI
+# document (src/main/openapi) or the service's jar. The client is generated from src/main/openapi/openapi.yaml when it
+# exists, else from the document at <openapi url> (a running service's /q/openapi).
+storefront_build() {
+  local stamp=storefront/dist/index.html
+  storefront_packages
+  if [ ! -f "$stamp" ] || [ -n "$(find storefront/src storefront/scripts storefront/index.html storefront/package.json \
+    storefront/vite.config.ts storefront/tsconfig.json src/main/openapi target/quarkus-app/quarkus-run.jar \
+    -newer "$stamp" -type f -not -path 'storefront/src/generated/*' -print -quit 2>/dev/null)" ]; then
+    echo "building the storefront"
+    (cd storefront && OPENAPI_URL=$1 npm run --silent build) || die "the storefront's build failed"
+  fi
+}
+
+# storefront_packages: installs the storefront's npm packages (npm ci) when they are missing or older than
+# storefront/package-lock.json.
+storefront_packages() {
+  if [ ! -f storefront/node_modules/.package-lock.json ] \
+    || [ storefront/package-lock.json -nt storefront/node_modules/.package-lock.json ]; then
+    echo "installing the storefront's packages (npm ci)"
+    (cd storefront && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in storefront/"
+  fi
+}
+
+# storefront_serve <listen address> <runtime dir> <work dir>: renders storefront/nginx.conf into <work dir> (absolute)
+# and starts nginx in the background on <listen address>, serving storefront/dist and, at /runtime/, the files of
+# <runtime dir> (absolute: config.json, on the local run demo-customers.json); sets STOREFRONT_PID.
+storefront_serve() {
+  local user=
+  [ "$(id -u)" != 0 ] || user='user root;'
+  mkdir -p "$3/tmp"
+  sed -e "s|@LISTEN@|$1|" -e "s|@DIST@|$PWD/storefront/dist|" -e "s|@RUNTIME@|$2|" -e "s|@USER@|$user|" \
+    storefront/nginx.conf >"$3/nginx.conf"
+  nginx -p "$3/" -c nginx.conf -e stderr &
+  # shellcheck disable=SC2034 # read by the scripts that source this file
+  STOREFRONT_PID=$!
+}

@@ -1,0 +1,67 @@
+// One Idempotency-Key per purchase intent, kept in localStorage so that a reload or a retry sends the same key.
+//  - checkout: the key is tied to the cart's contents (SKU and quantity of each line, whoever the customer is); a
+//    checkout that was sent and not answered (reload, lost response) stays pending and is resumed with its key;
+//  - payment: one key per order until the attempt has a final answer (a decline or a refused method needs a new one).
+
+export type Line = { sku?: string; quantity?: number };
+
+export function cartFingerprint(lines: Line[]): string {
+  return lines
+    .map((l) => `${l.sku}x${l.quantity}`)
+    .sort()
+    .join(',');
+}
+
+type CheckoutIntent = { customer: string; fingerprint: string; key: string; sent: boolean };
+
+const checkoutSlot = (customer: string) => `storefront.checkout.${customer}`;
+const paymentSlot = (customer: string, orderId: string) => `storefront.payment.${customer}.${orderId}`;
+
+function read<T>(slot: string): T | null {
+  try {
+    const raw = localStorage.getItem(slot);
+    return raw ? (JSON.parse(raw) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A checkout sent but not answered: resume it with the same key, whatever the cart holds now. */
+export function pendingCheckout(customer: string): CheckoutIntent | null {
+  const intent = read<CheckoutIntent>(checkoutSlot(customer));
+  return intent?.sent ? intent : null;
+}
+
+/** The key for checking out these lines: the stored one when the cart is unchanged, else a new one. */
+export function checkoutKey(customer: string, lines: Line[]): string {
+  const fingerprint = cartFingerprint(lines);
+  const stored = read<CheckoutIntent>(checkoutSlot(customer));
+  if (stored && (stored.sent || stored.fingerprint === fingerprint)) return stored.key;
+  const intent: CheckoutIntent = { customer, fingerprint, key: crypto.randomUUID(), sent: false };
+  localStorage.setItem(checkoutSlot(customer), JSON.stringify(intent));
+  return intent.key;
+}
+
+export function markCheckoutSent(customer: string) {
+  const stored = read<CheckoutIntent>(checkoutSlot(customer));
+  if (stored) localStorage.setItem(checkoutSlot(customer), JSON.stringify({ ...stored, sent: true }));
+}
+
+/** The checkout has a final answer (an order, sold out, a limit...): the next checkout is a new intent. */
+export function finishCheckout(customer: string) {
+  localStorage.removeItem(checkoutSlot(customer));
+}
+
+export function paymentKey(customer: string, orderId: string): string {
+  const slot = paymentSlot(customer, orderId);
+  let key = localStorage.getItem(slot);
+  if (!key) {
+    key = crypto.randomUUID();
+    localStorage.setItem(slot, key);
+  }
+  return key;
+}
+
+export function finishPayment(customer: string, orderId: string) {
+  localStorage.removeItem(paymentSlot(customer, orderId));
+}
