@@ -14,8 +14,8 @@ public record PaymentView(@Schema(implementation = String.class, format = "uuid"
                           @Schema(implementation = String.class, format = "uuid", maxLength = 36) UUID orderId,
                           PaymentStatus status,
                           Money amount,
-                          @Schema(maxLength = 128, pattern = "^[!-~]{1,128}$",
-                              description = "The gateway's reference, once it answered") String gatewayRef,
+                          @Schema(maxLength = 128, pattern = "^[!-~]{1,128}$", nullable = true,
+                              description = "The gateway's reference, once it answered (null before)") String gatewayRef,
                           @Schema(implementation = String.class, format = "date-time", maxLength = 40) Instant createdAt,
                           @Schema(implementation = String.class, format = "date-time", maxLength = 40) Instant updatedAt) {
   static PaymentView of(Payment p) {

@@ -18,7 +18,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @Schema(name = "Problem", description = "An RFC 9457 problem. Switch on type; detail is for humans. Some types carry "
-    + "more members: out-of-stock and unknown-sku name skus, purchase-limit names sku, limit and held.",
+    + "more members, listed below with the types that carry them.",
     requiredProperties = {"type", "title", "status"},
     properties = {
         @SchemaProperty(name = "skus", type = SchemaType.ARRAY, maxItems = 50,
@@ -29,7 +29,21 @@ import java.util.Map;
         @SchemaProperty(name = "limit", type = SchemaType.INTEGER, format = "int32", minimum = "1",
             maximum = "1000000", description = "purchase-limit: units one customer may hold"),
         @SchemaProperty(name = "held", type = SchemaType.INTEGER, format = "int32", minimum = "0",
-            maximum = "1000000000", description = "purchase-limit: units the customer already holds")})
+            maximum = "1000000000", description = "purchase-limit: units the customer already holds"),
+        @SchemaProperty(name = "available", type = SchemaType.INTEGER, format = "int32", minimum = "0",
+            maximum = "1000000000", description = "stock-would-go-negative: the units in stock now"),
+        @SchemaProperty(name = "bucket", type = SchemaType.STRING, enumeration = {"orders", "payments"},
+            description = "rate-limited: which limit was reached"),
+        @SchemaProperty(name = "windowSeconds", type = SchemaType.INTEGER, format = "int64", minimum = "1",
+            maximum = "86400", description = "rate-limited: the limit's window"),
+        @SchemaProperty(name = "expiresAt", type = SchemaType.STRING, format = "date-time", maxLength = 40,
+            description = "payment-window-closed: when the order's payment window closed"),
+        @SchemaProperty(name = "orderStatus", ref = "OrderStatus",
+            description = "order-state-conflict: the order's status"),
+        @SchemaProperty(name = "paymentId", type = SchemaType.STRING, format = "uuid", maxLength = 36,
+            description = "payment problems: the payment attempt concerned"),
+        @SchemaProperty(name = "paymentStatus", ref = "PaymentStatus",
+            description = "payment problems: the payment's status")})
 @RegisterForReflection(targets = {Problem.class, Problem.FieldError.class})
 public record Problem(
     @Schema(format = "uri", maxLength = 200, pattern = "^https://problems\\.orders\\.shop/[a-z0-9-]{1,64}$",
