@@ -20,7 +20,8 @@ import java.util.TreeMap;
 
 /**
  * What every operation of the API shares, written once instead of on each resource method: the {@code X-Request-Id}
- * header on every request and response, the {@code Idempotency-Key} header where an operation reads it, 401 on every
+ * header on every request and response (and the CORS {@code Access-Control-Allow-Origin} on every response), the
+ * {@code Idempotency-Key} header where an operation reads it, 401 on every
  * secured operation, 400/413/415 on every operation with a body, 500 and 503 (+ {@code Retry-After}) everywhere, and
  * problem+json as the body of every error. Resources declare only what is their own (success bodies, their
  * specific statuses and problem types). Registered with {@code mp.openapi.filter}; it runs at build time, so the
@@ -29,6 +30,7 @@ import java.util.TreeMap;
 public class ContractFilter implements OASFilter {
   static final String BEARER = "bearerJwt";
   static final String WEBHOOK = "webhookSignature";
+  private static final String CORS_ORIGIN = "Access-Control-Allow-Origin";
   private static final String PROBLEM_REF = "#/components/schemas/Problem";
 
   @Override
@@ -54,6 +56,10 @@ public class ContractFilter implements OASFilter {
         .description("true when this is the stored response of an earlier request with the same Idempotency-Key, "
             + "sent again byte for byte; absent on the first response.")
         .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING).addEnumeration("true")));
+    components.addHeader(CORS_ORIGIN, OASFactory.createHeader()
+        .description("The request's Origin, when it is one of the storefront origins allowed to call the API from a "
+            + "browser (quarkus.http.cors.origins); absent otherwise.")
+        .schema(string(1, 2048, null).format("uri")));
     components.addParameter("IdempotencyKey", OASFactory.createParameter()
         .name(IdempotencyKeys.HEADER).in(Parameter.In.HEADER).required(true)
         .description("A fresh unique value (a UUID) per purchase intent, 1 to 255 visible ASCII characters. Keys are "
@@ -167,6 +173,7 @@ public class ContractFilter implements OASFilter {
             OASFactory.createHeader().ref(IdempotencyKeys.REPLAYED_HEADER));
       }
       response.addHeader(RequestIds.HEADER, OASFactory.createHeader().ref(RequestIds.HEADER));
+      response.addHeader(CORS_ORIGIN, OASFactory.createHeader().ref(CORS_ORIGIN));
       if (status == 401 && !isWebhook(op)) {
         response.addHeader("WWW-Authenticate", OASFactory.createHeader().description("Bearer")
             .required(true).schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING)
