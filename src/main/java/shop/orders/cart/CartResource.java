@@ -18,7 +18,14 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import shop.orders.order.OrderView;
 import shop.orders.catalog.CatalogProblems;
 import shop.orders.catalog.ProductCache;
 import shop.orders.catalog.ProductView;
@@ -52,6 +59,14 @@ public class CartResource {
   }
 
   @GET
+  @Operation(operationId = "getCart", summary = "Read the cart",
+      description = "The caller's cart: each line with the product's current name and price (from the catalog "
+          + "cache, a few seconds old at most; the order prices from the database), and the total when every line "
+          + "is in one currency.")
+  @APIResponse(responseCode = "200", description = "The cart",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CartView.class)))
+  @APIResponse(responseCode = "503", description = "cart-unavailable (Redis cannot be used), overloaded, "
+      + "database-busy or database-unavailable: nothing was done, retry after Retry-After.")
   public Uni<CartView> get() {
     return carts.lines(caller.customerId()).chain(this::view);
   }
@@ -60,6 +75,14 @@ public class CartResource {
   @PUT
   @Path("/items/{sku}")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(operationId = "putCartItem", summary = "Set a cart line",
+      description = "Sets the quantity (1 to 100) of one product, replacing any earlier one; answers the whole cart. "
+          + "A cart holds at most 50 lines.")
+  @APIResponse(responseCode = "200", description = "The cart",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CartView.class)))
+  @APIResponse(responseCode = "422", description = "unknown-sku (skus) or cart-full (more than 50 lines)")
+  @APIResponse(responseCode = "503", description = "cart-unavailable (Redis cannot be used), overloaded, "
+      + "database-busy or database-unavailable: nothing was done, retry after Retry-After.")
   public Uni<CartView> put(@PathParam("sku") @Pattern(regexp = PATTERN, message = MESSAGE) String sku,
                            @NotNull @Valid CartItemUpdate body) {
     String customerId = caller.customerId();
@@ -76,11 +99,21 @@ public class CartResource {
 
   @DELETE
   @Path("/items/{sku}")
+  @Operation(operationId = "removeCartItem", summary = "Remove a cart line",
+      description = "Removes one product from the cart; removing one that is not there changes nothing.")
+  @APIResponse(responseCode = "204", description = "Removed")
+  @APIResponse(responseCode = "400", description = "invalid-request: the SKU is not 1 to 64 of A-Z a-z 0-9 . _ -")
+  @APIResponse(responseCode = "503", description = "cart-unavailable (Redis cannot be used), overloaded, "
+      + "database-busy or database-unavailable: nothing was done, retry after Retry-After.")
   public Uni<Response> remove(@PathParam("sku") @Pattern(regexp = PATTERN, message = MESSAGE) String sku) {
     return carts.remove(caller.customerId(), sku).replaceWith(Response.noContent().build());
   }
 
   @DELETE
+  @Operation(operationId = "clearCart", summary = "Empty the cart", description = "Removes every line of the cart.")
+  @APIResponse(responseCode = "204", description = "Emptied")
+  @APIResponse(responseCode = "503", description = "cart-unavailable (Redis cannot be used), overloaded, "
+      + "database-busy or database-unavailable: nothing was done, retry after Retry-After.")
   public Uni<Response> clear() {
     return carts.clear(caller.customerId()).replaceWith(Response.noContent().build());
   }
@@ -88,7 +121,22 @@ public class CartResource {
   /** Places an order for everything in the cart, exactly like {@code POST /api/orders}, and empties the cart. */
   @POST
   @Path("/checkout")
-  public Uni<Response> checkout(@HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, @Context UriInfo uri) {
+  @Operation(operationId = "checkoutCart", summary = "Order the cart",
+      description = "Places an order for every line of the cart exactly like createOrder (same idempotency, "
+          + "limits and refusals), then empties the cart. Limited per customer with order placement (429).")
+  @APIResponse(responseCode = "201", description = "The order, awaiting payment; a replay of the same key answers "
+      + "the first response again with Idempotent-Replayed: true",
+      headers = @Header(name = "Location", ref = "Location"),
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OrderView.class)))
+  @APIResponse(responseCode = "409", description = "Nothing reserved: out-of-stock (skus), purchase-limit (sku, "
+      + "limit, held), or idempotency-key-in-flight (Retry-After: 1)")
+  @APIResponse(responseCode = "422", description = "cart-empty, unknown-sku (skus), mixed-currency, or "
+      + "idempotency-key-reused (the key was used with another request)")
+  @APIResponse(responseCode = "429", description = "rate-limited: too many orders this minute; nothing done, retry "
+      + "after Retry-After with the same key")
+  @APIResponse(responseCode = "503", description = "cart-unavailable, overloaded, sku-busy, database-busy or "
+      + "database-unavailable: nothing was done, retry after Retry-After with the same key.")
+  public Uni<Response> checkout(@Parameter(required = true) @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
     var base = uri.getBaseUriBuilder();
     return checkout.checkout(caller.customerId(), key).map(placed -> placed.response().toHttp(base, placed.replayed()));

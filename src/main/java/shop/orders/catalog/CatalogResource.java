@@ -21,6 +21,14 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import shop.orders.http.Page;
 import shop.orders.idempotency.IdempotencyKeys;
@@ -43,7 +51,21 @@ public class CatalogResource {
 
   @GET
   @PermitAll
-  public Page<ProductView> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+  @Operation(operationId = "listProducts", summary = "List products",
+      description = "One page of the catalog in SKU order. Pass nextCursor back as cursor for the next page; it is "
+          + "absent on the last one. Public: no token needed.")
+  @APIResponse(responseCode = "200", description = "One page of products",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProductPage.class)))
+  @APIResponse(responseCode = "400", description = "invalid-request: limit is not a whole number between 1 and "
+      + "100, or cursor is not one this API returned.")
+  public Page<ProductView> list(@Parameter(description = "An opaque nextCursor from an earlier page",
+                                    schema = @Schema(type = SchemaType.STRING, maxLength = 512,
+                                        pattern = "^[A-Za-z0-9_-]{0,512}$"))
+                                @QueryParam("cursor") String cursor,
+                                @Parameter(description = "Page size, 1 to 100 (default 20)",
+                                    schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1",
+                                        maximum = "100", defaultValue = "20"))
+                                @QueryParam("limit") String limit) {
     var page = catalog.page(cursor, limit);
     products.listed(page.items());
     return page;
@@ -53,6 +75,15 @@ public class CatalogResource {
   @GET
   @Path("/{sku}")
   @PermitAll
+  @Operation(operationId = "getProduct", summary = "Read a product",
+      description = "The product with its ETag, which a PUT replacing it sends back in If-Match. Public: no token "
+          + "needed. Served from a cache a few seconds stale at most.")
+  @APIResponse(responseCode = "200", description = "The product",
+      headers = @Header(name = "ETag", description = "Strong validator of everything a PUT replaces, stock included",
+          required = true, schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = "^\"[0-9a-f]{24}\"$")),
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProductView.class)))
+  @APIResponse(responseCode = "400", description = "invalid-request: the SKU is not 1 to 64 of A-Z a-z 0-9 . _ -")
+  @APIResponse(responseCode = "404", description = "not-found: no such product")
   public Uni<Response> get(@PathParam("sku") @Pattern(regexp = Sku.PATTERN, message = Sku.MESSAGE) String sku) {
     return products.find(sku).map(found -> found.orElseThrow(() -> ApiException.notFound("Product " + sku)))
         .map(product -> Response.ok(product).tag(unquoted(product.etag())).build());
@@ -63,8 +94,33 @@ public class CatalogResource {
   @Path("/{sku}")
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Caller.ADMIN)
+  @Operation(operationId = "putProduct", summary = "Create or replace a product",
+      description = "Sets name, price, stock (available), event and maxPerCustomer. Creating a new SKU needs no tag; "
+          + "replacing one needs If-Match with the ETag last read (If-Match: * replaces whatever is there). Never "
+          + "set stock from a number read earlier while orders run: use stock-adjustments. Admin only.")
+  @APIResponse(responseCode = "200", description = "Replaced", headers = @Header(name = "ETag", description = "The product's new ETag", required = true,
+          schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = "^\"[0-9a-f]{24}\"$")),
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProductView.class)))
+  @APIResponse(responseCode = "201", description = "Created",
+      headers = {@Header(name = "Location", ref = "Location"),
+          @Header(name = "ETag", description = "The product's ETag", required = true,
+              schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = "^\"[0-9a-f]{24}\"$"))},
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProductView.class)))
+  @APIResponse(responseCode = "403", description = "forbidden: this operation needs the admin role.")
+  @APIResponse(responseCode = "412", description = "precondition-failed: the product changed since it was read; "
+      + "the response carries the current ETag",
+      headers = @Header(name = "ETag", description = "The product's current ETag", required = true,
+          schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = "^\"[0-9a-f]{24}\"$")))
+  @APIResponse(responseCode = "428", description = "precondition-required: replacing needs If-Match; the response "
+      + "carries the current ETag",
+      headers = @Header(name = "ETag", description = "The product's current ETag", required = true,
+          schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = "^\"[0-9a-f]{24}\"$")))
   public Response put(@PathParam("sku") @Pattern(regexp = Sku.PATTERN, message = Sku.MESSAGE)
-                      String sku, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                      String sku,
+                      @Parameter(description = "The ETag last read, or * to replace whatever is there; not needed to "
+                          + "create", schema = @Schema(type = SchemaType.STRING, maxLength = 64,
+                          pattern = "^(\\*|\"[0-9a-f]{24}\")$"))
+                      @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                       @NotNull @Valid ProductUpdate body, @Context UriInfo uri) {
     var saved = catalog.put(sku, body, ifMatch);
     var response = saved.created() ? Response.created(uri.getAbsolutePath()) : Response.ok();
@@ -80,13 +136,29 @@ public class CatalogResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Caller.ADMIN)
   @Blocking
+  @Operation(operationId = "adjustStock", summary = "Add or remove stock",
+      description = "Adds delta units (negative: removes them) in one atomic statement that refuses to go below "
+          + "zero, so units orders take or release meanwhile are never lost; a retry with the same Idempotency-Key "
+          + "counts once. Admin only.")
+  @APIResponse(responseCode = "200", description = "The product after the adjustment",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProductView.class)))
+  @APIResponse(responseCode = "403", description = "forbidden: this operation needs the admin role.")
+  @APIResponse(responseCode = "404", description = "not-found: no such product")
+  @APIResponse(responseCode = "409", description = "stock-would-go-negative (nothing changed), or "
+      + "idempotency-key-in-flight (Retry-After: 1)")
+  @APIResponse(responseCode = "422", description = "idempotency-key-reused: the key was used with another body")
   public Response adjust(@PathParam("sku") @Pattern(regexp = Sku.PATTERN, message = Sku.MESSAGE) String sku,
-                         @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
+                         @Parameter(required = true) @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                          @NotNull @Valid StockAdjustment body, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
     var stored = catalog.adjustStock(caller.customerId(), key, sku, body.delta());
     return stored.toHttp(uri.getBaseUriBuilder(), false);
   }
+
+  /** One page of products (the document's name for {@code Page<ProductView>}). */
+  @Schema(name = "ProductPage", description = "One page of products; nextCursor is absent on the last page")
+  public record ProductPage(@Schema(maxItems = 100) java.util.List<ProductView> items,
+                            @Schema(maxLength = 512, pattern = "^[A-Za-z0-9_-]{1,512}$") String nextCursor) {}
 
   private static jakarta.ws.rs.core.EntityTag unquoted(String tag) {
     return new jakarta.ws.rs.core.EntityTag(tag.substring(1, tag.length() - 1));

@@ -1,5 +1,6 @@
 package shop.orders.catalog;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
@@ -14,14 +15,17 @@ import jakarta.validation.constraints.Size;
  * maxPerCustomer}: units one customer may hold in live orders; absent: the default rule (event products
  * {@code catalog.purchase-limit.event-default}, others none).
  */
+@Schema(name = "ProductUpdate")
 public record ProductUpdate(
-    @NotBlank @Size(max = 200) String name,
+    @NotBlank @Size(max = 200) @Schema(pattern = "^[^\\u0000-\\u001f]{1,200}$") String name,
     @NotNull @Valid Price price,
-    @NotNull @PositiveOrZero @Max(1_000_000_000) Integer available,
+    @NotNull @PositiveOrZero @Max(1_000_000_000) @Schema(format = "int32") Integer available,
     Boolean event,
-    @Positive @Max(1_000_000) Integer maxPerCustomer) {
+    @Positive @Max(1_000_000) @Schema(format = "int32") Integer maxPerCustomer) {
 
+  @Schema(name = "Price")
   public record Price(
-      @NotNull @PositiveOrZero @Max(1_000_000_000_000L) Long amountMinor,
-      @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as KRW") String currency) {}
+      @NotNull @PositiveOrZero @Max(1_000_000_000_000L) @Schema(format = "int64") Long amountMinor,
+      @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as KRW") @Schema(maxLength = 3)
+      String currency) {}
 }

@@ -1,5 +1,6 @@
 package shop.orders.catalog;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import shop.orders.money.Money;
@@ -10,7 +11,16 @@ import shop.orders.money.Money;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ProductView(String sku, String name, Money price, int available, boolean event, Integer maxPerCustomer) {
+@Schema(name = "Product", requiredProperties = {"sku", "name", "price", "available", "event"})
+public record ProductView(@Schema(maxLength = 64, pattern = "^[A-Za-z0-9._-]{1,64}$") String sku,
+                          @Schema(maxLength = 200, pattern = "^[^\\u0000-\\u001f]{1,200}$") String name,
+                          Money price,
+                          @Schema(format = "int32", minimum = "0", maximum = "1000000000") int available,
+                          boolean event,
+                          @Schema(format = "int32", minimum = "1", maximum = "1000000",
+                              description = "Units one customer may hold in orders awaiting payment or paid; absent: "
+                                  + "no limit")
+                          Integer maxPerCustomer) {
   static ProductView of(Product p, int eventDefault) {
     return new ProductView(p.sku, p.name, p.price(), p.available, p.event,
         Product.limitPerCustomer(p.maxPerCustomer, p.event, eventDefault));

@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 /** One page of a keyset-paginated list; {@code nextCursor} is absent on the last page. */
 @RegisterForReflection
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record Page<T>(List<T> items, String nextCursor) {
 
   /** Builds a page from {@code limit + 1} fetched rows: the extra row only tells that another page exists. */

@@ -1,12 +1,17 @@
 package shop.orders.money;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.Currency;
 
 /** An amount in integer minor units of an ISO 4217 currency (KRW has none, so 12900 KRW is 12900). */
 @RegisterForReflection
-public record Money(long amountMinor, String currency) {
+@Schema(name = "Money", description = "An amount in integer minor units of an ISO 4217 currency (KRW has none: 29000 "
+    + "is 29,000 won)", requiredProperties = {"amountMinor", "currency"})
+public record Money(@Schema(format = "int64", minimum = "0", maximum = "5000000000000000")
+                    long amountMinor,
+                    @Schema(maxLength = 3, pattern = "^[A-Z]{3}$") String currency) {
   public Money {
     if (currency == null || currency.length() != 3) {
       throw new IllegalArgumentException("currency must be an ISO 4217 code");

@@ -1,5 +1,7 @@
 package shop.orders.payment;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /**
  * AUTHORIZING: recorded, the gateway is being asked. UNKNOWN: no answer (timeout, lost response): reconciliation
  * asks the gateway. CAPTURED: charged, the order is paid. DECLINED: the gateway said no. FAILED: the gateway
@@ -10,6 +12,7 @@ package shop.orders.payment;
  * AUTHORIZING and UNKNOWN are open. DECLINED and FAILED are settled but not closed: should the gateway still report
  * an approved charge, it pays the order or is reversed (a customer is never left charged for nothing).
  */
+@Schema(name = "PaymentStatus")
 public enum PaymentStatus {
   AUTHORIZING, CAPTURED, DECLINED, UNKNOWN, FAILED, REVERSING, REVERSED;
 

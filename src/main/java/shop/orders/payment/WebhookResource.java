@@ -12,6 +12,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
@@ -30,8 +36,19 @@ import java.util.UUID;
 public class WebhookResource {
 
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Event(String id, String type, @JsonProperty("payment_id") UUID paymentId,
-               @JsonProperty("gateway_ref") String gatewayRef) {}
+  @Schema(name = "PaymentWebhookEvent", description = "A gateway event; other members are ignored",
+      requiredProperties = {"payment_id", "type"})
+  record Event(@Schema(maxLength = 128, pattern = "^[!-~]{1,128}$") String id,
+               @Schema(maxLength = 64, pattern = "^[a-z_.]{1,64}$",
+                   description = "payment.succeeded and payment.failed are applied; others are acknowledged")
+               String type,
+               @JsonProperty("payment_id") @Schema(implementation = String.class, format = "uuid", maxLength = 36) UUID paymentId,
+               @JsonProperty("gateway_ref") @Schema(maxLength = 128, pattern = "^[!-~]{1,128}$") String gatewayRef) {}
+
+  /** The webhook's answer (the document's view of the map it returns). */
+  @Schema(name = "PaymentWebhookAck", requiredProperties = "applied")
+  record Ack(@Schema(description = "true when the event changed a payment") boolean applied,
+             @Schema(maxLength = 100, pattern = "^[ -~]{1,100}$") String reason) {}
 
   private final PaymentLedger ledger;
   private final RefundService refunds;
@@ -53,7 +70,18 @@ public class WebhookResource {
   @Blocking
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  public Map<String, Object> receive(@HeaderParam(WebhookSignature.HEADER) String signature, String body) {
+  @Operation(operationId = "receivePaymentWebhook", summary = "Receive a payment gateway event",
+      description = "For the payment gateway only, authenticated by the HMAC signature of the exact body in "
+          + "PG-Signature (not a user token). Applying an event is idempotent and never moves a final state.")
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+      schema = @Schema(implementation = Event.class)))
+  @APIResponse(responseCode = "200", description = "Received; applied tells whether a payment changed",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Ack.class)))
+  @APIResponse(responseCode = "401", description = "bad-signature: PG-Signature is missing, stale or does not match "
+      + "the body; nothing changed")
+  @APIResponse(responseCode = "404", description = "not-found: no such payment")
+  public Map<String, Object> receive(@Parameter(hidden = true) @HeaderParam(WebhookSignature.HEADER) String signature,
+                                     String body) {
     if (!WebhookSignature.verify(signature, body, config.webhook().secrets(), config.webhook().tolerance(),
         clock.instant())) {
       throw new ApiException(Problem.of(401, "bad-signature", "Invalid webhook signature",

@@ -112,6 +112,8 @@ public final class Api {
         .build();
     try {
       var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      ContractValidation.checkPost(path, Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json",
+          "Idempotency-Key", idempotencyKey), body, response.statusCode(), response.headers().map(), response.body());
       return new Reply(response.statusCode(), response.body(),
           response.headers().firstValue("Retry-After").orElse(null));
     } catch (java.io.IOException e) {

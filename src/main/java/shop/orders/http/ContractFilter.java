@@ -1,0 +1,204 @@
+package shop.orders.http;
+
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
+import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.models.tags.Tag;
+import shop.orders.idempotency.IdempotencyKeys;
+import shop.orders.problem.Problem;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What every operation of the API shares, written once instead of on each resource method: the {@code X-Request-Id}
+ * header on every request and response (and the CORS {@code Access-Control-Allow-Origin} on every response), the
+ * {@code Idempotency-Key} header where an operation reads it, 401 on every
+ * secured operation, 400/413/415 on every operation with a body, 500 and 503 (+ {@code Retry-After}) everywhere, and
+ * problem+json as the body of every error. Resources declare only what is their own (success bodies, their
+ * specific statuses and problem types). Registered with {@code mp.openapi.filter}; it runs at build time, so the
+ * document in {@code target/openapi/} is the one served.
+ */
+public class ContractFilter implements OASFilter {
+  static final String BEARER = "bearerJwt";
+  static final String WEBHOOK = "webhookSignature";
+  private static final String CORS_ORIGIN = "Access-Control-Allow-Origin";
+  private static final String PROBLEM_REF = "#/components/schemas/Problem";
+
+  @Override
+  public void filterOpenAPI(OpenAPI openAPI) {
+    var components = openAPI.getComponents() != null ? openAPI.getComponents() : OASFactory.createComponents();
+    openAPI.setComponents(components);
+    components.addHeader(RequestIds.HEADER, OASFactory.createHeader()
+        .description("The request's id, on every response: the caller's own when it sent a well-formed one "
+            + "(8 to 64 of A-Za-z0-9._:-), a new UUID otherwise. Quote it when reporting a problem.")
+        .required(true)
+        .schema(string(8, 64, "^[A-Za-z0-9._:-]{8,64}$")));
+    components.addHeader("Retry-After", OASFactory.createHeader()
+        .description("Whole seconds to wait before retrying with the same Idempotency-Key; add a random part of a "
+            + "second so refused buyers do not all come back in the same instant.")
+        .required(true)
+        .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).format("int32").minimum(
+            java.math.BigDecimal.ONE).maximum(java.math.BigDecimal.valueOf(86_400))));
+    components.addHeader("Location", OASFactory.createHeader()
+        .description("Where the created resource (or the outcome of the request) can be read.")
+        .required(true)
+        .schema(string(1, 2048, null).format("uri-reference")));
+    components.addHeader(IdempotencyKeys.REPLAYED_HEADER, OASFactory.createHeader()
+        .description("true when this is the stored response of an earlier request with the same Idempotency-Key, "
+            + "sent again byte for byte; absent on the first response.")
+        .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING).addEnumeration("true")));
+    components.addHeader(CORS_ORIGIN, OASFactory.createHeader()
+        .description("The request's Origin, when it is one of the storefront origins allowed to call the API from a "
+            + "browser (quarkus.http.cors.origins); absent otherwise.")
+        .schema(string(1, 2048, null).format("uri")));
+    components.addParameter("IdempotencyKey", OASFactory.createParameter()
+        .name(IdempotencyKeys.HEADER).in(Parameter.In.HEADER).required(true)
+        .description("A fresh unique value (a UUID) per purchase intent, 1 to 255 visible ASCII characters. Keys are "
+            + "scoped per customer and kept at least 24 h: the same key with the same body answers the first "
+            + "response again (Idempotent-Replayed: true); with another body 422 idempotency-key-reused; while the "
+            + "first request still runs 409 idempotency-key-in-flight. A refused request (4xx other than those) "
+            + "stored nothing, so its key may be retried.")
+        .schema(string(1, 255, "^[!-~]{1,255}$")));
+    components.addParameter("RequestId", OASFactory.createParameter()
+        .name(RequestIds.HEADER).in(Parameter.In.HEADER).required(false)
+        .description("The caller's id for this request, echoed in X-Request-Id and on every log line: 8 to 64 of "
+            + "A-Za-z0-9._:- (anything else is replaced by a new id, never refused).")
+        .schema(string(8, 64, "^[A-Za-z0-9._:-]{8,64}$")));
+    components.addSecurityScheme(WEBHOOK, OASFactory.createSecurityScheme()
+        .type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.HEADER).name("PG-Signature")
+        .description("The payment gateway's HMAC-SHA256 signature of the exact body with a shared secret, and its "
+            + "timestamp; a missing, stale or wrong signature is 401 bad-signature and changes nothing."));
+
+    var problem = components.getSchemas() == null ? null : components.getSchemas().get("Problem");
+    if (problem != null && problem.getProperties() != null && problem.getProperties().get("skus") != null) {
+      problem.getProperties().get("skus").items(string(1, 64, "^[A-Za-z0-9._-]{1,64}$"));   // catalog.Sku
+    }
+
+    openAPI.setTags(new ArrayList<>(List.of(
+        tag("catalog", "Products, prices and stock; reads are public, changes need the admin role."),
+        tag("cart", "The caller's own cart, kept in Redis (503 cart-unavailable when Redis cannot be used)."),
+        tag("orders", "Orders: one short transaction each, idempotent, stock reserved atomically."),
+        tag("payments", "Paying an order through the payment gateway, and the gateway's webhook."))));
+
+    if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
+      return;
+    }
+    openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, op) ->
+        complete(op, method == org.eclipse.microprofile.openapi.models.PathItem.HttpMethod.POST
+            || method == org.eclipse.microprofile.openapi.models.PathItem.HttpMethod.PUT)));
+  }
+
+  private static void complete(Operation op, boolean mayHaveBody) {
+    boolean idempotent = false;
+    List<Parameter> parameters = new ArrayList<>();
+    if (op.getParameters() != null) {
+      for (Parameter p : op.getParameters()) {
+        if (IdempotencyKeys.HEADER.equals(p.getName()) && p.getIn() == Parameter.In.HEADER) {
+          idempotent = true;
+          parameters.add(OASFactory.createParameter().ref("IdempotencyKey"));
+        } else {
+          parameters.add(p);
+        }
+      }
+    }
+    parameters.add(OASFactory.createParameter().ref("RequestId"));
+    op.setParameters(parameters);
+
+    if (op.getOperationId() != null && op.getOperationId().equals("receivePaymentWebhook")) {
+      op.setSecurity(new ArrayList<>(List.of(OASFactory.createSecurityRequirement().addScheme(WEBHOOK))));
+    }
+    boolean secured = op.getSecurity() != null && !op.getSecurity().isEmpty();
+    APIResponses responses = op.getResponses();
+    if (op.getRequestBody() != null || mayHaveBody && idempotent) {
+      absent(responses, "400", "Invalid request: invalid-request (errors[] names each field, header or parameter "
+          + "and what is wrong) or malformed-json.");
+    }
+    if (op.getRequestBody() != null) {
+      absent(responses, "413", "body-too-large: the body is over 64 KiB.");
+      absent(responses, "415", "unsupported-media-type: send the body as application/json.");
+    }
+    if (secured && !isWebhook(op)) {
+      responses.addAPIResponse("401", OASFactory.createAPIResponse().description("unauthenticated: no bearer "
+          + "token, or one that is malformed, wrongly signed, from another issuer or audience, expired or issued "
+          + "for more than an hour (WWW-Authenticate: Bearer)."));
+    }
+    // Quarkus adds 403 to every secured operation; only the admin ones (which declare it) can answer it
+    if (responses.hasAPIResponse("403")
+        && !String.valueOf(responses.getAPIResponse("403").getDescription()).startsWith("forbidden")) {
+      responses.removeAPIResponse("403");
+    }
+    if (op.getParameters() != null) {
+      for (Parameter p : op.getParameters()) {
+        if ("sku".equals(p.getName()) && p.getIn() == Parameter.In.PATH && p.getSchema() != null) {
+          p.getSchema().maxLength(64).pattern("^" + p.getSchema().getPattern() + "$");   // @Pattern's, anchored
+        }
+      }
+    }
+    absent(responses, "500", "internal-error: the request failed on our side and nothing was changed; the detail "
+        + "names an incident id.");
+    absent(responses, "503", "Nothing was done, retry after Retry-After: overloaded (the service is at capacity), "
+        + "database-busy or database-unavailable.");
+
+    Map<String, APIResponse> sorted = new TreeMap<>(responses.getAPIResponses());
+    for (var entry : sorted.entrySet()) {
+      String code = entry.getKey();
+      APIResponse response = entry.getValue();
+      if (response.getRef() != null) {
+        continue;
+      }
+      int status = Integer.parseInt(code);
+      if (status >= 400) {
+        response.setContent(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+            OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM_REF))));
+      }
+      if (status == 429 || status == 503) {
+        response.addHeader("Retry-After", OASFactory.createHeader().ref("Retry-After"));
+      } else if (status == 409 && idempotent) {
+        response.addHeader("Retry-After", OASFactory.createHeader()
+            .description("1 with idempotency-key-in-flight: the first request with this key is still running.")
+            .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).format("int32")
+                .minimum(java.math.BigDecimal.ONE).maximum(java.math.BigDecimal.valueOf(86_400))));
+      }
+      if (idempotent && (status < 300 || status == 402 || status == 409)) {
+        response.addHeader(IdempotencyKeys.REPLAYED_HEADER,
+            OASFactory.createHeader().ref(IdempotencyKeys.REPLAYED_HEADER));
+      }
+      response.addHeader(RequestIds.HEADER, OASFactory.createHeader().ref(RequestIds.HEADER));
+      response.addHeader(CORS_ORIGIN, OASFactory.createHeader().ref(CORS_ORIGIN));
+      if (status == 401 && !isWebhook(op)) {
+        response.addHeader("WWW-Authenticate", OASFactory.createHeader().description("Bearer")
+            .required(true).schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING)
+                .addEnumeration("Bearer")));
+      }
+    }
+    responses.setAPIResponses(new java.util.LinkedHashMap<>(sorted));
+  }
+
+  private static boolean isWebhook(Operation op) {
+    return "receivePaymentWebhook".equals(op.getOperationId());
+  }
+
+  private static void absent(APIResponses responses, String code, String description) {
+    if (!responses.hasAPIResponse(code)) {
+      responses.addAPIResponse(code, OASFactory.createAPIResponse().description(description));
+    }
+  }
+
+  private static Tag tag(String name, String description) {
+    return OASFactory.createTag().name(name).description(description);
+  }
+
+  private static Schema string(int min, int max, String pattern) {
+    var schema = OASFactory.createSchema().addType(Schema.SchemaType.STRING).minLength(min).maxLength(max);
+    return pattern == null ? schema : schema.pattern(pattern);
+  }
+}
