@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import shop.orders.db.Jdbc;
 
 import java.time.Instant;
+import java.time.InstantSource;
 
 /** Deletes idempotency keys older than the retention, in small batches; harmless when several replicas run it. */
 @ApplicationScoped
@@ -21,6 +22,8 @@ public class IdempotencyPurgeJob {
   IdempotencyConfig config;
   @Inject
   Jdbc jdbc;
+  @Inject
+  InstantSource clock;
 
   void checkRetention(@Observes StartupEvent start) {
     if (config.retention().compareTo(IdempotencyConfig.MINIMUM_RETENTION) < 0) {
@@ -32,7 +35,7 @@ public class IdempotencyPurgeJob {
   @Scheduled(identity = "idempotency-purge", every = "${idempotency.purge-every}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void purge() {
-    Instant cutoff = Instant.now().minus(config.retention());
+    Instant cutoff = clock.instant().minus(config.retention());
     long total = 0;
     for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
       int deleted = purgeBatch(cutoff);

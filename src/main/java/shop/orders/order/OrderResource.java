@@ -28,10 +28,8 @@ import shop.orders.http.Ids;
 import shop.orders.http.Page;
 import shop.orders.idempotency.IdempotencyKeys;
 import shop.orders.problem.ApiException;
-import shop.orders.problem.Problem;
 import shop.orders.security.Caller;
 
-import java.util.UUID;
 
 @Path("/api/orders")
 @Produces(MediaType.APPLICATION_JSON)

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
+import shop.orders.db.Jdbc;
 import shop.orders.idempotency.IdempotencyKeys.StoredResponse;
 import shop.orders.idempotency.IdempotencyKeys;
 import shop.orders.ops.LogContext;
@@ -45,10 +46,12 @@ public class PaymentLedger {
   private final ObjectMapper json;
   private final MeterRegistry registry;
   private final InstantSource clock;
+  private final Jdbc jdbc;
 
   PaymentLedger(IdempotencyKeys idempotency, OrderPayments orders, RefundLedger refunds, PaymentConfig config,
-                ObjectMapper json, MeterRegistry registry, InstantSource clock) {
+                ObjectMapper json, MeterRegistry registry, InstantSource clock, Jdbc jdbc) {
     this.clock = clock;
+    this.jdbc = jdbc;
     this.idempotency = idempotency;
     this.orders = orders;
     this.refunds = refunds;
@@ -118,8 +121,8 @@ public class PaymentLedger {
   /** Reconciliation: takes up to {@code limit} due payments for a while, so other replicas leave them alone. */
   @Transactional
   public List<UUID> leaseDue(Instant now, int limit) {
-    return GatewayRows.leaseDue(GatewayRows.Open.PAYMENTS, now, limit,
-        config.reconciliation().retryEvery());
+    return jdbc.inTransaction(c -> GatewayRows.leaseDue(c, GatewayRows.Open.PAYMENTS, now, limit,
+        config.reconciliation().retryEvery()));
   }
 
   /** A webhook's news: empty when the payment is not ours. */

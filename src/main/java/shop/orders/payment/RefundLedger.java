@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
+import shop.orders.db.Jdbc;
 import shop.orders.ops.LogContext;
 import shop.orders.order.OrderPayments;
 import shop.orders.problem.ApiException;
@@ -31,9 +32,11 @@ public class RefundLedger {
   private final PaymentConfig config;
   private final MeterRegistry registry;
   private final InstantSource clock;
+  private final Jdbc jdbc;
 
-  RefundLedger(OrderPayments orders, PaymentConfig config, MeterRegistry registry, InstantSource clock) {
+  RefundLedger(OrderPayments orders, PaymentConfig config, MeterRegistry registry, InstantSource clock, Jdbc jdbc) {
     this.clock = clock;
+    this.jdbc = jdbc;
     this.orders = orders;
     this.config = config;
     this.registry = registry;
@@ -119,8 +122,8 @@ public class RefundLedger {
   @Transactional
   public Map<UUID, Refund.Status> leaseDue(Instant now, int limit) {
     var due = new LinkedHashMap<UUID, Refund.Status>();
-    for (UUID id : GatewayRows.leaseDue(GatewayRows.Open.REFUNDS, now, limit,
-        config.reconciliation().retryEvery())) {
+    for (UUID id : jdbc.inTransaction(c -> GatewayRows.leaseDue(c, GatewayRows.Open.REFUNDS, now, limit,
+        config.reconciliation().retryEvery()))) {
       due.put(id, Refund.<Refund>findById(id).status);
     }
     return due;

@@ -22,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
 
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.UUID;
