@@ -4,8 +4,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 
 /**
@@ -17,8 +15,8 @@ public class ManagementPort implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      String port = Integer.toString(socket.getLocalPort());
+    try {
+      String port = Integer.toString(PackagedService.freePort());
       System.setProperty(PROPERTY, port);
       return Map.of("quarkus.management.port", port);
     } catch (IOException e) {

@@ -54,8 +54,7 @@ public class TestSchemas implements LauncherSessionListener {
   }
 
   private static void drop(Selection selection) {
-    try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-         var st = c.createStatement()) {
+    try (var c = TestDatabase.connect(); var st = c.createStatement()) {
       List<String> doomed = new ArrayList<>();
       try (var rs = st.executeQuery("select nspname from pg_namespace where nspname like 'orders\\_test\\_%'")) {
         while (rs.next()) {
