@@ -31,6 +31,8 @@ public class ContractFilter implements OASFilter {
   static final String BEARER = "bearerJwt";
   static final String WEBHOOK = "webhookSignature";
   private static final String CORS_ORIGIN = "Access-Control-Allow-Origin";
+  private static final String RATE_LIMIT = "RateLimit";
+  private static final String RATE_LIMIT_POLICY = "RateLimit-Policy";
   private static final String PROBLEM_REF = "#/components/schemas/Problem";
 
   @Override
@@ -48,6 +50,18 @@ public class ContractFilter implements OASFilter {
         .required(true)
         .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).format("int32").minimum(
             java.math.BigDecimal.ONE).maximum(java.math.BigDecimal.valueOf(86_400))));
+    components.addHeader(RATE_LIMIT_POLICY, OASFactory.createHeader()
+        .description("The rate limits this request was counted against (IETF draft-ietf-httpapi-ratelimit-headers): "
+            + "one member per bucket, q requests per w seconds, bursts included. \"api\" counts every call per customer "
+            + "(per address without a token) on each instance; \"orders\" and \"payments\" count per customer across "
+            + "instances; \"webhooks\" the gateway's calls. Absent on answers given before the operation was known "
+            + "(413 by Content-Length) and where rate limits are off.")
+        .schema(string(1, 256, list("q", "w"))).example("\"api\";q=1200;w=60, \"orders\";q=20;w=60"));
+    components.addHeader(RATE_LIMIT, OASFactory.createHeader()
+        .description("Each bucket's state after this request: r requests still allowed at once, t seconds until the "
+            + "allowance is whole again. r=0 means the next request in that bucket is refused (429) until "
+            + "Retry-After.")
+        .schema(string(1, 256, list("r", "t"))).example("\"api\";r=1199;t=1, \"orders\";r=19;t=3"));
     components.addHeader("Location", OASFactory.createHeader()
         .description("Where the created resource (or the outcome of the request) can be read.")
         .required(true)
@@ -143,6 +157,8 @@ public class ContractFilter implements OASFilter {
         }
       }
     }
+    absent(responses, "429", "rate-limited: over the caller's \"api\" limit (every call counts); nothing was done. "
+        + "Retry after Retry-After; RateLimit names the bucket.");
     absent(responses, "500", "internal-error: the request failed on our side and nothing was changed; the detail "
         + "names an incident id.");
     absent(responses, "503", "Nothing was done, retry after Retry-After: overloaded (the service is at capacity), "
@@ -172,6 +188,10 @@ public class ContractFilter implements OASFilter {
         response.addHeader(IdempotencyKeys.REPLAYED_HEADER,
             OASFactory.createHeader().ref(IdempotencyKeys.REPLAYED_HEADER));
       }
+      if (status < 300 || status >= 400 && status < 500) {
+        response.addHeader(RATE_LIMIT_POLICY, OASFactory.createHeader().ref(RATE_LIMIT_POLICY));
+        response.addHeader(RATE_LIMIT, OASFactory.createHeader().ref(RATE_LIMIT));
+      }
       response.addHeader(RequestIds.HEADER, OASFactory.createHeader().ref(RequestIds.HEADER));
       response.addHeader(CORS_ORIGIN, OASFactory.createHeader().ref(CORS_ORIGIN));
       if (status == 401 && !isWebhook(op)) {
@@ -191,6 +211,12 @@ public class ContractFilter implements OASFilter {
     if (!responses.hasAPIResponse(code)) {
       responses.addAPIResponse(code, OASFactory.createAPIResponse().description(description));
     }
+  }
+
+  /** A list of buckets, each with two integer parameters: {@code "api";q=1200;w=60, "orders";q=20;w=60}. */
+  private static String list(String first, String second) {
+    String member = "\"[a-z]{1,16}\";" + first + "=[0-9]{1,10};" + second + "=[0-9]{1,10}";
+    return "^" + member + "(, " + member + "){0,3}$";
   }
 
   private static Tag tag(String name, String description) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import shop.orders.admission.AdmissionControl;
 import shop.orders.admission.AdmissionTicket;
@@ -66,9 +67,10 @@ public class OrderIntake {
   public Uni<OrderService.Placed> place(String customerId, String idempotencyKey, OrderRequest request) {
     Set<String> skus = request.lines().stream().map(OrderRequest.LineRequest::sku).collect(Collectors.toSet());
     Executor backOnEventLoop = Blocking.eventLoopOfThisRequest();
-    AdmissionTicket ticket = AdmissionTicket.of(currentRequest.getCurrent());
+    RoutingContext http = currentRequest.getCurrent();
+    AdmissionTicket ticket = AdmissionTicket.of(http);
     long arrivedNanos = ticker.nanoTime();
-    return placeGuarded(customerId, idempotencyKey, request, skus, ticket, backOnEventLoop, arrivedNanos)
+    return placeGuarded(customerId, idempotencyKey, request, skus, ticket, http, backOnEventLoop, arrivedNanos)
         .onItemOrFailure().invoke((placed, failure) -> count(placed, failure));
   }
 
@@ -95,11 +97,11 @@ public class OrderIntake {
   }
 
   private Uni<OrderService.Placed> placeGuarded(String customerId, String idempotencyKey, OrderRequest request,
-                                                Set<String> skus, AdmissionTicket ticket,
+                                                Set<String> skus, AdmissionTicket ticket, RoutingContext http,
                                                 Executor backOnEventLoop, long arrivedNanos) {
     return refuseIfSoldOut(customerId, idempotencyKey, skus, ticket)
         .invoke(() -> gate.refuseIfQueueFull(skus))
-        .chain(() -> rateLimits.enforce(RateLimited.ORDERS, customerId))
+        .chain(() -> rateLimits.enforce(RateLimited.ORDERS, customerId, http))
         .chain(() -> Blocking.onWorker(
             () -> placeInTurn(customerId, idempotencyKey, request, skus, ticket, arrivedNanos), backOnEventLoop))
         .chain(placed -> placed.isPresent()

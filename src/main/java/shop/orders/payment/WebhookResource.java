@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
+import shop.orders.ratelimit.RateLimited;
 
 import java.time.InstantSource;
 import java.util.Map;
@@ -66,6 +67,7 @@ public class WebhookResource {
 
   @POST
   @PermitAll
+  @RateLimited(RateLimited.WEBHOOKS)
   @Blocking
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)

@@ -6,13 +6,25 @@ import jakarta.validation.constraints.Positive;
 
 import java.time.Duration;
 
-/** Per-customer limits on order and payment POSTs (ratelimit.RateLimiter). */
+/** Rate limits (ratelimit.RateLimiter); each is {@code <bucket>-requests} per {@code <bucket>-per}, bursts included. */
 @ConfigMapping(prefix = "rate-limit")
 public interface RateLimitConfig {
   @WithDefault("true")
   boolean enabled();
 
-  /** Placing orders (POST /api/orders, POST /api/cart/checkout), retries with the same key included. */
+  /**
+   * Every call (bucket {@code api}), per customer, or per client address for calls without a token (the catalog):
+   * 1,200 a minute, counted by each instance in its memory (no Redis call). A storefront polling an order every
+   * second uses 60; it bounds what one client can take of an instance's door.
+   */
+  @WithDefault("1200")
+  @Positive
+  int apiRequests();
+
+  @WithDefault("PT1M")
+  Duration apiPer();
+
+  /** Placing orders (POST /api/orders, POST /api/cart/checkout), retries with the same key included; shared. */
   @WithDefault("20")
   @Positive
   int ordersRequests();
@@ -20,7 +32,7 @@ public interface RateLimitConfig {
   @WithDefault("PT1M")
   Duration ordersPer();
 
-  /** Paying (POST /api/orders/{id}/payment). */
+  /** Paying (POST /api/orders/{id}/payment); shared. */
   @WithDefault("10")
   @Positive
   int paymentsRequests();
@@ -28,7 +40,19 @@ public interface RateLimitConfig {
   @WithDefault("PT1M")
   Duration paymentsPer();
 
-  /** Customers this instance tracks itself while Redis cannot be used (least recently seen beyond it are dropped). */
+  /**
+   * The gateway's webhook deliveries per sending address and instance, instead of {@code api}: 100 a second
+   * sustained. A gateway's retry storm after its own outage is told to slow down (429 + Retry-After, which gateways
+   * honour and retry later); the payments it is late on are also settled by the reconciliation job.
+   */
+  @WithDefault("6000")
+  @Positive
+  int webhooksRequests();
+
+  @WithDefault("PT1M")
+  Duration webhooksPer();
+
+  /** Clients each instance tracks in memory (per-instance buckets, and the shared ones while Redis cannot be used). */
   @WithDefault("100000")
   @Positive
   int fallbackMaxCustomers();

@@ -3,6 +3,8 @@ package shop.orders.ratelimit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
@@ -10,17 +12,18 @@ import shop.orders.redis.RedisCalls;
 
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Optional;
 
 /**
- * Per-customer rate limits as GCRA (a token bucket kept as one timestamp): {@code requests} per {@code per} with a
- * burst of {@code requests}, then one every {@code per / requests}. Shared by every instance through one Lua script
- * in Redis; when Redis cannot answer in time, this instance applies the same limit from its own memory, so a broken
- * Redis never fails a request (with N instances a customer may then get up to N times the limit).
+ * Rate limits as GCRA (a token bucket kept as one timestamp): {@code requests} per {@code per} with a burst of
+ * {@code requests}, then one every {@code per / requests}. The per-customer {@code orders} and {@code payments}
+ * buckets are shared by every instance through one Lua script in Redis; when Redis cannot answer in time, this
+ * instance applies the same limit from its own memory, so a broken Redis never fails a request (with N instances a
+ * customer may then get up to N times the limit). The {@code api} and {@code webhooks} buckets are counted by each
+ * instance in its memory. Each decision is attached to the request, whose answer reports it (RateLimitFilter).
  */
 @ApplicationScoped
 public class RateLimiter {
-  /** Returns 0 when allowed (and takes the slot), else the milliseconds until the next request is allowed. */
+  /** {wait ms (0: allowed, the slot taken), requests left at once, ms until the allowance is whole}. */
   private static final String GCRA = """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -28,9 +31,10 @@ public class RateLimiter {
       local tolerance = interval * (tonumber(ARGV[2]) - 1)
       local tat = tonumber(redis.call('GET', KEYS[1]) or now)
       if tat < now then tat = now end
-      if now < tat - tolerance then return tat - tolerance - now end
-      redis.call('SET', KEYS[1], tat + interval, 'PX', tat + interval - now)
-      return 0""";
+      if now < tat - tolerance then return {tat - tolerance - now, 0, tat - now} end
+      local next = tat + interval
+      redis.call('SET', KEYS[1], next, 'PX', next - now)
+      return {0, math.floor((now + tolerance - next) / interval) + 1, next - now}""";
 
   private final ReactiveRedisDataSource redis;
   private final RedisCalls calls;
@@ -47,64 +51,103 @@ public class RateLimiter {
     this.local = new LocalLimits(clock, config.fallbackMaxCustomers());
   }
 
-  /** Succeeds when the request may go on; fails with 429 + Retry-After (nothing done) when the customer must wait. */
-  public Uni<Void> enforce(String bucket, String customerId) {
+  /**
+   * A shared bucket ({@code orders}, {@code payments}): succeeds when the customer's request may go on, fails with
+   * 429 + Retry-After (nothing done) when they must wait. The decision is reported on {@code request}'s answer.
+   */
+  public Uni<Void> enforce(String bucket, String customerId, RoutingContext request) {
     if (!config.enabled()) {
       return Uni.createFrom().voidItem();
     }
-    return check(bucket, customerId).invoke(wait -> wait.ifPresent(w -> {
-      throw tooMany(bucket, w);
-    })).replaceWithVoid();
+    long interval = intervalMillis(shared(bucket));
+    int burst = burst(bucket);
+    String key = calls.key("rate", bucket, customerId);
+    return calls.orElse(
+            calls.call(() -> redis.execute("EVAL", GCRA, "1", key, Long.toString(interval), Integer.toString(burst)))
+                .map(RateLimiter::allowance),
+            "rate_limit", failure -> local.take(key, interval, burst))
+        .invoke(allowance -> decide(bucket, allowance, request)).replaceWithVoid();
+  }
+
+  /**
+   * A bucket counted by this instance alone ({@code api}, {@code webhooks}) for one client: returns when the request
+   * may go on, throws 429 + Retry-After otherwise. The decision is reported on {@code request}'s answer.
+   */
+  public void enforceHere(String bucket, String client, RoutingContext request) {
+    if (config.enabled()) {
+      decide(bucket, local.take(bucket + ":" + client, intervalMillis(perInstance(bucket)), burst(bucket)), request);
+    }
+  }
+
+  private void decide(String bucket, LocalLimits.Allowance allowance, RoutingContext request) {
+    new Quota(bucket, burst(bucket), per(bucket).toSeconds(), allowance.remaining(), seconds(allowance.resetMillis()))
+        .attachTo(request);
+    if (allowance.waitMillis() > 0) {
+      throw tooMany(bucket, Duration.ofMillis(allowance.waitMillis()));
+    }
+  }
+
+  private static LocalLimits.Allowance allowance(Response reply) {
+    return new LocalLimits.Allowance(reply.get(0).toLong(), reply.get(1).toLong(), reply.get(2).toLong());
   }
 
   private ApiException tooMany(String bucket, Duration wait) {
     registry.counter("rate.limit.rejected", "bucket", bucket).increment();
-    long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+    long seconds = seconds(wait.toMillis());
+    String per = RateLimited.ORDERS.equals(bucket) || RateLimited.PAYMENTS.equals(bucket) ? " per customer"
+        : " per client on this instance";
     return new ApiException(Problem.of(429, "rate-limited", "Too many requests",
-        "At most " + burst(bucket) + " " + bucket + " requests per " + per(bucket).toSeconds()
-            + " s per customer; nothing was done. Retry after " + seconds + " s (with the same Idempotency-Key).")
+        "At most " + burst(bucket) + " " + bucket + " requests per " + per(bucket).toSeconds() + " s" + per
+            + "; nothing was done. Retry after " + seconds + " s (with the same Idempotency-Key).")
         .with("bucket", bucket).with("limit", burst(bucket)).with("windowSeconds", per(bucket).toSeconds()),
         Duration.ofSeconds(seconds));
   }
 
-  /** Empty when the request may go on; otherwise how long the customer must wait. */
-  private Uni<Optional<Duration>> check(String bucket, String customerId) {
-    long interval = intervalMillis(bucket);
-    int burst = burst(bucket);
-    String key = calls.key("rate", bucket, customerId);
-    return calls.orElse(
-        calls.call(() -> redis.execute("EVAL", GCRA, "1", key, Long.toString(interval), Integer.toString(burst)))
-            .map(waitMillis -> waitOf(waitMillis.toLong())),
-        "rate_limit", failure -> waitOf(local.waitMillis(key, interval, burst)));
+  private static long seconds(long millis) {
+    return Math.max(1, (millis + 999) / 1000);
   }
 
   private int burst(String bucket) {
     return switch (known(bucket)) {
+      case RateLimited.ORDERS -> config.ordersRequests();
       case RateLimited.PAYMENTS -> config.paymentsRequests();
-      default -> config.ordersRequests();
+      case RateLimited.WEBHOOKS -> config.webhooksRequests();
+      default -> config.apiRequests();
     };
   }
 
   private Duration per(String bucket) {
     return switch (known(bucket)) {
+      case RateLimited.ORDERS -> config.ordersPer();
       case RateLimited.PAYMENTS -> config.paymentsPer();
-      default -> config.ordersPer();
+      case RateLimited.WEBHOOKS -> config.webhooksPer();
+      default -> config.apiPer();
     };
   }
 
-  /** A bucket this limiter has limits for; any other name is a programming error, not the orders' limit. */
+  /** A bucket this limiter has limits for; any other name is a programming error, not another bucket's limit. */
   private static String known(String bucket) {
-    if (!RateLimited.ORDERS.equals(bucket) && !RateLimited.PAYMENTS.equals(bucket)) {
-      throw new IllegalArgumentException("no rate limit is configured for bucket '" + bucket + "'");
+    return switch (bucket) {
+      case RateLimited.ORDERS, RateLimited.PAYMENTS, RateLimited.WEBHOOKS, RateLimited.API -> bucket;
+      default -> throw new IllegalArgumentException("no rate limit is configured for bucket '" + bucket + "'");
+    };
+  }
+
+  private static String shared(String bucket) {
+    if (!RateLimited.ORDERS.equals(known(bucket)) && !RateLimited.PAYMENTS.equals(bucket)) {
+      throw new IllegalArgumentException("bucket '" + bucket + "' is counted per instance, not shared");
+    }
+    return bucket;
+  }
+
+  private static String perInstance(String bucket) {
+    if (!RateLimited.API.equals(known(bucket)) && !RateLimited.WEBHOOKS.equals(bucket)) {
+      throw new IllegalArgumentException("bucket '" + bucket + "' is shared, not counted per instance");
     }
     return bucket;
   }
 
   private long intervalMillis(String bucket) {
     return Math.max(1, per(bucket).toMillis() / burst(bucket));
-  }
-
-  private static Optional<Duration> waitOf(long millis) {
-    return millis <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis(millis));
   }
 }

@@ -54,6 +54,30 @@ class LocalLimitsTests {
     assertThat(limits.waitMillis("c", 20_000, 3)).isEqualTo(20_000);
   }
 
+  /** What the RateLimit field reports: r requests left at once, t until the allowance is whole (3 per minute). */
+  @Test
+  void remainingCountsDownAndResetIsTheTimeUntilTheBurstIsWhole() {
+    var first = limits.take("c", 20_000, 3);
+    assertThat(first).isEqualTo(new LocalLimits.Allowance(0, 2, 20_000));
+    assertThat(limits.take("c", 20_000, 3)).isEqualTo(new LocalLimits.Allowance(0, 1, 40_000));
+    assertThat(limits.take("c", 20_000, 3)).isEqualTo(new LocalLimits.Allowance(0, 0, 60_000));
+    assertThat(limits.take("c", 20_000, 3)).as("refused: wait for one slot, nothing taken")
+        .isEqualTo(new LocalLimits.Allowance(20_000, 0, 60_000));
+
+    advance(Duration.ofMillis(20_000));
+    assertThat(limits.take("c", 20_000, 3)).isEqualTo(new LocalLimits.Allowance(0, 0, 60_000));
+    advance(Duration.ofMillis(45_000));
+    assertThat(limits.take("c", 20_000, 3)).as("45 s later: two slots back, one taken")
+        .isEqualTo(new LocalLimits.Allowance(0, 1, 35_000));
+  }
+
+  @Test
+  void theFieldsNameEachBucketCountedInTheDraftsSyntax() {
+    var quotas = java.util.List.of(new Quota("api", 1200, 60, 1199, 1), new Quota("orders", 20, 60, 19, 3));
+    assertThat(Quota.policyHeader(quotas)).isEqualTo("\"api\";q=1200;w=60, \"orders\";q=20;w=60");
+    assertThat(Quota.header(quotas)).isEqualTo("\"api\";r=1199;t=1, \"orders\";r=19;t=3");
+  }
+
   @Test
   void theSystemClockWorksToo() {
     assertThat(new LocalLimits(InstantSource.system(), 10).waitMillis("c", 1000, 2)).isZero();

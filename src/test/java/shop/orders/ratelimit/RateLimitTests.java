@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * Per-customer limits on order POSTs (3 per 3 s here): the 4th in the window gets 429 + Retry-After and places
@@ -39,7 +40,8 @@ class RateLimitTests {
       // the limit counted in Redis is this test's subject: on busy cores a check past the 50 ms deadline falls back
       // to memory (counted apart), which RedisFailureTests and the second test here cover
       var overrides = new HashMap<>(RelaxedRedisDeadline.OVERRIDES);
-      overrides.putAll(Map.of("rate-limit.orders-requests", "3", "rate-limit.orders-per", "PT3S"));
+      overrides.putAll(Map.of("rate-limit.orders-requests", "3", "rate-limit.orders-per", "PT3S",
+          "rate-limit.api-requests", "6", "rate-limit.api-per", "PT60S"));
       return overrides;
     }
   }
@@ -108,6 +110,35 @@ class RateLimitTests {
     assertThat(TestDatabase.ordersOf(customer)).isEqualTo(4);
     Metrics.management().get("/q/metrics").then()
         .body(containsString("rate_limit_rejected_total{app=\"order-service\",bucket=\"orders\"}"));
+  }
+
+  /**
+   * Every call counts against the client's "api" bucket (6 a minute here, one every 10 s after the burst): per
+   * customer with a token, per address without; the answer reports each bucket counted (IETF RateLimit fields).
+   */
+  @Test
+  void everyCallCountsAgainstTheCallersApiBucketAndEveryAnswerSaysSo() {
+    String sku = PREFIX + "API";
+    Api.putProduct(sku, 1_000, 100);
+    String token = LocalTokens.customer(Api.newCustomer());
+    given().auth().oauth2(token).get("/api/orders").then().statusCode(200)
+        .header("RateLimit-Policy", "\"api\";q=6;w=60").header("RateLimit", "\"api\";r=5;t=10");
+    Api.placeOrder(token, UUID.randomUUID().toString(), Api.lines(sku, 1)).statusCode(201)
+        .header("RateLimit-Policy", "\"api\";q=6;w=60, \"orders\";q=3;w=3")
+        .header("RateLimit", startsWith("\"api\";r=4;t=")).header("RateLimit", containsString(", \"orders\";r=2;t="));
+    for (int i = 0; i < 4; i++) {
+      given().auth().oauth2(token).get("/api/orders/" + UUID.randomUUID()).then().statusCode(404)
+          .header("RateLimit", startsWith("\"api\";r=" + (3 - i) + ";"));
+    }
+    String retryAfter = given().auth().oauth2(token).get("/api/orders").then().statusCode(429)
+        .contentType("application/problem+json").body("type", endsWith("/rate-limited"))
+        .body("bucket", is("api"), "limit", is(6), "windowSeconds", is(60))
+        .header("RateLimit", startsWith("\"api\";r=0;"))
+        .extract().header("Retry-After");
+    assertThat(Integer.parseInt(retryAfter)).isBetween(1, 10);
+    given().auth().oauth2(LocalTokens.customer(Api.newCustomer())).get("/api/orders").then().statusCode(200);
+    given().get("/api/products/" + sku).then().statusCode(200)
+        .header("RateLimit-Policy", "\"api\";q=6;w=60").header("RateLimit", containsString(";r="));
   }
 
   @Test

@@ -14,7 +14,22 @@ class RateLimiterBucketsTests {
         .getConfigMapping(RateLimitConfig.class);
     var limiter = new RateLimiter(null, null, config, new SimpleMeterRegistry(), java.time.InstantSource.system());
 
-    assertThatThrownBy(() -> limiter.enforce("refunds", "cust-1"))
+    assertThatThrownBy(() -> limiter.enforce("refunds", "cust-1", null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refunds");
+    assertThatThrownBy(() -> limiter.enforceHere("refunds", "customer:cust-1", null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refunds");
+  }
+
+  /** Shared buckets are counted in Redis, per-instance ones in memory: mixing them up is refused, not miscounted. */
+  @Test
+  void aBucketIsCountedOnlyWhereItBelongs() {
+    RateLimitConfig config = new SmallRyeConfigBuilder().withMapping(RateLimitConfig.class).build()
+        .getConfigMapping(RateLimitConfig.class);
+    var limiter = new RateLimiter(null, null, config, new SimpleMeterRegistry(), java.time.InstantSource.system());
+
+    assertThatThrownBy(() -> limiter.enforceHere(RateLimited.ORDERS, "customer:cust-1", null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shared");
+    assertThatThrownBy(() -> limiter.enforce(RateLimited.API, "cust-1", null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("per instance");
   }
 }
