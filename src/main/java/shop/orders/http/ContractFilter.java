@@ -48,8 +48,7 @@ public class ContractFilter implements OASFilter {
         .description("Whole seconds to wait before retrying with the same Idempotency-Key; add a random part of a "
             + "second so refused buyers do not all come back in the same instant.")
         .required(true)
-        .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).format("int32").minimum(
-            java.math.BigDecimal.ONE).maximum(java.math.BigDecimal.valueOf(86_400))));
+        .schema(seconds()));
     components.addHeader(RATE_LIMIT_POLICY, OASFactory.createHeader()
         .description("The rate limits this request was counted against (IETF draft-ietf-httpapi-ratelimit-headers): "
             + "one member per bucket, q requests per w seconds, bursts included. \"api\" counts every call per customer "
@@ -181,8 +180,7 @@ public class ContractFilter implements OASFilter {
       } else if (status == 409 && idempotent) {
         response.addHeader("Retry-After", OASFactory.createHeader()
             .description("1 with idempotency-key-in-flight: the first request with this key is still running.")
-            .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).format("int32")
-                .minimum(java.math.BigDecimal.ONE).maximum(java.math.BigDecimal.valueOf(86_400))));
+            .schema(seconds()));
       }
       if (idempotent && (status < 300 || status == 402 || status == 409)) {
         response.addHeader(IdempotencyKeys.REPLAYED_HEADER,
@@ -217,6 +215,12 @@ public class ContractFilter implements OASFilter {
   private static String list(String first, String second) {
     String member = "\"[a-z]{1,16}\";" + first + "=[0-9]{1,10};" + second + "=[0-9]{1,10}";
     return "^" + member + "(, " + member + "){0,3}$";
+  }
+
+  /** Retry-After's value: whole seconds, 1 to a day. */
+  private static Schema seconds() {
+    return OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).format("int32")
+        .minimum(java.math.BigDecimal.ONE).maximum(java.math.BigDecimal.valueOf(86_400));
   }
 
   private static Tag tag(String name, String description) {
