@@ -1,31 +1,40 @@
--- The transaction POST /api/orders runs for a one-line order (OrderService.place), statement for statement, with a
--- fresh idempotency key and order id each time. Run with -M prepared so the variables are bound as parameters, as
--- the JDBC driver does, and with -D customers=N -D skus=N.
+-- The transaction POST /api/orders runs for a one-line order (OrderService.place), statement for statement and round
+-- trip for round trip, with a fresh idempotency key and order id each time. OrderSqlTwinTests fails when the order
+-- path's SQL and this file differ: it places an order through a proxy that records what the service sends, and
+-- compares each statement below (but the one marked "twin only") with it, text and parameters.
+-- Run with -M prepared so the variables are bound as parameters, as the JDBC driver does, and with
+-- -D customers=N -D skus=N. The statements the driver sends in one round trip are one pipeline here.
 \set c random(1, :customers)
 \set n random(1, :skus)
+-- twin only: the values the service makes in memory (key, order id, times, fingerprint, the stored 201 body of the
+-- service's size), one round trip the service does not make; pgbench cannot make strings without one.
+SELECT gen_random_uuid()::text AS key, gen_random_uuid()::text AS oid, 'bench-' || :c AS cust,
+       'bench-' || :c || chr(10) || gen_random_uuid()::text AS lockkey,
+       'BENCH-' || lpad(:n::text, 4, '0') AS sku, '{BENCH-' || lpad(:n::text, 4, '0') || '}' AS skus,
+       'PENDING_PAYMENT' AS status, 2500 AS price, 'EUR' AS currency, '{1}' AS qtys, '{2500}' AS prices,
+       now()::text AS created, (now() + interval '15 minutes')::text AS expires, md5(random()::text) || md5(random()::text) AS fp,
+       repeat('x', 330) AS body, '/api/orders/' || gen_random_uuid()::text AS location, 201 AS status_code,
+       'true' AS completed, '100ms' AS lockwait, 1 AS qty \gset
+\startpipeline
 BEGIN;
--- The service makes the key, order id and SKU on its side; here they come back with the advisory-lock round trip.
-SELECT k AS key, o AS oid, c AS cust, s AS sku, md5(k) || md5(o::text) AS fp,
-       pg_try_advisory_xact_lock(hashtextextended(c || chr(10) || k, 0)) AS locked
-  FROM (SELECT gen_random_uuid()::text AS k, gen_random_uuid() AS o,
-               'bench-' || :c AS c, 'BENCH-' || lpad(:n::text, 4, '0') AS s) AS fresh \gset
-SELECT fingerprint, response_status, response_body, location
-  FROM idempotency_key WHERE customer_id = :cust AND idem_key = :key;
-SELECT sku, available, currency, event, name, price_minor, updated_at
-  FROM product WHERE sku IN (:sku) \gset p_
-INSERT INTO customer_order (id, customer_id, status, total_minor, currency, created_at, expires_at, updated_at)
-  VALUES (:oid, :cust, 'PENDING_PAYMENT', :p_price_minor, :p_currency, now(), now() + interval '15 minutes', now());
-INSERT INTO order_line (order_id, line_no, sku, quantity, unit_price_minor)
-  VALUES (:oid, 0, :sku, 1, :p_price_minor);
--- The stored response has the shape and size of the service's 201 body.
-INSERT INTO idempotency_key (customer_id, idem_key, fingerprint, response_status, response_body, location)
-  VALUES (:cust, :key, :fp, 201,
-          '{"id":"' || :oid || '","customerId":"' || :cust || '","status":"PENDING_PAYMENT","lines":[{"sku":"' || :sku
-          || '","quantity":1,"unitPrice":{"amountMinor":' || :p_price_minor || ',"currency":"' || :p_currency
-          || '"},"lineTotal":{"amountMinor":' || :p_price_minor || ',"currency":"' || :p_currency
-          || '"}}],"total":{"amountMinor":' || :p_price_minor || ',"currency":"' || :p_currency
-          || '"},"createdAt":"' || now()::text || '","expiresAt":"'
-          || (now() + interval '15 minutes')::text || '"}',
-          '/api/orders/' || :oid);
-UPDATE product SET available = available - 1 WHERE sku = :sku AND available >= 1;
+select l.locked, k.fingerprint, k.response_status, k.response_body, k.location, k.completed
+from (select pg_try_advisory_xact_lock(hashtextextended(:lockkey, 0)) as locked) l
+left join idempotency_key k on l.locked and k.customer_id = :cust and k.idem_key = :key;
+\endpipeline
+select sku, price_minor, currency, max_per_customer, event from product where sku = any(:skus);
+with placed as (
+  insert into customer_order (id, customer_id, status, total_minor, currency, created_at, expires_at,
+                              updated_at)
+  values (:oid, :cust, :status, :price, :currency, :created, :expires, :created))
+insert into order_line (order_id, line_no, sku, quantity, unit_price_minor)
+select :oid, l.line_no - 1, l.sku, l.quantity, l.unit_price_minor
+from unnest(:skus::text[], :qtys::int[], :prices::bigint[])
+  with ordinality as l(sku, quantity, unit_price_minor, line_no);
+insert into idempotency_key
+  (customer_id, idem_key, fingerprint, response_status, response_body, location, completed)
+values (:cust, :key, :fp, :status_code, :body, :location, :completed);
+\startpipeline
+select set_config('lock_timeout', :lockwait, true);
+update product set available = available - :qty where sku = :sku and available >= :qty returning available;
+\endpipeline
 COMMIT;

@@ -1,6 +1,7 @@
 -- wrk script for POST /api/orders: a fresh Idempotency-Key per request, a random benchmark SKU, the customers'
 -- tokens in turn. Reads BENCH_TOKENS (space-separated), BENCH_SKUS and BENCH_RUN_ID from the environment.
--- done() prints one BENCH_RESULT line of key=value pairs; any non-2xx response makes the run invalid.
+-- done() prints one BENCH_RESULT line of key=value pairs (http_bytes_in/out: bytes per request the service received
+-- and sent); any non-2xx response makes the run invalid.
 
 local tokens = {}
 for t in string.gmatch(os.getenv("BENCH_TOKENS") or "", "%S+") do
@@ -22,6 +23,7 @@ function init(args)
   end
   math.randomseed(os.time() + id * 7919)
   counter = 0
+  sent = 0
   non2xx = 0
   statuses = {}
   headers = { ["Content-Type"] = "application/json" }
@@ -32,7 +34,9 @@ function request()
   headers["Idempotency-Key"] = string.format("%s-%d-%d-%08x", run, id, counter, math.random(0, 0x7fffffff))
   headers["Authorization"] = "Bearer " .. tokens[counter % #tokens + 1]
   local body = string.format('{"lines":[{"sku":"BENCH-%04d","quantity":1}]}', math.random(1, skus))
-  return wrk.format("POST", "/api/orders", headers, body)
+  local req = wrk.format("POST", "/api/orders", headers, body)
+  sent = sent + #req
+  return req
 end
 
 function response(status, headers, body)
@@ -46,9 +50,10 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local bad, codes, samples = 0, {}, {}
+  local bad, codes, samples, sentBytes = 0, {}, {}, 0
   for _, t in ipairs(threads) do
     bad = bad + (t:get("non2xx") or 0)
+    sentBytes = sentBytes + (t:get("sent") or 0)
     for code, n in pairs(t:get("statuses") or {}) do
       codes[code] = (codes[code] or 0) + n
     end
@@ -65,11 +70,12 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     "BENCH_RESULT requests=%d duration_s=%.2f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f"
-      .. " non2xx=%d statuses=%s socket_errors=%d\n",
+      .. " non2xx=%d statuses=%s socket_errors=%d http_bytes_in=%.0f http_bytes_out=%.0f\n",
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
     latency.max / 1000, bad, #byCode > 0 and table.concat(byCode, ",") or "none",
-    e.connect + e.read + e.write + e.timeout))
+    e.connect + e.read + e.write + e.timeout, sentBytes / math.max(1, summary.requests),
+    summary.bytes / math.max(1, summary.requests)))
   for _, s in ipairs(samples) do
     io.write("BENCH_SAMPLE " .. string.gsub(s, "\n", " ") .. "\n")
   end

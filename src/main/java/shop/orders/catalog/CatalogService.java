@@ -17,6 +17,7 @@ import shop.orders.problem.ApiException;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -181,10 +182,10 @@ public class CatalogService {
     var sorted = new TreeMap<>(quantitiesBySku);
     var emptied = new ArrayList<String>();
     Map<String, Integer> shortAvailable = jdbc.inTransaction(c -> {
-      Jdbc.waitForRowLocksAtMost(c, gate.lockWait());
       var reserved = new TreeMap<String, Integer>();
       for (var line : sorted.entrySet()) {
-        int left = reserveOrMarkStuck(c, line.getKey(), line.getValue());
+        // the first reservation also bounds this transaction's row-lock waits, in its round trip
+        int left = reserveOrMarkStuck(c, line.getKey(), line.getValue(), reserved.isEmpty() ? gate.lockWait() : null);
         if (left < 0) {
           // what others left: this transaction's own reservations, about to roll back, do not count
           var available = new TreeMap<>(ProductRows.availableOf(c, sorted.keySet()));
@@ -209,9 +210,9 @@ public class CatalogService {
     }
   }
 
-  private int reserveOrMarkStuck(Connection c, String sku, int quantity) throws SQLException {
+  private int reserveOrMarkStuck(Connection c, String sku, int quantity, Duration lockWait) throws SQLException {
     try {
-      int left = ProductRows.reserve(c, sku, quantity);
+      int left = ProductRows.reserve(c, sku, quantity, lockWait);
       gate.markFree(sku);
       return left;
     } catch (SQLException e) {

@@ -5,6 +5,7 @@ import shop.orders.money.Money;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,16 +38,26 @@ final class ProductRows {
   }
 
   /**
-   * Atomic: the stock left after taking {@code quantity}, or -1 when not enough was left (nothing taken).
-   * Call inside a transaction.
+   * Atomic: the stock left after taking {@code quantity}, or -1 when not enough was left (nothing taken). With a
+   * {@code lockWait}, this statement and the rest of the transaction wait at most that long for a row lock (1 ms at
+   * least), set in the same round trip. Call inside a transaction.
    */
-  static int reserve(Connection c, String sku, int quantity) throws SQLException {
-    try (var update = c.prepareStatement(
-        "update product set available = available - ? where sku = ? and available >= ? returning available")) {
-      update.setInt(1, quantity);
-      update.setString(2, sku);
-      update.setInt(3, quantity);
-      try (var rs = update.executeQuery()) {
+  static int reserve(Connection c, String sku, int quantity, Duration lockWait) throws SQLException {
+    String reserve = "update product set available = available - ? where sku = ? and available >= ? returning available";
+    try (var update = c.prepareStatement(lockWait == null ? reserve
+        : "select set_config('lock_timeout', ?, true); " + reserve)) {
+      int i = 1;
+      if (lockWait != null) {
+        update.setString(i++, Math.max(1, lockWait.toMillis()) + "ms");
+      }
+      update.setInt(i++, quantity);
+      update.setString(i++, sku);
+      update.setInt(i, quantity);
+      update.execute();
+      if (lockWait != null) {
+        update.getMoreResults(); // past set_config's row
+      }
+      try (var rs = update.getResultSet()) {
         return rs.next() ? rs.getInt(1) : -1;
       }
     }

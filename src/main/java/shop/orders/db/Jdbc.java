@@ -7,7 +7,6 @@ import org.hibernate.Session;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 
 /**
  * Plain JDBC on the current transaction's connection, for the aggregates' {@code *Rows} classes (the only places with
@@ -31,13 +30,5 @@ public class Jdbc {
   @Transactional(Transactional.TxType.MANDATORY)
   public <T> T inTransaction(Work<T> work) {
     return em.unwrap(Session.class).doReturningWork(work::on);
-  }
-
-  /** For the rest of this transaction only, its statements wait at most {@code wait} for a row lock (1 ms at least). */
-  public static void waitForRowLocksAtMost(Connection c, Duration wait) throws SQLException {
-    try (var set = c.prepareStatement("select set_config('lock_timeout', ?, true)")) {
-      set.setString(1, Math.max(1, wait.toMillis()) + "ms");
-      set.execute();
-    }
   }
 }

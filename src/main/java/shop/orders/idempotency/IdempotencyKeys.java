@@ -76,12 +76,11 @@ public class IdempotencyKeys {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public Optional<StoredResponse> claim(String customerId, String key, String fingerprint) {
-    Optional<IdempotencyRows.Stored> earlier = jdbc.inTransaction(c -> {
-      if (!IdempotencyRows.tryLock(c, customerId, key)) {
-        throw inFlight();
-      }
-      return IdempotencyRows.find(c, customerId, key);
-    });
+    IdempotencyRows.Claim claim = jdbc.inTransaction(c -> IdempotencyRows.lockAndFind(c, customerId, key));
+    if (!claim.locked()) {
+      throw inFlight();
+    }
+    Optional<IdempotencyRows.Stored> earlier = claim.stored();
     if (earlier.isPresent() && !fingerprint.equals(earlier.get().fingerprint())) {
       throw new ApiException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
           "This Idempotency-Key was already used for a different request; use a new key for a new request."));

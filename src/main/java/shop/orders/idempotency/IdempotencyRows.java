@@ -16,12 +16,27 @@ final class IdempotencyRows {
   private IdempotencyRows() {
   }
 
-  /** Takes the key's transaction-level advisory lock without waiting; false when another transaction holds it. */
-  static boolean tryLock(Connection c, String customerId, String key) throws SQLException {
-    try (var lock = c.prepareStatement("select pg_try_advisory_xact_lock(hashtextextended(?, 0))")) {
-      lock.setString(1, customerId + '\n' + key);
-      try (var rs = lock.executeQuery()) {
-        return rs.next() && rs.getBoolean(1);
+  /**
+   * Takes the key's transaction-level advisory lock without waiting and reads what the key stored, in one round trip.
+   * {@code locked} false: another transaction holds the key (nothing was read).
+   */
+  record Claim(boolean locked, Optional<Stored> stored) {}
+
+  static Claim lockAndFind(Connection c, String customerId, String key) throws SQLException {
+    try (var claim = c.prepareStatement("""
+        select l.locked, k.fingerprint, k.response_status, k.response_body, k.location, k.completed
+        from (select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as locked) l
+        left join idempotency_key k on l.locked and k.customer_id = ? and k.idem_key = ?""")) {
+      claim.setString(1, customerId + '\n' + key);
+      claim.setString(2, customerId);
+      claim.setString(3, key);
+      try (var rs = claim.executeQuery()) {
+        if (!rs.next() || !rs.getBoolean(1)) {
+          return new Claim(false, Optional.empty());
+        }
+        return new Claim(true, rs.getString(2) == null ? Optional.empty()
+            : Optional.of(new Stored(rs.getString(2), new StoredResponse(rs.getInt(3), rs.getString(4),
+                rs.getString(5)), rs.getBoolean(6))));
       }
     }
   }

@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
 /**
  * The door in front of the order transaction, deliberately not transactional: orders for SKUs known to be sold out
  * are refused with 409 without a connection, as are orders for a SKU whose queue is full (503), then the customer's
- * rate limit applies (it guards the transaction path; a refusal is cheaper than a rate-limit call), and a hot SKU
- * gets only a few transactions at a time.
+ * rate limit applies (it guards the transaction path; a refusal is cheaper than a rate-limit call) and, in the same
+ * Redis call, the key is noted as one that may place an order (RecentOrderKeys), and a hot SKU gets only a few
+ * transactions at a time.
  */
 @ApplicationScoped
 public class OrderIntake {
@@ -101,19 +102,15 @@ public class OrderIntake {
                                                 Executor backOnEventLoop, long arrivedNanos) {
     return refuseIfSoldOut(customerId, idempotencyKey, skus, ticket)
         .invoke(() -> gate.refuseIfQueueFull(skus))
-        .chain(() -> rateLimits.enforce(RateLimited.ORDERS, customerId, http))
+        .chain(() -> rateLimits.enforce(RateLimited.ORDERS, customerId, http,
+            recentKeys.placing(customerId, idempotencyKey)))
         .chain(() -> Blocking.onWorker(
             () -> placeInTurn(customerId, idempotencyKey, request, skus, ticket, arrivedNanos), backOnEventLoop))
         .chain(placed -> placed.isPresent()
             ? Uni.createFrom().item(placed.get())
             : refuseIfSoldOut(customerId, idempotencyKey, skus, ticket)
                 .chain(() -> Blocking.onWorker(
-                    () -> placeThroughGate(customerId, idempotencyKey, request, skus, ticket), backOnEventLoop)))
-        .invoke(placed -> {
-          if (!placed.replayed()) {
-            recentKeys.remember(customerId, idempotencyKey);
-          }
-        });
+                    () -> placeThroughGate(customerId, idempotencyKey, request, skus, ticket), backOnEventLoop)));
   }
 
   /** Empty when the SKU sold out while this order waited for its turn. */

@@ -74,10 +74,17 @@ final class OrderRows {
     }
   }
 
+  /** The order and its lines, in one statement (one round trip, whatever the number of lines). */
   static void insert(Connection c, Order order) throws SQLException {
     try (var insert = c.prepareStatement("""
-        insert into customer_order (id, customer_id, status, total_minor, currency, created_at, expires_at, updated_at)
-        values (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+        with placed as (
+          insert into customer_order (id, customer_id, status, total_minor, currency, created_at, expires_at,
+                                      updated_at)
+          values (?, ?, ?, ?, ?, ?, ?, ?))
+        insert into order_line (order_id, line_no, sku, quantity, unit_price_minor)
+        select ?, l.line_no - 1, l.sku, l.quantity, l.unit_price_minor
+        from unnest(?::text[], ?::int[], ?::bigint[])
+          with ordinality as l(sku, quantity, unit_price_minor, line_no)""")) {
       insert.setObject(1, order.id);
       insert.setString(2, order.customerId);
       insert.setString(3, order.status.name());
@@ -86,20 +93,11 @@ final class OrderRows {
       insert.setTimestamp(6, Timestamp.from(order.createdAt));
       insert.setTimestamp(7, Timestamp.from(order.expiresAt));
       insert.setTimestamp(8, Timestamp.from(order.updatedAt));
+      insert.setObject(9, order.id);
+      insert.setArray(10, c.createArrayOf("text", order.lines.stream().map(l -> l.sku).toArray()));
+      insert.setArray(11, c.createArrayOf("int4", order.lines.stream().map(l -> l.quantity).toArray()));
+      insert.setArray(12, c.createArrayOf("int8", order.lines.stream().map(l -> l.unitPriceMinor).toArray()));
       insert.executeUpdate();
-    }
-    try (var insert = c.prepareStatement("""
-        insert into order_line (order_id, line_no, sku, quantity, unit_price_minor) values (?, ?, ?, ?, ?)""")) {
-      for (int i = 0; i < order.lines.size(); i++) {
-        var line = order.lines.get(i);
-        insert.setObject(1, order.id);
-        insert.setInt(2, i);
-        insert.setString(3, line.sku);
-        insert.setInt(4, line.quantity);
-        insert.setLong(5, line.unitPriceMinor);
-        insert.addBatch();
-      }
-      insert.executeBatch();
     }
   }
 }

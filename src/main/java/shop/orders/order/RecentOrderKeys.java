@@ -3,11 +3,11 @@ package shop.orders.order;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import shop.orders.idempotency.IdempotencyConfig;
+import shop.orders.ratelimit.RateLimiter;
 import shop.orders.redis.RedisCalls;
 
 /**
@@ -34,19 +34,18 @@ public class RecentOrderKeys {
   }
 
   /**
-   * Records, after its commit, that this key placed an order; fire and forget. When Redis cannot take it (down, or
-   * refusing writes with MISCONF while still answering reads) the key is kept in this instance's memory instead, so
-   * a retry reaching this instance is decided by the database, not refused as sold out.
+   * Records that this key is about to place an order, in the same Redis call as the customer's rate limit
+   * (RateLimiter.Mark): before the transaction, so a key is recorded that may end without an order (a retry of it
+   * is then decided by the database, as it would be without Redis), never the reverse. When Redis cannot take it
+   * (down, or refusing writes with MISCONF while still answering reads) the key is kept in this instance's memory
+   * instead, so a retry reaching this instance is decided by the database, not refused as sold out.
    */
-  void remember(String customerId, String key) {
+  RateLimiter.Mark placing(String customerId, String key) {
     String redisKey = redisKey(customerId, key);
-    calls.callForOrderKeys(config.redisDeadline(), () -> redis.value(String.class)
-            .set(redisKey, "1", new SetArgs().ex(idempotency.retention())))
-        .subscribe().with(ok -> { }, failure -> {
-          notInRedis.put(redisKey, Boolean.TRUE);
-          calls.countFallback("order_keys");
-          LOG.debugf("Order key not indexed in Redis: %s", failure.toString());
-        });
+    return new RateLimiter.Mark(redisKey, idempotency.retention(), () -> {
+      notInRedis.put(redisKey, Boolean.TRUE);
+      calls.countFallback("order_keys");
+    });
   }
 
   /**

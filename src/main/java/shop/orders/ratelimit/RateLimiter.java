@@ -23,18 +23,34 @@ import java.time.InstantSource;
  */
 @ApplicationScoped
 public class RateLimiter {
-  /** {wait ms (0: allowed, the slot taken), requests left at once, ms until the allowance is whole}. */
+  /**
+   * {wait ms (0: allowed, the slot taken), requests left at once, ms until the allowance is whole}; interval 0: no
+   * limit. When allowed and a second key is given, sets it for ARGV[3] ms in the same call (a {@link Mark}).
+   */
   private static final String GCRA = """
-      local t = redis.call('TIME')
-      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
       local interval = tonumber(ARGV[1])
-      local tolerance = interval * (tonumber(ARGV[2]) - 1)
-      local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-      if tat < now then tat = now end
-      if now < tat - tolerance then return {tat - tolerance - now, 0, tat - now} end
-      local next = tat + interval
-      redis.call('SET', KEYS[1], next, 'PX', next - now)
-      return {0, math.floor((now + tolerance - next) / interval) + 1, next - now}""";
+      local result = {0, 0, 0}
+      if interval > 0 then
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local tolerance = interval * (tonumber(ARGV[2]) - 1)
+        local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+        if tat < now then tat = now end
+        if now < tat - tolerance then return {tat - tolerance - now, 0, tat - now} end
+        local next = tat + interval
+        redis.call('SET', KEYS[1], next, 'PX', next - now)
+        result = {0, math.floor((now + tolerance - next) / interval) + 1, next - now}
+      end
+      if #KEYS > 1 then redis.call('SET', KEYS[2], '1', 'PX', ARGV[3]) end
+      return result""";
+
+  /**
+   * A key the caller wants set in Redis for {@code ttl} when its request is allowed, in the same round trip as the
+   * limit's check (also when limits are off); {@code whenNotSet} runs when Redis could not be used.
+   */
+  public record Mark(String key, Duration ttl, Runnable whenNotSet) {}
+
+  private static final LocalLimits.Allowance UNLIMITED = new LocalLimits.Allowance(0, 0, 0);
 
   private final ReactiveRedisDataSource redis;
   private final RedisCalls calls;
@@ -56,17 +72,35 @@ public class RateLimiter {
    * 429 + Retry-After (nothing done) when they must wait. The decision is reported on {@code request}'s answer.
    */
   public Uni<Void> enforce(String bucket, String customerId, RoutingContext request) {
-    if (!config.enabled()) {
+    return enforce(bucket, customerId, request, null);
+  }
+
+  /** As {@link #enforce(String, String, RoutingContext)}, setting {@code mark} in the same Redis call when allowed. */
+  public Uni<Void> enforce(String bucket, String customerId, RoutingContext request, Mark mark) {
+    boolean limited = config.enabled();
+    if (!limited && mark == null) {
       return Uni.createFrom().voidItem();
     }
-    long interval = intervalMillis(shared(bucket));
+    long interval = limited ? intervalMillis(shared(bucket)) : 0;
     int burst = burst(bucket);
     String key = calls.key("rate", bucket, customerId);
-    return calls.orElse(
-            calls.call(() -> redis.execute("EVAL", GCRA, "1", key, Long.toString(interval), Integer.toString(burst)))
-                .map(RateLimiter::allowance),
-            "rate_limit", failure -> local.take(key, interval, burst))
-        .invoke(allowance -> decide(bucket, allowance, request)).replaceWithVoid();
+    String[] args = mark == null
+        ? new String[] {GCRA, "1", key, Long.toString(interval), Integer.toString(burst), "0"}
+        : new String[] {GCRA, "2", key, mark.key(), Long.toString(interval), Integer.toString(burst),
+            Long.toString(mark.ttl().toMillis())};
+    return calls.orElse(calls.call(() -> redis.execute("EVAL", args)).map(RateLimiter::allowance),
+            "rate_limit", failure -> {
+              LocalLimits.Allowance allowance = limited ? local.take(key, interval, burst) : UNLIMITED;
+              if (mark != null && allowance.waitMillis() == 0) {
+                mark.whenNotSet().run();
+              }
+              return allowance;
+            })
+        .invoke(allowance -> {
+          if (limited) {
+            decide(bucket, allowance, request);
+          }
+        }).replaceWithVoid();
   }
 
   /**
