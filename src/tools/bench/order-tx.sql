@@ -10,7 +10,7 @@
 -- service's size), one round trip the service does not make; pgbench cannot make strings without one.
 SELECT gen_random_uuid()::text AS key, gen_random_uuid()::text AS oid, 'bench-' || :c AS cust,
        'bench-' || :c || chr(10) || gen_random_uuid()::text AS lockkey,
-       'BENCH-' || lpad(:n::text, 4, '0') AS sku, '{BENCH-' || lpad(:n::text, 4, '0') || '}' AS skus,
+       'BENCH-' || lpad(:n::text, 4, '0') AS sku, '{BENCH-' || lpad(:n::text, 4, '0') || '}' AS sku_list,
        'PENDING_PAYMENT' AS status, 2500 AS price, 'EUR' AS currency, '{1}' AS qtys, '{2500}' AS prices,
        now()::text AS created, (now() + interval '15 minutes')::text AS expires, md5(random()::text) || md5(random()::text) AS fp,
        repeat('x', 330) AS body, '/api/orders/' || gen_random_uuid()::text AS location, 201 AS status_code,
@@ -21,14 +21,14 @@ select l.locked, k.fingerprint, k.response_status, k.response_body, k.location, 
 from (select pg_try_advisory_xact_lock(hashtextextended(:lockkey, 0)) as locked) l
 left join idempotency_key k on l.locked and k.customer_id = :cust and k.idem_key = :key;
 \endpipeline
-select sku, price_minor, currency, max_per_customer, event from product where sku = any(:skus);
+select sku, price_minor, currency, max_per_customer, event from product where sku = any(:sku_list);
 with placed as (
   insert into customer_order (id, customer_id, status, total_minor, currency, created_at, expires_at,
                               updated_at)
   values (:oid, :cust, :status, :price, :currency, :created, :expires, :created))
 insert into order_line (order_id, line_no, sku, quantity, unit_price_minor)
 select :oid, l.line_no - 1, l.sku, l.quantity, l.unit_price_minor
-from unnest(:skus::text[], :qtys::int[], :prices::bigint[])
+from unnest(:sku_list::text[], :qtys::int[], :prices::bigint[])
   with ordinality as l(sku, quantity, unit_price_minor, line_no);
 insert into idempotency_key
   (customer_id, idem_key, fingerprint, response_status, response_body, location, completed)
