@@ -4,14 +4,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.security.identity.AuthenticationRequestContext;
-import io.quarkus.security.identity.IdentityProvider;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.identity.request.TokenAuthenticationRequest;
-import io.quarkus.smallrye.jwt.runtime.auth.MpJwtValidator;
-import io.smallrye.mutiny.Uni;
+import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.JWTCallerPrincipal;
+import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import jakarta.enterprise.inject.Alternative;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,26 +20,27 @@ import java.time.InstantSource;
 
 /**
  * Bearer tokens already verified, so that a customer's next requests skip parsing the token and checking its
- * signature (a seventh of the order path's CPU, measured with JFR: docs/benchmarks.md). Each is kept under the
+ * signature (a sixth of the order path's CPU samples, measured with JFR: docs/benchmarks.md). Each is kept under the
  * SHA-256 of its exact text (a token changed in any byte is another key, verified afresh) until its {@code exp},
  * and at most {@code security.token-cache.max-age}; a failed verification is never kept. What it trades: a token is
  * accepted until then even if the identity provider's key that signed it is withdrawn meanwhile (this service has no
- * revocation list; tokens live an hour at most anyway, {@code smallrye.jwt.time-to-live}). Runs before Quarkus'
- * own verifier ({@link MpJwtValidator}), to which it hands every token it does not hold.
+ * revocation list; tokens live an hour at most anyway, {@code smallrye.jwt.time-to-live}). It is smallrye-jwt's
+ * documented extension point, a {@code JWTCallerPrincipalFactory} alternative: Quarkus still builds the request's
+ * identity from the token (groups, subject check) on every request.
  */
+@Alternative
+@Priority(1)
 @ApplicationScoped
-class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
-  private record Verified(SecurityIdentity identity, long untilMillis) {}
+public class VerifiedTokens extends DefaultJWTCallerPrincipalFactory {
+  private record Verified(JWTCallerPrincipal token, long untilMillis) {}
 
-  private final MpJwtValidator verifier;
   private final TokenCacheConfig config;
   private final InstantSource clock;
   private final Cache<ByteBuffer, Verified> verified;
   private final Counter hits;
   private final Counter misses;
 
-  VerifiedTokens(MpJwtValidator verifier, TokenCacheConfig config, InstantSource clock, MeterRegistry registry) {
-    this.verifier = verifier;
+  VerifiedTokens(TokenCacheConfig config, InstantSource clock, MeterRegistry registry) {
     this.config = config;
     this.clock = clock;
     this.verified = Caffeine.newBuilder().maximumSize(config.maxSize()).expireAfterWrite(config.maxAge()).build();
@@ -50,32 +50,22 @@ class VerifiedTokens implements IdentityProvider<TokenAuthenticationRequest> {
   }
 
   @Override
-  public Class<TokenAuthenticationRequest> getRequestType() {
-    return TokenAuthenticationRequest.class;
-  }
-
-  @Override
-  public int priority() {
-    return SYSTEM_FIRST + 1;
-  }
-
-  @Override
-  public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+  public JWTCallerPrincipal parse(String token, JWTAuthContextInfo authContextInfo) throws ParseException {
     if (!config.enabled()) {
-      return verifier.authenticate(request, context);
+      return super.parse(token, authContextInfo);
     }
-    ByteBuffer key = sha256(request.getToken().getToken());
+    ByteBuffer key = sha256(token);
     Verified known = verified.getIfPresent(key);
     if (known != null && clock.millis() < known.untilMillis()) {
       hits.increment();
-      return Uni.createFrom().item(known.identity());
+      return known.token();
     }
     misses.increment();
-    return verifier.authenticate(request, context).invoke(identity -> {
-      if (identity != null && identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getExpirationTime() > 0) {
-        verified.put(key, new Verified(identity, jwt.getExpirationTime() * 1000));
-      }
-    });
+    JWTCallerPrincipal parsed = super.parse(token, authContextInfo);
+    if (parsed.getExpirationTime() > 0) {
+      verified.put(key, new Verified(parsed, parsed.getExpirationTime() * 1000));
+    }
+    return parsed;
   }
 
   private static ByteBuffer sha256(String token) {
