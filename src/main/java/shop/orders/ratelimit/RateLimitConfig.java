@@ -41,11 +41,13 @@ public interface RateLimitConfig {
   Duration paymentsPer();
 
   /**
-   * The gateway's webhook deliveries per sending address and instance, instead of {@code api}: 100 a second
-   * sustained. A gateway's retry storm after its own outage is told to slow down (429 + Retry-After, which gateways
-   * honour and retry later); the payments it is late on are also settled by the reconciliation job.
+   * The gateway's webhook deliveries per sending address and instance, instead of {@code api}: 1,000 a second
+   * sustained, above what an instance serves (a gateway sends one per payment, from few addresses, at the shop's
+   * payment rate). It bounds only a retry storm from one sender after its own outage: told to slow down (429 +
+   * Retry-After, which gateways honour and retry later); the payments it is late on are also settled by the
+   * charge sweep.
    */
-  @WithDefault("6000")
+  @WithDefault("60000")
   @Positive
   int webhooksRequests();
 

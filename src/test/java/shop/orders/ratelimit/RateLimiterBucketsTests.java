@@ -32,4 +32,21 @@ class RateLimiterBucketsTests {
     assertThatThrownBy(() -> limiter.enforce(RateLimited.API, "cust-1", null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("per instance");
   }
+
+  /** The per-instance buckets need no Redis: the gateway's third webhook in its window is refused, 429 + Retry-After. */
+  @Test
+  void aPerInstanceBucketRefusesBeyondItsLimitWithoutRedis() {
+    RateLimitConfig config = new SmallRyeConfigBuilder().withMapping(RateLimitConfig.class)
+        .withDefaultValue("rate-limit.webhooks-requests", "2").build().getConfigMapping(RateLimitConfig.class);
+    var limiter = new RateLimiter(null, null, config, new SimpleMeterRegistry(), java.time.InstantSource.system());
+
+    limiter.enforceHere(RateLimited.WEBHOOKS, "address:10.0.0.7", null);
+    limiter.enforceHere(RateLimited.WEBHOOKS, "address:10.0.0.7", null);
+    limiter.enforceHere(RateLimited.WEBHOOKS, "address:10.0.0.8", null);
+    assertThatThrownBy(() -> limiter.enforceHere(RateLimited.WEBHOOKS, "address:10.0.0.7", null))
+        .isInstanceOfSatisfying(shop.orders.problem.ApiException.class, refused -> {
+          org.assertj.core.api.Assertions.assertThat(refused.problem().status()).isEqualTo(429);
+          org.assertj.core.api.Assertions.assertThat(refused.problem().type()).endsWith("/rate-limited");
+        });
+  }
 }
