@@ -17,9 +17,9 @@ SELECT gen_random_uuid()::text AS key, gen_random_uuid()::text AS oid, 'bench-' 
        'true' AS completed, '100ms' AS lockwait, 1 AS qty \gset
 \startpipeline
 BEGIN;
-select l.locked, k.fingerprint, k.response_status, k.response_body, k.location, k.completed
-from (select pg_try_advisory_xact_lock(hashtextextended(:lockkey, 0)) as locked) l
-left join idempotency_key k on l.locked and k.customer_id = :cust and k.idem_key = :key;
+select pg_try_advisory_xact_lock(hashtextextended(:lockkey, 0));
+select fingerprint, response_status, response_body, location, completed
+from idempotency_key where customer_id = :cust and idem_key = :key;
 \endpipeline
 select sku, price_minor, currency, max_per_customer, event from product where sku = any(:sku_list);
 with placed as (

@@ -3,6 +3,7 @@ package shop.orders.idempotency;
 import shop.orders.idempotency.IdempotencyKeys.StoredResponse;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -13,47 +14,56 @@ final class IdempotencyRows {
   /** A stored key: what it was used for, its response, and whether that response is final. */
   record Stored(String fingerprint, StoredResponse response, boolean completed) {}
 
+  private static final String FIND = """
+      select fingerprint, response_status, response_body, location, completed
+      from idempotency_key where customer_id = ? and idem_key = ?""";
+
   private IdempotencyRows() {
   }
 
   /**
-   * Takes the key's transaction-level advisory lock without waiting and reads what the key stored, in one round trip.
-   * {@code locked} false: another transaction holds the key (nothing was read).
+   * Takes the key's transaction-level advisory lock without waiting and reads what the key stored, in one round trip
+   * of two statements: the read is a statement of its own, so its snapshot is taken once the lock is held and sees
+   * a first request that committed while this one waited for the lock (one statement would read from a snapshot
+   * taken before). {@code locked} false: another transaction holds the key.
    */
   record Claim(boolean locked, Optional<Stored> stored) {}
 
   static Claim lockAndFind(Connection c, String customerId, String key) throws SQLException {
-    try (var claim = c.prepareStatement("""
-        select l.locked, k.fingerprint, k.response_status, k.response_body, k.location, k.completed
-        from (select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as locked) l
-        left join idempotency_key k on l.locked and k.customer_id = ? and k.idem_key = ?""")) {
+    try (var claim = c.prepareStatement("select pg_try_advisory_xact_lock(hashtextextended(?, 0));\n" + FIND)) {
       claim.setString(1, customerId + '\n' + key);
       claim.setString(2, customerId);
       claim.setString(3, key);
-      try (var rs = claim.executeQuery()) {
-        if (!rs.next() || !rs.getBoolean(1)) {
-          return new Claim(false, Optional.empty());
-        }
-        return new Claim(true, rs.getString(2) == null ? Optional.empty()
-            : Optional.of(new Stored(rs.getString(2), new StoredResponse(rs.getInt(3), rs.getString(4),
-                rs.getString(5)), rs.getBoolean(6))));
+      claim.execute();
+      boolean locked;
+      try (var rs = claim.getResultSet()) {
+        locked = rs.next() && rs.getBoolean(1);
+      }
+      if (!locked) {
+        return new Claim(false, Optional.empty());
+      }
+      claim.getMoreResults();
+      try (var rs = claim.getResultSet()) {
+        return new Claim(true, stored(rs));
       }
     }
   }
 
   static Optional<Stored> find(Connection c, String customerId, String key) throws SQLException {
-    try (var find = c.prepareStatement("""
-        select fingerprint, response_status, response_body, location, completed
-        from idempotency_key where customer_id = ? and idem_key = ?""")) {
+    try (var find = c.prepareStatement(FIND)) {
       find.setString(1, customerId);
       find.setString(2, key);
       try (var rs = find.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new Stored(rs.getString(1), new StoredResponse(rs.getInt(2), rs.getString(3),
-                rs.getString(4)), rs.getBoolean(5)))
-            : Optional.empty();
+        return stored(rs);
       }
     }
+  }
+
+  private static Optional<Stored> stored(ResultSet rs) throws SQLException {
+    return rs.next()
+        ? Optional.of(new Stored(rs.getString(1), new StoredResponse(rs.getInt(2), rs.getString(3), rs.getString(4)),
+            rs.getBoolean(5)))
+        : Optional.empty();
   }
 
   static int insert(Connection c, String customerId, String key, String fingerprint, StoredResponse response,

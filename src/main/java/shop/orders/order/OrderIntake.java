@@ -100,15 +100,15 @@ public class OrderIntake {
   private Uni<OrderService.Placed> placeGuarded(String customerId, String idempotencyKey, OrderRequest request,
                                                 Set<String> skus, AdmissionTicket ticket, RoutingContext http,
                                                 Executor backOnEventLoop, long arrivedNanos) {
-    return refuseIfSoldOut(customerId, idempotencyKey, skus, ticket)
+    RecentOrderKeys.Placing placing = recentKeys.placing(customerId, idempotencyKey);
+    return refuseIfSoldOut(customerId, idempotencyKey, skus, ticket, null)
         .invoke(() -> gate.refuseIfQueueFull(skus))
-        .chain(() -> rateLimits.enforce(RateLimited.ORDERS, customerId, http,
-            recentKeys.placing(customerId, idempotencyKey)))
+        .chain(() -> rateLimits.enforce(RateLimited.ORDERS, customerId, http, placing.mark()))
         .chain(() -> Blocking.onWorker(
             () -> placeInTurn(customerId, idempotencyKey, request, skus, ticket, arrivedNanos), backOnEventLoop))
         .chain(placed -> placed.isPresent()
             ? Uni.createFrom().item(placed.get())
-            : refuseIfSoldOut(customerId, idempotencyKey, skus, ticket)
+            : refuseIfSoldOut(customerId, idempotencyKey, skus, ticket, placing)
                 .chain(() -> Blocking.onWorker(
                     () -> placeThroughGate(customerId, idempotencyKey, request, skus, ticket), backOnEventLoop)));
   }
@@ -139,11 +139,16 @@ public class OrderIntake {
     return orders.place(customerId, idempotencyKey, request);
   }
 
+  /** {@code placing}: this request's key, once noted (then a key it noted first needs no Redis lookup). */
   private Uni<Void> refuseIfSoldOut(String customerId, String idempotencyKey, Set<String> skus,
-                                    AdmissionTicket ticket) {
+                                    AdmissionTicket ticket, RecentOrderKeys.Placing placing) {
     var soldOutSkus = soldOut.soldOutAmong(skus);
     if (soldOutSkus.isEmpty()) {
       return Uni.createFrom().voidItem();
+    }
+    if (placing != null && placing.isFirst()) {
+      soldOut.countShortCircuit();
+      return Uni.createFrom().failure(CatalogProblems.outOfStock(soldOutSkus));
     }
     // Most of these end as a 409 without a connection: no door place while Redis is asked (reclaimed if not).
     if (ticket != null) {

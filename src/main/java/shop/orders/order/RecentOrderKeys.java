@@ -34,18 +34,38 @@ public class RecentOrderKeys {
   }
 
   /**
-   * Records that this key is about to place an order, in the same Redis call as the customer's rate limit
-   * (RateLimiter.Mark): before the transaction, so a key is recorded that may end without an order (a retry of it
-   * is then decided by the database, as it would be without Redis), never the reverse. When Redis cannot take it
-   * (down, or refusing writes with MISCONF while still answering reads) the key is kept in this instance's memory
-   * instead, so a retry reaching this instance is decided by the database, not refused as sold out.
+   * One order's key on its way to the transaction, noted in Redis in the same call as the customer's rate limit
+   * ({@link #mark()}): before the transaction, so a key is noted that may end without an order (a retry of it is
+   * then decided by the database, as it would be without Redis), never the reverse. When Redis cannot take it (down,
+   * or refusing writes with MISCONF while still answering reads) the key is kept in this instance's memory instead,
+   * so a retry reaching this instance is decided by the database, not refused as sold out.
    */
-  RateLimiter.Mark placing(String customerId, String key) {
-    String redisKey = redisKey(customerId, key);
-    return new RateLimiter.Mark(redisKey, idempotency.retention(), () -> {
-      notInRedis.put(redisKey, Boolean.TRUE);
-      calls.countFallback("order_keys");
-    });
+  final class Placing {
+    private final RateLimiter.Mark mark;
+    private volatile boolean first;
+
+    private Placing(String redisKey) {
+      this.mark = new RateLimiter.Mark(redisKey, idempotency.retention(), () -> first = true, () -> {
+        notInRedis.put(redisKey, Boolean.TRUE);
+        calls.countFallback("order_keys");
+      });
+    }
+
+    RateLimiter.Mark mark() {
+      return mark;
+    }
+
+    /**
+     * True when Redis said this request noted the key first: no earlier request with it reached the database, so
+     * if its SKU sold out while it waited it is refused like a new buyer, without asking Redis about its own note.
+     */
+    boolean isFirst() {
+      return first;
+    }
+  }
+
+  Placing placing(String customerId, String key) {
+    return new Placing(redisKey(customerId, key));
   }
 
   /**

@@ -24,31 +24,36 @@ import java.time.InstantSource;
 @ApplicationScoped
 public class RateLimiter {
   /**
-   * {wait ms (0: allowed, the slot taken), requests left at once, ms until the allowance is whole}; interval 0: no
-   * limit. When allowed and a second key is given, sets it for ARGV[3] ms in the same call (a {@link Mark}).
+   * {wait ms (0: allowed, the slot taken), requests left at once, ms until the allowance is whole, 1 when the second
+   * key existed already}; interval 0: no limit. When allowed and a second key is given, sets it for ARGV[3] ms in the
+   * same call (a {@link Mark}).
    */
   private static final String GCRA = """
       local interval = tonumber(ARGV[1])
-      local result = {0, 0, 0}
+      local result = {0, 0, 0, 0}
       if interval > 0 then
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local tolerance = interval * (tonumber(ARGV[2]) - 1)
         local tat = tonumber(redis.call('GET', KEYS[1]) or now)
         if tat < now then tat = now end
-        if now < tat - tolerance then return {tat - tolerance - now, 0, tat - now} end
+        if now < tat - tolerance then return {tat - tolerance - now, 0, tat - now, 0} end
         local next = tat + interval
         redis.call('SET', KEYS[1], next, 'PX', next - now)
-        result = {0, math.floor((now + tolerance - next) / interval) + 1, next - now}
+        result = {0, math.floor((now + tolerance - next) / interval) + 1, next - now, 0}
       end
-      if #KEYS > 1 then redis.call('SET', KEYS[2], '1', 'PX', ARGV[3]) end
+      if #KEYS > 1 then
+        result[4] = redis.call('EXISTS', KEYS[2])
+        redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+      end
       return result""";
 
   /**
    * A key the caller wants set in Redis for {@code ttl} when its request is allowed, in the same round trip as the
-   * limit's check (also when limits are off); {@code whenNotSet} runs when Redis could not be used.
+   * limit's check (also when limits are off); {@code whenNew} runs when Redis set it and it did not exist before,
+   * {@code whenNotSet} when Redis could not be used.
    */
-  public record Mark(String key, Duration ttl, Runnable whenNotSet) {}
+  public record Mark(String key, Duration ttl, Runnable whenNew, Runnable whenNotSet) {}
 
   private static final LocalLimits.Allowance UNLIMITED = new LocalLimits.Allowance(0, 0, 0);
 
@@ -88,19 +93,27 @@ public class RateLimiter {
         ? new String[] {GCRA, "1", key, Long.toString(interval), Integer.toString(burst), "0"}
         : new String[] {GCRA, "2", key, mark.key(), Long.toString(interval), Integer.toString(burst),
             Long.toString(mark.ttl().toMillis())};
-    return calls.orElse(calls.call(() -> redis.execute("EVAL", args)).map(RateLimiter::allowance),
-            "rate_limit", failure -> {
-              LocalLimits.Allowance allowance = limited ? local.take(key, interval, burst) : UNLIMITED;
-              if (mark != null && allowance.waitMillis() == 0) {
-                mark.whenNotSet().run();
-              }
-              return allowance;
-            })
-        .invoke(allowance -> {
-          if (limited) {
-            decide(bucket, allowance, request);
+    Uni<LocalLimits.Allowance> call = calls.call(() -> redis.execute("EVAL", args)).map(reply -> {
+      if (mark != null && reply.get(0).toLong() == 0 && reply.get(3).toLong() == 0) {
+        mark.whenNew().run();
+      }
+      return allowance(reply);
+    });
+    if (!limited) {
+      // only the mark was asked for: as the record it replaces, it never fails the request
+      return call.onFailure().recoverWithItem(failure -> {
+        mark.whenNotSet().run();
+        return UNLIMITED;
+      }).replaceWithVoid();
+    }
+    return calls.orElse(call, "rate_limit", failure -> {
+          LocalLimits.Allowance allowance = local.take(key, interval, burst);
+          if (mark != null && allowance.waitMillis() == 0) {
+            mark.whenNotSet().run();
           }
-        }).replaceWithVoid();
+          return allowance;
+        })
+        .invoke(allowance -> decide(bucket, allowance, request)).replaceWithVoid();
   }
 
   /**

@@ -77,14 +77,19 @@ class OrderSqlTwinTests {
         }
         case 'B' -> {
           String statement = strings(body, 2)[1];
-          SENT.computeIfAbsent(connection, c -> new ArrayList<>())
+          sent(connection)
               .add(PARSED.getOrDefault(connection, Map.of()).getOrDefault(statement, "?" + statement));
         }
-        case 'Q', 'q' -> SENT.computeIfAbsent(connection, c -> new ArrayList<>()).add(strings(body, 1)[0]);
-        case 'S' -> SENT.computeIfAbsent(connection, c -> new ArrayList<>()).add("|");
+        case 'Q', 'q' -> sent(connection).add(strings(body, 1)[0]);
+        case 'S' -> sent(connection).add("|");
         default -> {
         }
       }
+    }
+
+    /** The proxy's threads append while the test clears and copies: a synchronized list per connection. */
+    private static List<String> sent(int connection) {
+      return SENT.computeIfAbsent(connection, c -> java.util.Collections.synchronizedList(new ArrayList<>()));
     }
 
     private static String[] strings(byte[] body, int count) {
@@ -120,7 +125,11 @@ class OrderSqlTwinTests {
   /** From the BEGIN to the COMMIT round trip of the connection that inserted the order, normalized. */
   private static List<String> orderTransaction() {
     List<String> sent = SENT.values().stream()
-        .map(List::copyOf)
+        .map(list -> {
+          synchronized (list) {
+            return List.copyOf(list);
+          }
+        })
         .filter(list -> list.stream().anyMatch(s -> s.contains("insert into customer_order")))
         .findFirst().orElseThrow(() -> new AssertionError("no connection inserted an order: " + SENT));
     int insert = indexOf(sent, "insert into customer_order");

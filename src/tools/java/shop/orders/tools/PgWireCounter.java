@@ -87,8 +87,13 @@ public final class PgWireCounter {
     var connections = new AtomicLong();
     threads.submit(() -> {
       while (!server.isClosed()) {
+        Socket client;
         try {
-          Socket client = server.accept();
+          client = server.accept();
+        } catch (IOException e) {
+          return null; // closed
+        }
+        try {
           Socket db = new Socket(InetAddress.getLoopbackAddress(), target);
           client.setTcpNoDelay(true);
           db.setTcpNoDelay(true);
@@ -96,7 +101,12 @@ public final class PgWireCounter {
           threads.submit(() -> upstream(client, db, number, listener));
           threads.submit(() -> copy(db.getInputStream(), client.getOutputStream(), fromDb, client, db));
         } catch (IOException e) {
-          return null;
+          System.err.println("cannot reach PostgreSQL on port " + target + ": " + e);
+          try {
+            client.close();
+          } catch (IOException ignored) {
+            // closing anyway
+          }
         }
       }
       return null;
@@ -142,7 +152,8 @@ public final class PgWireCounter {
         } else {
           out.write(type);
           // a simple Query the client sent with more behind it (the driver's BEGIN before its first statement)
-          // waits for nothing: only a Sync, or a Query with nothing behind it, ends a round trip
+          // waits for nothing: only a Sync, or a Query with nothing behind it, ends a round trip ("behind it" is
+          // what has already arrived, which holds for what the driver writes at once)
           listener.message(connection, type == 'Q' && in.available() > 0 ? 'q' : (char) type, body);
         }
         out.write(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
