@@ -121,7 +121,7 @@ class KubernetesManifestIT {
     Path out = Path.of("target/kubernetes-upgrade");
     var build = new ProcessBuilder("./mvnw", "-B", "-q", "-o", "quarkus:build", "-DskipTests",
         "-Dquarkus.application.version=99.0.0", "-Dquarkus.kubernetes.output-directory=" + out,
-        "-Dquarkus.package.output-directory=upgrade-app", "-Dquarkus.package.jar.enabled=false")
+        "-Dquarkus.package.output-directory=upgrade-app")
         .redirectErrorStream(true).redirectOutput(Path.of("target/kubernetes-upgrade.log").toFile()).start();
     assertThat(build.waitFor(5, TimeUnit.MINUTES)).as("the second build ended within 5 min").isTrue();
     assertThat(build.exitValue()).as(Files.readString(Path.of("target/kubernetes-upgrade.log"))).isZero();
