@@ -216,6 +216,14 @@ async function main() {
     await page.click('[data-testid=add-to-cart]');
     await page.getByTestId('added').waitFor();
   }
+  /** A signed-in customer's page at checkout, with one unit of the SKU in the cart. */
+  async function atCheckout(customer, sku) {
+    const page = await signedIn(customer);
+    await addToCart(page, sku);
+    await page.goto(`${web}/#/checkout`);
+    await page.getByTestId('place-order').waitFor();
+    return page;
+  }
   const checkoutKeys = (page) => {
     const keys = [];
     page.on('request', (r) => { if (r.url().endsWith('/api/cart/checkout') && r.method() === 'POST') keys.push(r.headers()['idempotency-key']); });
@@ -252,10 +260,7 @@ async function main() {
     const product = await apiCall('GET', '/api/products/EVENT-002', 'admin');
     const adjust = await apiCall('POST', '/api/products/EVENT-002/stock-adjustments', 'admin', { delta: 1 - product.body.available }, { 'Idempotency-Key': randomUUID() });
     assert.equal(adjust.status, 200, JSON.stringify(adjust.body));
-    const page = await signedIn('sam');
-    await addToCart(page, 'EVENT-002');
-    await page.goto(`${web}/#/checkout`);
-    await page.getByTestId('place-order').waitFor();
+    const page = await atCheckout('sam', 'EVENT-002');
     // somebody else buys the last unit meanwhile
     const other = await apiCall('POST', '/api/orders', 'olga', { lines: [{ sku: 'EVENT-002', quantity: 1 }] }, { 'Idempotency-Key': randomUUID() });
     assert.equal(other.status, 201, JSON.stringify(other.body));
@@ -279,10 +284,7 @@ async function main() {
   });
 
   await scenario('door shut: the page counts down Retry-After and succeeds with the same key', async () => {
-    const page = await signedIn('dora');
-    await addToCart(page, 'SKU-00011');
-    await page.goto(`${web}/#/checkout`);
-    await page.getByTestId('place-order').waitFor();
+    const page = await atCheckout('dora', 'SKU-00011');
     const keys = checkoutKeys(page);
     // dora's order a moment ago (another tab): the door stays shut for her for 3 s
     assert.equal((await apiCall('POST', '/api/orders', 'dora', { lines: [{ sku: 'SKU-00010', quantity: 1 }] }, { 'Idempotency-Key': randomUUID() })).status, 201);
@@ -299,10 +301,7 @@ async function main() {
   });
 
   await scenario('a reload mid-checkout does not create a second order', async () => {
-    const page = await signedIn('rita');
-    await addToCart(page, 'SKU-00020');
-    await page.goto(`${web}/#/checkout`);
-    await page.getByTestId('place-order').waitFor();
+    const page = await atCheckout('rita', 'SKU-00020');
     const keys = checkoutKeys(page);
     let reloaded;
     // the order is placed on the server, and the page is reloaded before its answer arrives
@@ -323,9 +322,7 @@ async function main() {
   });
 
   await scenario('an UNKNOWN payment is followed until it settles', async () => {
-    const page = await signedIn('uma');
-    await addToCart(page, 'SKU-00030');
-    await page.goto(`${web}/#/checkout`);
+    const page = await atCheckout('uma', 'SKU-00030');
     await page.click('[data-testid=place-order]');
     await page.getByTestId('pay').waitFor();
     await page.selectOption('select[name=method]', 'tok_mastercard');

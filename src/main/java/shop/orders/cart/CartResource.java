@@ -22,9 +22,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import shop.orders.order.OrderResource;
 import shop.orders.order.OrderView;
 import shop.orders.catalog.CatalogProblems;
 import shop.orders.catalog.ProductCache;
@@ -124,19 +124,17 @@ public class CartResource {
   @Operation(operationId = "checkoutCart", summary = "Order the cart",
       description = "Places an order for every line of the cart exactly like createOrder (same idempotency, "
           + "limits and refusals), then empties the cart. Limited per customer with order placement (429).")
-  @APIResponse(responseCode = "201", description = "The order, awaiting payment; a replay of the same key answers "
-      + "the first response again with Idempotent-Replayed: true",
+  @APIResponse(responseCode = "201", description = OrderResource.PLACED,
       headers = @Header(name = "Location", ref = "Location"),
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OrderView.class)))
   @APIResponse(responseCode = "409", description = "Nothing reserved: out-of-stock (skus), purchase-limit (sku, "
       + "limit, held), or idempotency-key-in-flight (Retry-After: 1)")
   @APIResponse(responseCode = "422", description = "cart-empty, unknown-sku (skus), mixed-currency, or "
       + "idempotency-key-reused (the key was used with another request)")
-  @APIResponse(responseCode = "429", description = "rate-limited: too many orders this minute; nothing done, retry "
-      + "after Retry-After with the same key")
+  @APIResponse(responseCode = "429", description = OrderResource.TOO_MANY_ORDERS)
   @APIResponse(responseCode = "503", description = "cart-unavailable, overloaded, sku-busy, database-busy or "
       + "database-unavailable: nothing was done, retry after Retry-After with the same key.")
-  public Uni<Response> checkout(@Parameter(required = true) @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, @Context UriInfo uri) {
+  public Uni<Response> checkout(@HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
     var base = uri.getBaseUriBuilder();
     return checkout.checkout(caller.customerId(), key).map(placed -> placed.response().toHttp(base, placed.replayed()));

@@ -38,6 +38,9 @@ import shop.orders.security.Caller;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "catalog")
 public class CatalogResource {
+  /** A product's ETag as ProductView makes it: 24 hex digits, quoted (a strong validator). */
+  private static final String ETAG_PATTERN = "^\"[0-9a-f]{24}\"$";
+
   private final CatalogService catalog;
   private final ProductCache products;
   private final Caller caller;
@@ -55,16 +58,7 @@ public class CatalogResource {
           + "absent on the last one. Public: no token needed.")
   @APIResponse(responseCode = "200", description = "One page of products",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProductPage.class)))
-  @APIResponse(responseCode = "400", description = "invalid-request: limit is not a whole number between 1 and "
-      + "100, or cursor is not one this API returned.")
-  public Page<ProductView> list(@Parameter(description = "An opaque nextCursor from an earlier page",
-                                    schema = @Schema(type = SchemaType.STRING, maxLength = 512,
-                                        pattern = "^[A-Za-z0-9_-]{0,512}$"))
-                                @QueryParam("cursor") String cursor,
-                                @Parameter(description = "Page size, 1 to 100 (default 20)",
-                                    schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1",
-                                        maximum = "100", defaultValue = "20"))
-                                @QueryParam("limit") String limit) {
+  public Page<ProductView> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
     var page = catalog.page(cursor, limit);
     products.listed(page.items());
     return page;
@@ -79,7 +73,7 @@ public class CatalogResource {
           + "needed. Served from a cache a few seconds stale at most.")
   @APIResponse(responseCode = "200", description = "The product",
       headers = @Header(name = "ETag", description = "Strong validator of everything a PUT replaces, stock included",
-          required = true, schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = "^\"[0-9a-f]{24}\"$")),
+          required = true, schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = ETAG_PATTERN)),
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProductView.class)))
   @APIResponse(responseCode = "400", description = "invalid-request: the SKU is not 1 to 64 of A-Z a-z 0-9 . _ -")
   @APIResponse(responseCode = "404", description = "not-found: no such product")
@@ -98,22 +92,22 @@ public class CatalogResource {
           + "replacing one needs If-Match with the ETag last read (If-Match: * replaces whatever is there). Never "
           + "set stock from a number read earlier while orders run: use stock-adjustments. Admin only.")
   @APIResponse(responseCode = "200", description = "Replaced", headers = @Header(name = "ETag", description = "The product's new ETag", required = true,
-          schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = "^\"[0-9a-f]{24}\"$")),
+          schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = ETAG_PATTERN)),
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProductView.class)))
   @APIResponse(responseCode = "201", description = "Created",
       headers = {@Header(name = "Location", ref = "Location"),
           @Header(name = "ETag", description = "The product's ETag", required = true,
-              schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = "^\"[0-9a-f]{24}\"$"))},
+              schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = ETAG_PATTERN))},
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProductView.class)))
   @APIResponse(responseCode = "403", description = "forbidden: this operation needs the admin role.")
   @APIResponse(responseCode = "412", description = "precondition-failed: the product changed since it was read; "
       + "the response carries the current ETag",
       headers = @Header(name = "ETag", description = "The product's current ETag", required = true,
-          schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = "^\"[0-9a-f]{24}\"$")))
+          schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = ETAG_PATTERN)))
   @APIResponse(responseCode = "428", description = "precondition-required: replacing needs If-Match; the response "
       + "carries the current ETag",
       headers = @Header(name = "ETag", description = "The product's current ETag", required = true,
-          schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = "^\"[0-9a-f]{24}\"$")))
+          schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = ETAG_PATTERN)))
   public Response put(@PathParam("sku") @Pattern(regexp = Sku.PATTERN, message = Sku.MESSAGE)
                       String sku,
                       @Parameter(description = "The ETag last read, or * to replace whatever is there; not needed to "
@@ -147,7 +141,7 @@ public class CatalogResource {
       + "idempotency-key-in-flight (Retry-After: 1)")
   @APIResponse(responseCode = "422", description = "idempotency-key-reused: the key was used with another body")
   public Response adjust(@PathParam("sku") @Pattern(regexp = Sku.PATTERN, message = Sku.MESSAGE) String sku,
-                         @Parameter(required = true) @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
+                         @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                          @NotNull @Valid StockAdjustment body, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
     var stored = catalog.adjustStock(caller.customerId(), key, sku, body.delta());

@@ -60,8 +60,6 @@ public class CatalogService {
         .register(registry);
   }
 
-  public static final int MAX_PAGE = 100;
-  public static final int DEFAULT_PAGE = 20;
 
   /** Outcome of a PUT: whether the SKU was new, and the product as stored. */
   public record Saved(boolean created, ProductView product) {}
@@ -70,7 +68,7 @@ public class CatalogService {
 
   @Transactional(Transactional.TxType.SUPPORTS)
   public Page<ProductView> page(String cursor, String limit) {
-    int size = Cursor.checkLimit(limit, DEFAULT_PAGE, MAX_PAGE);
+    int size = Cursor.checkLimit(limit);
     String after = cursor == null ? null : Cursor.decode(cursor);
     return Page.of(Product.pageAfter(after, size + 1), size, this::view, p -> p.sku);
   }

@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * What every operation of the API shares, written once instead of on each resource method: the {@code X-Request-Id}
  * header on every request and response (and the CORS {@code Access-Control-Allow-Origin} on every response), the
  * {@code Idempotency-Key} header where an operation reads it, 401 on every
- * secured operation, 400/413/415 on every operation with a body, 500 and 503 (+ {@code Retry-After}) everywhere, and
+ * secured operation, 400/413/415 on every operation with a body, the cursor and limit of every paged list (and
+ * its 400), 500 and 503 (+ {@code Retry-After}) everywhere, and
  * problem+json as the body of every error. Resources declare only what is their own (success bodies, their
  * specific statuses and problem types). Registered with {@code mp.openapi.filter}; it runs at build time, so the
  * document in {@code target/openapi/} is the one served.
@@ -112,15 +113,28 @@ public class ContractFilter implements OASFilter {
 
   private static void complete(Operation op, boolean mayHaveBody) {
     boolean idempotent = false;
+    boolean paged = false;
     List<Parameter> parameters = new ArrayList<>();
     if (op.getParameters() != null) {
       for (Parameter p : op.getParameters()) {
         if (IdempotencyKeys.HEADER.equals(p.getName()) && p.getIn() == Parameter.In.HEADER) {
           idempotent = true;
           parameters.add(OASFactory.createParameter().ref("IdempotencyKey"));
-        } else {
-          parameters.add(p);
+          continue;
         }
+        if (p.getIn() == Parameter.In.PATH && "sku".equals(p.getName()) && p.getSchema() != null) {
+          p.getSchema().maxLength(64).pattern("^" + p.getSchema().getPattern() + "$");   // @Pattern's, anchored
+        } else if (p.getIn() == Parameter.In.QUERY && "cursor".equals(p.getName())) {
+          paged = true;
+          p.description("An opaque nextCursor from an earlier page").schema(string(0, Cursor.MAX_LENGTH,
+              "^[A-Za-z0-9_-]{0," + Cursor.MAX_LENGTH + "}$").minLength(null));
+        } else if (p.getIn() == Parameter.In.QUERY && "limit".equals(p.getName())) {
+          p.description("Page size, 1 to " + Cursor.MAX_LIMIT + " (default " + Cursor.DEFAULT_LIMIT + ")")
+              .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER).format("int32")
+                  .minimum(java.math.BigDecimal.ONE).maximum(java.math.BigDecimal.valueOf(Cursor.MAX_LIMIT))
+                  .defaultValue(Cursor.DEFAULT_LIMIT));
+        }
+        parameters.add(p);
       }
     }
     parameters.add(OASFactory.createParameter().ref("RequestId"));
@@ -149,12 +163,9 @@ public class ContractFilter implements OASFilter {
         && !String.valueOf(responses.getAPIResponse("403").getDescription()).startsWith("forbidden")) {
       responses.removeAPIResponse("403");
     }
-    if (op.getParameters() != null) {
-      for (Parameter p : op.getParameters()) {
-        if ("sku".equals(p.getName()) && p.getIn() == Parameter.In.PATH && p.getSchema() != null) {
-          p.getSchema().maxLength(64).pattern("^" + p.getSchema().getPattern() + "$");   // @Pattern's, anchored
-        }
-      }
+    if (paged) {
+      absent(responses, "400", "invalid-request: limit is not a whole number between 1 and " + Cursor.MAX_LIMIT
+          + ", or cursor is not one this API returned.");
     }
     absent(responses, "429", "rate-limited: over the caller's \"api\" limit (every call counts); nothing was done. "
         + "Retry after Retry-After; RateLimit names the bucket.");

@@ -7,6 +7,12 @@ import java.util.Base64;
 
 /** Opaque keyset-pagination cursors: clients pass them back verbatim and must not parse them. */
 public final class Cursor {
+  /** Page size when none is asked for, and the largest one may ask for. */
+  public static final int DEFAULT_LIMIT = 20;
+  public static final int MAX_LIMIT = 100;
+  /** The longest cursor the contract accepts. */
+  public static final int MAX_LENGTH = 512;
+
   private Cursor() {
   }
 
@@ -23,8 +29,15 @@ public final class Cursor {
     }
   }
 
-  /** The page size asked for (a query parameter taken as text, so "abc" is a 400 and not JAX-RS' 404). */
-  public static int checkLimit(String limit, int defaultLimit, int maxLimit) {
+  /**
+   * The page size asked for (a query parameter taken as text, so "abc" is a 400 and not JAX-RS' 404): 1 to
+   * {@link #MAX_LIMIT}, {@link #DEFAULT_LIMIT} when absent.
+   */
+  public static int checkLimit(String limit) {
+    return checkLimit(limit, DEFAULT_LIMIT, MAX_LIMIT);
+  }
+
+  private static int checkLimit(String limit, int defaultLimit, int maxLimit) {
     if (limit == null || limit.isBlank()) {
       return defaultLimit;
     }

@@ -36,6 +36,12 @@ import shop.orders.security.Caller;
 @Authenticated
 @Tag(name = "orders")
 public class OrderResource {
+  /** What placing an order answers, here and at the cart's checkout (cart.CartResource), which places one too. */
+  public static final String PLACED = "The order, awaiting payment; a replay of the same key answers the first "
+      + "response again with Idempotent-Replayed: true";
+  public static final String TOO_MANY_ORDERS = "rate-limited: too many orders this minute; nothing done, retry "
+      + "after Retry-After with the same key";
+
   private final OrderService orders;
   private final OrderIntake intake;
   private final OrderCancellation cancellation;
@@ -60,8 +66,7 @@ public class OrderResource {
           + "or none. Idempotent per customer and Idempotency-Key: the same key and body answer the first response "
           + "again. Limited per customer (20 orders a minute with checkouts, bursts included). The order awaits "
           + "payment for 15 minutes, then expires and its stock is released.")
-  @APIResponse(responseCode = "201", description = "The order, awaiting payment; a replay of the same key answers the "
-      + "first response again with Idempotent-Replayed: true",
+  @APIResponse(responseCode = "201", description = PLACED,
       headers = @Header(name = "Location", ref = "Location"),
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OrderView.class)))
   @APIResponse(responseCode = "409", description = "Nothing reserved: out-of-stock (skus), purchase-limit (sku, "
@@ -69,11 +74,10 @@ public class OrderResource {
       + "paid; event products 2 unless set), or idempotency-key-in-flight (Retry-After: 1)")
   @APIResponse(responseCode = "422", description = "unknown-sku (skus), mixed-currency, or idempotency-key-reused "
       + "(the key was used with another body)")
-  @APIResponse(responseCode = "429", description = "rate-limited: too many orders this minute; nothing done, retry "
-      + "after Retry-After with the same key")
+  @APIResponse(responseCode = "429", description = TOO_MANY_ORDERS)
   @APIResponse(responseCode = "503", description = "overloaded, sku-busy (too many orders wait on one SKU), "
       + "database-busy or database-unavailable: nothing was done, retry after Retry-After with the same key.")
-  public Uni<Response> place(@Parameter(required = true) @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
+  public Uni<Response> place(@HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                              @NotNull @Valid OrderRequest body, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
     String customerId = caller.customerId();
@@ -87,16 +91,7 @@ public class OrderResource {
           + "next page; it is absent on the last one.")
   @APIResponse(responseCode = "200", description = "One page of orders",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OrderPage.class)))
-  @APIResponse(responseCode = "400", description = "invalid-request: limit is not a whole number between 1 and "
-      + "100, or cursor is not one this API returned.")
-  public Page<OrderView> list(@Parameter(description = "An opaque nextCursor from an earlier page",
-                                  schema = @Schema(type = SchemaType.STRING, maxLength = 512,
-                                      pattern = "^[A-Za-z0-9_-]{0,512}$"))
-                              @QueryParam("cursor") String cursor,
-                              @Parameter(description = "Page size, 1 to 100 (default 20)",
-                                  schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1",
-                                      maximum = "100", defaultValue = "20"))
-                              @QueryParam("limit") String limit) {
+  public Page<OrderView> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
     return orders.page(caller.customerId(), cursor, limit);
   }
 

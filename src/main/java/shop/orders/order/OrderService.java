@@ -115,7 +115,7 @@ public class OrderService {
 
   @Transactional(Transactional.TxType.SUPPORTS)
   public Page<OrderView> page(String customerId, String cursor, String limit) {
-    int size = Cursor.checkLimit(limit, 20, 100);
+    int size = Cursor.checkLimit(limit);
     Instant afterCreatedAt = null;
     UUID afterId = null;
     if (cursor != null) {

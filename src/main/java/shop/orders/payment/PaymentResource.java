@@ -74,7 +74,7 @@ public class PaymentResource {
       + "database-busy or database-unavailable: retry after Retry-After with the same key.")
   public Response pay(@Parameter(description = "The order's id; anything that is not one of the caller's orders is 404",
       schema = @Schema(type = SchemaType.STRING, format = "uuid", maxLength = 36)) @PathParam("id") String id,
-                      @Parameter(required = true) @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
+                      @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                       @NotNull @Valid PaymentRequest body, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
     var paid = payments.pay(caller.customerId(), key, Ids.orNotFound(id, "Order"), body);

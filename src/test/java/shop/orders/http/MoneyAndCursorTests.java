@@ -50,13 +50,13 @@ class MoneyAndCursorTests {
   @ParameterizedTest
   @ValueSource(strings = {"0", "101", "-1", "abc", "1.5"})
   void aLimitOutside1To100IsA400OnLimit(String limit) {
-    assertThat(problemField(() -> Cursor.checkLimit(limit, 20, 100))).isEqualTo("limit");
+    assertThat(problemField(() -> Cursor.checkLimit(limit))).isEqualTo("limit");
   }
 
   @Test
   void aMissingLimitIsTheDefaultAndSpacesAreIgnored() {
-    assertThat(Cursor.checkLimit(null, 20, 100)).isEqualTo(20);
-    assertThat(Cursor.checkLimit(" ", 20, 100)).isEqualTo(20);
-    assertThat(Cursor.checkLimit(" 100 ", 20, 100)).isEqualTo(100);
+    assertThat(Cursor.checkLimit(null)).isEqualTo(20);
+    assertThat(Cursor.checkLimit(" ")).isEqualTo(20);
+    assertThat(Cursor.checkLimit(" 100 ")).isEqualTo(100);
   }
 }
