@@ -1,0 +1,241 @@
+package shop.orders.tools.autoscaling;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The order service in a cluster, second by second, under offered traffic: the Service spreads requests evenly over
+ * ready pods; a pod serves what its CPU limit allows and its door refuses the rest cheaply (payments keep their own
+ * places); PostgreSQL places at most its measured ceiling of orders, and one SKU's row at most its own; every
+ * {@link HpaController#SYNC_PERIOD_SECONDS} the autoscaler reads the metrics as its pipeline would have them then
+ * and sets the replicas; a new pod serves once it is scheduled, pulled, started and seen ready. Deterministic: the
+ * same inputs give the same timeline.
+ */
+public final class ClusterSimulation {
+
+  /**
+   * What the chart deploys.
+   *
+   * @param fixedReplicas       pods when no autoscaler is rendered (ignored otherwise)
+   * @param cpuRequestCores     a pod's CPU request (the base of CPU utilisation)
+   * @param cpuLimitCores       a pod's CPU limit (what it can use)
+   * @param poolMax             database.pool.maxSize
+   * @param poolMin             database.pool.minSize (opened at start)
+   * @param connectionBudget    database.maxConnections - database.reservedConnections
+   * @param readinessPeriodSeconds the readiness probe's period
+   * @param ordersQueryWindowSeconds the rate window of KEDA's Prometheus query (0 without that trigger)
+   */
+  public record Deployment(int fixedReplicas, double cpuRequestCores, double cpuLimitCores, int poolMax, int poolMin,
+                           int connectionBudget, int readinessPeriodSeconds, int ordersQueryWindowSeconds) {
+  }
+
+  /** One second of the run. Request counts are per second; refusals include every reason. */
+  public record Second(int t, double offered, int replicas, int readyPods, double refusedDoor, double refusedDatabase,
+                       double refusedNoPod, double ordersPlaced, int dbConnections, double cpuUtilizationPercent) {
+    public double refused() {
+      return refusedDoor + refusedDatabase + refusedNoPod;
+    }
+  }
+
+  /** The run's totals. */
+  public record Totals(double offered, double refused, double refusedDoor, double refusedDatabase,
+                       double refusedNoPod, double ordersOffered, double ordersPlaced, int peakReplicas,
+                       int peakDbConnections, int connectionBudget, int firstScaleUpSecond, int secondsWithRefusals,
+                       double podSeconds) {
+    public double refusedShare() {
+      return offered == 0 ? 0 : refused / offered;
+    }
+  }
+
+  public record Result(String scenario, Traffic traffic, List<Second> seconds, Totals totals) {
+  }
+
+  private record Pod(int created, double readyAt, double poolOpensAt) {
+  }
+
+  private final Capacity capacity;
+  private final Deployment deployment;
+
+  public ClusterSimulation(Capacity capacity, Deployment deployment) {
+    this.capacity = capacity;
+    this.deployment = deployment;
+  }
+
+  /** Runs {@code traffic} with the autoscaler {@code hpa} (null: the Deployment's fixed replicas). */
+  public Result run(String scenario, Traffic traffic, Hpa hpa) {
+    HpaController controller = hpa == null ? null : new HpaController(hpa);
+    int startReplicas = hpa == null ? deployment.fixedReplicas() : hpa.minReplicas();
+    List<Pod> pods = new ArrayList<>();
+    for (int i = 0; i < startReplicas; i++) {
+      pods.add(new Pod(Integer.MIN_VALUE, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY));
+    }
+    int n = traffic.seconds();
+    double[] cpuPerReadyPod = new double[n]; // cores
+    double[] ordersReachingPods = new double[n + 1]; // cumulative, as Prometheus' counter sums them
+    List<Second> seconds = new ArrayList<>(n);
+    double paymentsDue = 0;
+    int firstScaleUp = -1;
+    Capacity.Assumptions assume = capacity.assumptions();
+    double hotCeiling = capacity.hotRowOrdersPerSecond();
+    for (int t = 0; t < n; t++) {
+      if (controller != null && t > 0 && t % HpaController.SYNC_PERIOD_SECONDS == 0) {
+        int current = pods.size();
+        List<Integer> proposals = proposals(hpa, t, current, pods, cpuPerReadyPod, ordersReachingPods);
+        int wanted = controller.reconcile(t, current, proposals);
+        if (wanted > current && firstScaleUp < 0) {
+          firstScaleUp = t;
+        }
+        resize(pods, wanted, t);
+      }
+      final int now = t;
+      int ready = (int) pods.stream().filter(p -> p.readyAt() <= now).count();
+      double orders = traffic.orders(t);
+      double reads = traffic.reads()[t];
+      double payments = paymentsDue;
+      double offered = orders + reads + payments;
+      double refusedDoor = 0;
+      double refusedDb = 0;
+      double refusedNoPod = 0;
+      double placed = 0;
+      double cores = 0;
+      if (ready == 0) {
+        refusedNoPod = offered;
+      } else {
+        ordersReachingPods[t + 1] = orders;
+        double capMs = deployment.cpuLimitCores() * 1000 - assume.podIdleCpuMs();
+        double o = orders / ready;
+        double r = reads / ready;
+        double p = payments / ready;
+        double payWork = Math.min(p * capacity.cpuMsPerPayment(), capMs);
+        double paymentsRefused = p - payWork / capacity.cpuMsPerPayment();
+        double rest = capMs - payWork;
+        double work = o * capacity.cpuMsPerOrder() + r * capacity.cpuMsPerRead();
+        double refusalWork = (o + r) * capacity.cpuMsPerRefusal();
+        double through = work <= rest ? 1.0 : Math.max(0, (rest - refusalWork) / (work - refusalWork));
+        refusedDoor = ((1 - through) * (o + r) + paymentsRefused) * ready;
+        double usedMs = assume.podIdleCpuMs() + payWork + through * work + (1 - through) * refusalWork;
+        cores = usedMs / 1000;
+        double eventThrough = through * traffic.eventOrders()[t];
+        double otherThrough = through * traffic.otherOrders()[t];
+        double hot = eventThrough * assume.hotShareOfEventOrders();
+        double refusedHot = Math.max(0, hot - hotCeiling);
+        double toDatabase = eventThrough + otherThrough - refusedHot;
+        placed = Math.min(toDatabase, capacity.dbOrdersPerSecond());
+        refusedDb = refusedHot + (toDatabase - placed);
+      }
+      ordersReachingPods[t + 1] += ordersReachingPods[t];
+      cpuPerReadyPod[t] = cores;
+      paymentsDue = placed;
+      boolean databaseFull = placed >= capacity.dbOrdersPerSecond() - 1e-9;
+      int connections = connections(pods, t, ready, placed, databaseFull);
+      seconds.add(new Second(t, offered, pods.size(), ready, refusedDoor, refusedDb, refusedNoPod, placed,
+          connections, cores / deployment.cpuRequestCores() * 100));
+    }
+    return new Result(scenario, traffic, seconds, totals(seconds, traffic, firstScaleUp, deployment.connectionBudget()));
+  }
+
+  private int connections(List<Pod> pods, int t, int ready, double placed, boolean databaseFull) {
+    int total = 0;
+    for (Pod pod : pods) {
+      if (pod.readyAt() <= t) {
+        int inUse = databaseFull ? deployment.poolMax()
+            : (int) Math.min(deployment.poolMax(),
+                Math.ceil(placed / ready * capacity.orderTransactionMs() / 1000));
+        total += Math.max(deployment.poolMin(), inUse);
+      } else if (pod.poolOpensAt() <= t) {
+        total += deployment.poolMin();
+      }
+    }
+    return total;
+  }
+
+  private List<Integer> proposals(Hpa hpa, int t, int current, List<Pod> pods, double[] cpuPerReadyPod,
+                                  double[] ordersReachingPods) {
+    List<Integer> proposals = new ArrayList<>();
+    Capacity.Assumptions assume = capacity.assumptions();
+    for (Hpa.Metric metric : hpa.metrics()) {
+      switch (metric) {
+        case Hpa.Metric.CpuUtilization cpu -> {
+          int resolution = assume.metricsResolutionSeconds();
+          int windowEnd = t / resolution * resolution;
+          int windowStart = windowEnd - resolution;
+          List<HpaController.PodSample> samples = new ArrayList<>();
+          for (Pod pod : pods) {
+            if (pod.readyAt() > t) {
+              samples.add(HpaController.PodSample.notReady());
+            } else if (windowStart < 0 || pod.readyAt() > windowStart) {
+              samples.add(HpaController.PodSample.missing());
+            } else {
+              double sum = 0;
+              for (int s = windowStart; s < windowEnd; s++) {
+                sum += cpuPerReadyPod[s];
+              }
+              samples.add(HpaController.PodSample.ready(
+                  sum / resolution / deployment.cpuRequestCores() * 100));
+            }
+          }
+          proposals.add(HpaController.replicasForPodAverage(current, cpu.targetPercent(), samples));
+        }
+        case Hpa.Metric.OfferedOrdersPerPod demand -> {
+          int scrape = assume.scrapeIntervalSeconds();
+          int lastScrape = t / scrape * scrape;
+          int window = deployment.ordersQueryWindowSeconds();
+          if (lastScrape - window >= 0) {
+            double rate = (ordersReachingPods[lastScrape] - ordersReachingPods[lastScrape - window]) / window;
+            proposals.add(HpaController.replicasForExternalAverage(current, demand.targetPerPod(), rate));
+          }
+        }
+        case Hpa.Metric.Schedule cron -> proposals.add(
+            HpaController.replicasForExternalAverage(current, 1, cron.activeAt(t) ? cron.desiredReplicas() : 0));
+      }
+    }
+    return proposals;
+  }
+
+  /** The Deployment's ReplicaSet: new pods start now; removed ones go not-ready first, then the newest. */
+  private void resize(List<Pod> pods, int wanted, int t) {
+    double start = capacity.assumptions().schedulingSeconds() + capacity.assumptions().imagePullSeconds();
+    double toReady = capacity.secondsToReady(deployment.readinessPeriodSeconds());
+    while (pods.size() < wanted) {
+      pods.add(new Pod(t, t + toReady, t + start + capacity.jvmStartToReadySeconds() * 0.8));
+    }
+    if (pods.size() > wanted) {
+      pods.sort(Comparator.comparingDouble(Pod::readyAt));
+      while (pods.size() > wanted) {
+        pods.removeLast();
+      }
+    }
+  }
+
+  private static Totals totals(List<Second> seconds, Traffic traffic, int firstScaleUp, int budget) {
+    double offered = 0;
+    double door = 0;
+    double database = 0;
+    double noPod = 0;
+    double placed = 0;
+    double podSeconds = 0;
+    int peakReplicas = 0;
+    int peakConnections = 0;
+    int withRefusals = 0;
+    for (Second s : seconds) {
+      offered += s.offered();
+      door += s.refusedDoor();
+      database += s.refusedDatabase();
+      noPod += s.refusedNoPod();
+      placed += s.ordersPlaced();
+      podSeconds += s.replicas();
+      peakReplicas = Math.max(peakReplicas, s.replicas());
+      peakConnections = Math.max(peakConnections, s.dbConnections());
+      if (s.refused() >= 0.5) {
+        withRefusals++;
+      }
+    }
+    double ordersOffered = 0;
+    for (int t = 0; t < traffic.seconds(); t++) {
+      ordersOffered += traffic.orders(t);
+    }
+    return new Totals(offered, door + database + noPod, door, database, noPod, ordersOffered, placed, peakReplicas,
+        peakConnections, budget, firstScaleUp, withRefusals, podSeconds);
+  }
+}
