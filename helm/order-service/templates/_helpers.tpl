@@ -79,7 +79,43 @@ whole install fail, so they are left out.
 {{- if or (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") (has "monitoring.coreos.com/v1" .Values.apiVersions) -}}true{{- end -}}
 {{- end -}}
 
-{{/* Pods the chart lets run outside a rollout: maxReplicas with the autoscaler, else replicaCount. */}}
+{{/*
+KEDA's API (ScaledObject) is there: the cluster serves it, or apiVersions names it. Unlike the monitoring objects,
+a ScaledObject is not left out without it: with keda.enabled the chart renders no HorizontalPodAutoscaler, so the
+pods would silently stop scaling. The chart refuses instead (order-service.validate).
+*/}}
+{{- define "order-service.hasKedaApi" -}}
+{{- if or (.Capabilities.APIVersions.Has "keda.sh/v1alpha1") (has "keda.sh/v1alpha1" .Values.apiVersions) -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+The scaling behaviour of the autoscaler: the chart's HorizontalPodAutoscaler's spec.behavior, and with KEDA the
+ScaledObject's advanced.horizontalPodAutoscalerConfig.behavior (KEDA passes it to the HPA it creates). Written once
+so both scale alike.
+*/}}
+{{- define "order-service.hpaBehavior" -}}
+scaleUp:
+  stabilizationWindowSeconds: 0
+  selectPolicy: Max
+  policies:
+    - type: Percent
+      value: 100
+      periodSeconds: {{ .Values.autoscaling.scaleUp.periodSeconds }}
+    - type: Pods
+      value: {{ .Values.autoscaling.scaleUp.podsPerPeriod }}
+      periodSeconds: {{ .Values.autoscaling.scaleUp.periodSeconds }}
+scaleDown:
+  stabilizationWindowSeconds: {{ .Values.autoscaling.scaleDown.stabilizationWindowSeconds }}
+  policies:
+    - type: Percent
+      value: 50
+      periodSeconds: 60
+{{- end -}}
+
+{{/*
+Pods the chart lets run outside a rollout: maxReplicas with the autoscaler (the HorizontalPodAutoscaler's
+maxReplicas, or with KEDA the ScaledObject's maxReplicaCount, which is the same value), else replicaCount.
+*/}}
 {{- define "order-service.maxPods" -}}
 {{- if .Values.autoscaling.enabled -}}{{- .Values.autoscaling.maxReplicas | int -}}{{- else -}}{{- .Values.replicaCount | int -}}{{- end -}}
 {{- end -}}
@@ -99,6 +135,14 @@ Call with (list <value> <pods> <roundUp>).
 {{- end -}}
 {{- end -}}
 
+{{/* The value the most pods come from, as the capacity guard names it. */}}
+{{- define "order-service.maxPodsValue" -}}
+{{- if and .Values.autoscaling.enabled .Values.keda.enabled -}}autoscaling.maxReplicas (the ScaledObject's maxReplicaCount)
+{{- else if .Values.autoscaling.enabled -}}autoscaling.maxReplicas
+{{- else -}}replicaCount
+{{- end -}}
+{{- end -}}
+
 {{/*
 The capacity guard: every pod may open database.pool.maxSize connections, so the most pods that can run at once
 times the pool must fit what PostgreSQL allows minus a reserve. The most pods is not maxReplicas: a rollout adds
@@ -115,7 +159,7 @@ that cannot work.
 {{- $max := .Values.database.maxConnections | int -}}
 {{- $reserved := .Values.database.reservedConnections | int -}}
 {{- $budget := sub $max $reserved | int -}}
-{{- $what := ternary "autoscaling.maxReplicas" "replicaCount" .Values.autoscaling.enabled -}}
+{{- $what := include "order-service.maxPodsValue" . -}}
 {{- if gt (mul $pods $pool | int) $budget -}}
 {{- fail (printf "capacity guard: %d pods x database.pool.maxSize %d = %d connections, over the database budget of %d (database.maxConnections %d - database.reservedConnections %d). Lower %s or database.pool.maxSize, or raise database.maxConnections after raising max_connections in PostgreSQL." $pods $pool (mul $pods $pool | int) $budget $max $reserved $what) -}}
 {{- end -}}
@@ -139,12 +183,41 @@ that cannot work.
 {{- end -}}
 
 {{/*
+KEDA's ScaledObject replaces the HorizontalPodAutoscaler with the same range: it needs autoscaling.enabled (its min
+and max are autoscaling's), KEDA in the cluster, a ServiceMonitor for its demand trigger's query, and no scheduled
+pre-scaling above autoscaling.maxReplicas (KEDA would hold the pods at maxReplicaCount without a word, fewer than
+the operator asked for: the capacity guard allowed maxReplicas, not more).
+*/}}
+{{- define "order-service.validateKeda" -}}
+{{- if .Values.keda.enabled -}}
+{{- if not .Values.autoscaling.enabled -}}
+{{- fail "keda.enabled needs autoscaling.enabled: the ScaledObject scales between autoscaling.minReplicas and autoscaling.maxReplicas (the capacity guard counts maxReplicas). Set autoscaling.enabled true, or keda.enabled false for a fixed replicaCount." -}}
+{{- end -}}
+{{- if not (include "order-service.hasKedaApi" .) -}}
+{{- fail "keda.enabled: the cluster does not serve keda.sh/v1alpha1, so it cannot take a ScaledObject: KEDA 2.x is needed (install it first), or set keda.enabled false to scale with the chart's HorizontalPodAutoscaler. Without a cluster (helm template), list it: --set apiVersions[0]=keda.sh/v1alpha1 (or --api-versions keda.sh/v1alpha1)." -}}
+{{- end -}}
+{{- if and .Values.keda.prometheus.enabled (not (and .Values.serviceMonitor.enabled (include "order-service.hasMonitoringApi" .))) -}}
+{{- fail "keda.prometheus.enabled: the demand trigger queries the series Prometheus scrapes through the chart's ServiceMonitor (labels namespace and service), and no ServiceMonitor is rendered: without it KEDA reads no value and never adds pods for demand. Set serviceMonitor.enabled true (where monitoring.coreos.com/v1 is served), or keda.prometheus.enabled false." -}}
+{{- end -}}
+{{- range $i, $schedule := .Values.keda.cron.schedules -}}
+{{- if eq (toString $schedule.start) (toString $schedule.end) -}}
+{{- fail (printf "keda.cron.schedules[%d]: start and end are both %q; KEDA's cron trigger needs them to differ (the pods are held from start until end)." $i (toString $schedule.start)) -}}
+{{- end -}}
+{{- if gt ($schedule.desiredReplicas | int) ($.Values.autoscaling.maxReplicas | int) -}}
+{{- fail (printf "keda.cron.schedules[%d].desiredReplicas %d is above autoscaling.maxReplicas %d (the ScaledObject's maxReplicaCount): KEDA would silently run %d pods, not %d. Lower desiredReplicas, or raise autoscaling.maxReplicas (the capacity guard then counts the pods)." $i ($schedule.desiredReplicas | int) ($.Values.autoscaling.maxReplicas | int) ($.Values.autoscaling.maxReplicas | int) ($schedule.desiredReplicas | int)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 Rules JSON Schema cannot state (it cannot compare two values): the autoscaler's range, and a PodDisruptionBudget
 that leaves a voluntary disruption possible (minAvailable equal to the pods would block every node drain).
 */}}
 {{- define "order-service.validate" -}}
+{{- include "order-service.validateKeda" . -}}
 {{- if and .Values.autoscaling.enabled (gt (.Values.autoscaling.minReplicas | int) (.Values.autoscaling.maxReplicas | int)) -}}
-{{- fail (printf "autoscaling.minReplicas %d is larger than autoscaling.maxReplicas %d: the API server refuses that HorizontalPodAutoscaler" (.Values.autoscaling.minReplicas | int) (.Values.autoscaling.maxReplicas | int)) -}}
+{{- fail (printf "autoscaling.minReplicas %d is larger than autoscaling.maxReplicas %d: %s" (.Values.autoscaling.minReplicas | int) (.Values.autoscaling.maxReplicas | int) (ternary "KEDA refuses that ScaledObject" "the API server refuses that HorizontalPodAutoscaler" .Values.keda.enabled)) -}}
 {{- end -}}
 {{- if .Values.podDisruptionBudget.enabled -}}
 {{- $fewest := ternary (.Values.autoscaling.minReplicas | int) (.Values.replicaCount | int) .Values.autoscaling.enabled -}}

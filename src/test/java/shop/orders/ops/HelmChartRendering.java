@@ -35,8 +35,9 @@ final class HelmChartRendering {
   static final Path CHART = copyWithoutKubeVersion();
   static final Path EVENT = SOURCE.resolve("values-event.yaml");
   static final String RELEASE = "orders";
-  static final Set<String> CUSTOM_KINDS = Set.of("ServiceMonitor", "PrometheusRule");
+  static final Set<String> CUSTOM_KINDS = Set.of("ServiceMonitor", "PrometheusRule", "ScaledObject");
   static final String MONITORING_API = "monitoring.coreos.com/v1";
+  static final String KEDA_API = "keda.sh/v1alpha1";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private HelmChartRendering() {
@@ -77,6 +78,15 @@ final class HelmChartRendering {
   /** With the Prometheus operator's API present, as on a cluster that serves it. */
   static TemplateCommand withMonitoringApi(TemplateCommand template) {
     return template.set("apiVersions[0]", MONITORING_API);
+  }
+
+  /**
+   * KEDA on, as on a cluster that serves its API and the Prometheus operator's (the demand trigger reads the series
+   * the ServiceMonitor has scraped).
+   */
+  static TemplateCommand withKeda(TemplateCommand template) {
+    return template.set("apiVersions[0]", KEDA_API).set("apiVersions[1]", MONITORING_API)
+        .set("serviceMonitor.enabled", "true").set("keda.enabled", "true");
   }
 
   static JsonNode only(List<JsonNode> objects, String kind) {
