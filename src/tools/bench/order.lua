@@ -1,5 +1,8 @@
 -- wrk script for POST /api/orders: a fresh Idempotency-Key per request, a random benchmark SKU, the customers'
 -- tokens in turn. Reads BENCH_TOKENS (space-separated), BENCH_SKUS and BENCH_RUN_ID from the environment.
+-- BENCH_MODE (bin/bench-capacity) sends other requests instead: "read" GET /api/products/{sku} of a random SKU;
+-- "refusal" orders of BENCH_SOLDOUT_SKU, refused at the door with 409 (counted as expected); "pay" POST
+-- /api/orders/{id}/payment for the orders of BENCH_PAY_FILE (lines "<customer number> <order id>", each paid once).
 -- done() prints one BENCH_RESULT line of key=value pairs (http_bytes_in/out: bytes per request the service received
 -- and sent); any non-2xx response makes the run invalid.
 
@@ -9,6 +12,16 @@ for t in string.gmatch(os.getenv("BENCH_TOKENS") or "", "%S+") do
 end
 local skus = tonumber(os.getenv("BENCH_SKUS") or "1000")
 local run = os.getenv("BENCH_RUN_ID") or tostring(os.time())
+local mode = os.getenv("BENCH_MODE") or "order"
+local soldOut = os.getenv("BENCH_SOLDOUT_SKU") or "BENCH-SOLDOUT"
+local payments = {}
+local nthreads = tonumber(os.getenv("BENCH_THREADS") or "2")
+if mode == "pay" then
+  for line in io.lines(os.getenv("BENCH_PAY_FILE")) do
+    local customer, order = string.match(line, "^(%d+)%s+(%S+)$")
+    payments[#payments + 1] = { tonumber(customer), order }
+  end
+end
 
 local threads = {}
 
@@ -33,14 +46,30 @@ function request()
   counter = counter + 1
   headers["Idempotency-Key"] = string.format("%s-%d-%d-%08x", run, id, counter, math.random(0, 0x7fffffff))
   headers["Authorization"] = "Bearer " .. tokens[counter % #tokens + 1]
-  local body = string.format('{"lines":[{"sku":"BENCH-%04d","quantity":1}]}', math.random(1, skus))
-  local req = wrk.format("POST", "/api/orders", headers, body)
+  local req
+  if mode == "read" then
+    req = wrk.format("GET", string.format("/api/products/BENCH-%04d", math.random(1, skus)), headers)
+  elseif mode == "pay" then
+    -- thread i of n takes orders i, i+n, i+2n...: no order is paid twice (BENCH_THREADS: wrk's -t)
+    local p = payments[(counter - 1) * nthreads + id]
+    if p == nil then
+      error("BENCH_PAY_FILE has too few orders for this run")
+    end
+    headers["Authorization"] = "Bearer " .. tokens[p[1]]
+    req = wrk.format("POST", "/api/orders/" .. p[2] .. "/payment", headers, '{"methodToken":"tok_visa"}')
+  else
+    local sku = mode == "refusal" and soldOut or string.format("BENCH-%04d", math.random(1, skus))
+    local body = string.format('{"lines":[{"sku":"%s","quantity":1}]}', sku)
+    req = wrk.format("POST", "/api/orders", headers, body)
+  end
   sent = sent + #req
   return req
 end
 
 function response(status, headers, body)
-  if status < 200 or status > 299 then
+  -- a refusal is a 409 here, and a payment the gateway declines a 402: the answers those requests are meant to get
+  if (status < 200 or status > 299) and not (mode == "refusal" and status == 409)
+      and not (mode == "pay" and status == 402) then
     non2xx = non2xx + 1
     statuses[status] = (statuses[status] or 0) + 1
     if sample == nil then

@@ -42,10 +42,13 @@ class PrecheckTests {
   private Run precheck(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(PRECHECK.toString(), "--results-dir", results.toString()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).start();
+    var builder = new ProcessBuilder(command);
+    // bin/simulate-autoscaling runs the simulator on this class path instead of compiling the tools
+    builder.environment().put("TOOLS_CP", System.getProperty("java.class.path"));
+    Process process = builder.start();
     var out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
     var err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("bin/precheck finished").isTrue();
+    assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("bin/precheck finished").isTrue();
     return new Run(process.exitValue(), out.join(), err.join());
   }
 
@@ -81,10 +84,56 @@ class PrecheckTests {
     return Files.writeString(results.resolve(name), content);
   }
 
+  /** bin/bench-capacity's figures: service CPU ms per request kind, PostgreSQL's ceilings in orders/s. */
+  private void capacity(double order, double read, double payment, double database, double hotRow)
+      throws IOException {
+    Files.writeString(results.resolve("capacity-latest.json"), """
+        {"date": "%s", "machine": "2 cores",
+         "cpuMsPerRequest": {"order": %s, "read": %s, "payment": %s, "refusal": 0.1},
+         "postgresql": {"orderTransactionsPerSecond": %s, "hotRowOrdersPerSecond": %s, "orderTransactionMs": 5},
+         "jvmStartToReadySeconds": 5}
+        """.formatted(Instant.now(), order, read, payment, database, hotRow));
+  }
+
   @BeforeEach
   void goodResults() throws IOException {
     scaleOut(850.0, Instant.now().minus(Duration.ofDays(2)));
     replay(true, "30.0");
+    // 0.5 + 12 x 0.05 + 0.5 = 1.6 ms of CPU per order with its reads and payment: 1,237 orders/s per 2-core pod
+    capacity(0.5, 0.05, 0.5, 5_000, 5_000);
+  }
+
+  @Test
+  void noGoWhenTheAutoscalerCannotAddPodsBeforeASteepOpeningIsRefused() throws Exception {
+    // 2 + 12 x 0.25 + 4 = 9 ms per order: 220 orders/s per pod, 440 on the chart's 2 warm pods, 880 on 4
+    capacity(2, 0.25, 4, 5_000, 5_000);
+    var twoPods = precheck("--peak-orders-per-second", "800", "--ramp-seconds", "10");
+    assertThat(twoPods.exit()).as(twoPods.out() + twoPods.err()).isEqualTo(1);
+    assertThat(twoPods.out()).contains("FAIL  autoscaling  peak 800/s reached in 10 s: the pods are the ceiling")
+        .contains("4 pods at most").contains("the first pod added");
+    assertThat(twoPods.out()).containsPattern("autoscaling: .* requests refused \\((?!0\\.00)[0-9.]+%");
+
+    var fourWarm = precheck("--peak-orders-per-second", "800", "--ramp-seconds", "10", "-f", EVENT_VALUES.toString());
+    assertThat(fourWarm.out()).as(fourWarm.out() + fourWarm.err())
+        .contains("PASS  autoscaling  peak 800/s reached in 10 s: 0 of ")
+        .contains("no pod added");
+  }
+
+  @Test
+  void noGoWhenPostgresqlIsTheCeilingWhateverThePods() throws Exception {
+    capacity(0.5, 0.05, 0.5, 500, 5_000);
+    var run = precheck("--peak-orders-per-second", "800", "-f", EVENT_VALUES.toString());
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+    assertThat(run.out()).contains("FAIL  autoscaling  peak 800/s reached in 10 s: PostgreSQL is the ceiling")
+        .contains("at the database (ceiling 500 orders/s");
+  }
+
+  @Test
+  void noGoWithoutACapacityMeasurementForTheSimulation() throws Exception {
+    Files.delete(results.resolve("capacity-latest.json"));
+    var run = precheck("--peak-orders-per-second", "300");
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).contains("FAIL  autoscaling").contains("capacity-latest.json");
   }
 
   @Test

@@ -124,6 +124,11 @@ public final class AutoscalingSimulator {
     ClusterSimulation.Totals t = result.totals();
     ObjectNode json = totalsJson(t);
     json.put("traffic", traffic.name());
+    if (t.firstScaleUpSecond() >= 0) {
+      json.put("firstPodAddedAfterOpeningSeconds", t.firstScaleUpSecond() - traffic.opensAt());
+    } else {
+      json.putNull("firstPodAddedAfterOpeningSeconds");
+    }
     json.put("capacityMeasured", capacity.measuredAt());
     json.put("maxRefusedShare", o.maxRefusedShare());
     boolean go = t.refusedShare() <= o.maxRefusedShare() && t.peakDbConnections() <= t.connectionBudget();
