@@ -152,8 +152,9 @@ public final class AutoscalingSimulator {
     }
     String where = t.refusedDatabase() >= t.refusedDoor() + t.refusedNoPod()
         ? "PostgreSQL is the ceiling: more pods only add connections; spread the sale, or raise the database's ceiling"
-        : "the pods are the ceiling: raise autoscaling.minReplicas before the event (values-event.yaml), or"
-          + " maxReplicas within the connection budget";
+        : "the pods are the ceiling: run more pods from before the opening (autoscaling.minReplicas, as"
+          + " values-event.yaml does), and more of them within the connection budget with smaller pools"
+          + " (ops/autoscaling/event-small-pools.yaml)";
     return where + ": " + refused;
   }
 

@@ -54,6 +54,9 @@ public final class ClusterSimulation {
   private record Pod(int created, double readyAt, double poolOpensAt) {
   }
 
+  /** Seconds over which a placed order's payment arrives (the storefront's buyer pays right after the 201). */
+  static final int PAYMENT_DELAY_SECONDS = 3;
+
   private final Capacity capacity;
   private final Deployment deployment;
 
@@ -74,7 +77,7 @@ public final class ClusterSimulation {
     double[] cpuPerReadyPod = new double[n]; // cores
     double[] ordersReachingPods = new double[n + 1]; // cumulative, as Prometheus' counter sums them
     List<Second> seconds = new ArrayList<>(n);
-    double paymentsDue = 0;
+    double[] placedBySecond = new double[n];
     int firstScaleUp = -1;
     Capacity.Assumptions assume = capacity.assumptions();
     double hotCeiling = capacity.hotRowOrdersPerSecond();
@@ -92,7 +95,11 @@ public final class ClusterSimulation {
       int ready = (int) pods.stream().filter(p -> p.readyAt() <= now).count();
       double orders = traffic.orders(t);
       double reads = traffic.reads()[t];
-      double payments = paymentsDue;
+      // buyers pay within a few seconds of their order's 201: the orders placed in the last 3 seconds, spread
+      double payments = 0;
+      for (int back = 1; back <= PAYMENT_DELAY_SECONDS && t - back >= 0; back++) {
+        payments += placedBySecond[t - back] / PAYMENT_DELAY_SECONDS;
+      }
       double offered = orders + reads + payments;
       double refusedDoor = 0;
       double refusedDb = 0;
@@ -114,8 +121,6 @@ public final class ClusterSimulation {
         double refusalWork = (o + r) * capacity.cpuMsPerRefusal();
         double through = work <= rest ? 1.0 : Math.max(0, (rest - refusalWork) / (work - refusalWork));
         refusedDoor = ((1 - through) * (o + r) + paymentsRefused) * ready;
-        double usedMs = assume.podIdleCpuMs() + payWork + through * work + (1 - through) * refusalWork;
-        cores = usedMs / 1000;
         double eventThrough = through * traffic.eventOrders()[t];
         double otherThrough = through * traffic.otherOrders()[t];
         double hot = eventThrough * assume.hotShareOfEventOrders();
@@ -123,10 +128,18 @@ public final class ClusterSimulation {
         double toDatabase = eventThrough + otherThrough - refusedHot;
         placed = Math.min(toDatabase, capacity.dbOrdersPerSecond());
         refusedDb = refusedHot + (toDatabase - placed);
+        // an order PostgreSQL cannot take is refused cheaply too (the SKU's queue, the pool's place at the door):
+        // when the database is the ceiling the pods' CPU does not rise with the demand
+        double placedShare = eventThrough + otherThrough == 0 ? 1 : placed / (eventThrough + otherThrough);
+        double orderWorkMs = through * o * (placedShare * capacity.cpuMsPerOrder()
+            + (1 - placedShare) * capacity.cpuMsPerRefusal());
+        double usedMs = assume.podIdleCpuMs() + payWork + through * r * capacity.cpuMsPerRead() + orderWorkMs
+            + (1 - through) * refusalWork;
+        cores = usedMs / 1000;
       }
       ordersReachingPods[t + 1] += ordersReachingPods[t];
       cpuPerReadyPod[t] = cores;
-      paymentsDue = placed;
+      placedBySecond[t] = placed;
       boolean databaseFull = placed >= capacity.dbOrdersPerSecond() - 1e-9;
       int connections = connections(pods, t, ready, placed, databaseFull);
       seconds.add(new Second(t, offered, pods.size(), ready, refusedDoor, refusedDb, refusedNoPod, placed,
