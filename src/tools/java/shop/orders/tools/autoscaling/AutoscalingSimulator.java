@@ -131,23 +131,26 @@ public final class AutoscalingSimulator {
     }
     json.put("capacityMeasured", capacity.measuredAt());
     json.put("maxRefusedShare", o.maxRefusedShare());
-    boolean go = t.refusedShare() <= o.maxRefusedShare() && t.peakDbConnections() <= t.connectionBudget();
+    boolean go = t.refusedShare() <= o.maxRefusedShare() && t.ordersRefusedShare() <= o.maxRefusedShare()
+        && t.peakDbConnections() <= t.connectionBudget();
     json.put("go", go);
     json.put("reason", reason(t, o.maxRefusedShare(), capacity));
     return json;
   }
 
   static String reason(ClusterSimulation.Totals t, double maxShare, Capacity capacity) {
-    String refused = String.format(Locale.ROOT, "%,.0f of %,.0f requests refused (%.2f%%, at most %.2f%% wanted):"
-            + " %,.0f at the pods' doors (CPU), %,.0f at the database (ceiling %,.0f orders/s, one SKU %,.0f/s),"
-            + " %,.0f with no pod ready; %d pods at most, %d of %d database connections at most",
-        t.refused(), t.offered(), 100 * t.refusedShare(), 100 * maxShare, t.refusedDoor(), t.refusedDatabase(),
+    String refused = String.format(Locale.ROOT, "%,.0f of %,.0f requests refused (%.2f%%) and %.2f%% of the orders"
+            + " not placed (at most %.2f%% wanted): %,.0f at the pods' doors (CPU), %,.0f at the database (ceiling"
+            + " %,.0f orders/s, one SKU %,.0f/s), %,.0f with no pod ready; %d pods at most, %d of %d database"
+            + " connections at most",
+        t.refused(), t.offered(), 100 * t.refusedShare(), 100 * t.ordersRefusedShare(), 100 * maxShare,
+        t.refusedDoor(), t.refusedDatabase(),
         capacity.dbOrdersPerSecond(), capacity.hotRowOrdersPerSecond(), t.refusedNoPod(), t.peakReplicas(),
         t.peakDbConnections(), t.connectionBudget());
     if (t.peakDbConnections() > t.connectionBudget()) {
       return "over the connection budget: " + refused;
     }
-    if (t.refusedShare() <= maxShare) {
+    if (t.refusedShare() <= maxShare && t.ordersRefusedShare() <= maxShare) {
       return refused;
     }
     String where = t.refusedDatabase() >= t.refusedDoor() + t.refusedNoPod()
@@ -163,6 +166,7 @@ public final class AutoscalingSimulator {
     json.put("offeredRequests", Math.round(t.offered()));
     json.put("refusedRequests", Math.round(t.refused()));
     json.put("refusedShare", Math.round(t.refusedShare() * 100_000) / 100_000.0);
+    json.put("ordersNotPlacedShare", Math.round(t.ordersRefusedShare() * 100_000) / 100_000.0);
     json.put("refusedAtDoor", Math.round(t.refusedDoor()));
     json.put("refusedAtDatabase", Math.round(t.refusedDatabase()));
     json.put("refusedWithNoPod", Math.round(t.refusedNoPod()));
@@ -193,7 +197,7 @@ public final class AutoscalingSimulator {
     ArrayNode results = JSON.createArrayNode();
     StringBuilder md = new StringBuilder("""
         | scenario | traffic | pods at most | first scale-up (s after opening) | requests refused | \
-        at the door / database / no pod | orders placed of offered | DB connections at most (budget) | pod-minutes |
+        at the door / database / no pod | orders placed of offered (not placed) | DB connections at most (budget) | pod-minutes |
         |---|---|---|---|---|---|---|---|---|
         """);
     StringBuilder plots = new StringBuilder();
@@ -215,11 +219,11 @@ public final class AutoscalingSimulator {
         json.put("traffic", traffic.name());
         results.add(json);
         md.append(String.format(Locale.ROOT,
-            "| %s | %s | %d | %s | %,.0f (%.1f%%) | %,.0f / %,.0f / %,.0f | %,.0f of %,.0f | %d (%d) | %,.0f |%n",
+            "| %s | %s | %d | %s | %,.0f (%.1f%%) | %,.0f / %,.0f / %,.0f | %,.0f of %,.0f (%.1f%%) | %d (%d) | %,.0f |%n",
             nameAndValues[0], traffic.name(), t.peakReplicas(),
             t.firstScaleUpSecond() < 0 ? "none" : String.valueOf(t.firstScaleUpSecond() - traffic.opensAt()),
             t.refused(), 100 * t.refusedShare(), t.refusedDoor(), t.refusedDatabase(), t.refusedNoPod(),
-            t.ordersPlaced(), t.ordersOffered(), t.peakDbConnections(), t.connectionBudget(), t.podSeconds() / 60));
+            t.ordersPlaced(), t.ordersOffered(), 100 * t.ordersRefusedShare(), t.peakDbConnections(), t.connectionBudget(), t.podSeconds() / 60));
         if (i == 0) {
           plots.append(plot(id, nameAndValues[0] + ", " + traffic.name(), traffic.opensAt(), t.connectionBudget()));
         }

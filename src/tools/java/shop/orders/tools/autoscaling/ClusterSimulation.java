@@ -46,6 +46,11 @@ public final class ClusterSimulation {
     public double refusedShare() {
       return offered == 0 ? 0 : refused / offered;
     }
+
+    /** Order requests not placed: refused at a door, by the database, or with no pod ready. */
+    public double ordersRefusedShare() {
+      return ordersOffered == 0 ? 0 : Math.max(0, 1 - ordersPlaced / ordersOffered);
+    }
   }
 
   public record Result(String scenario, Traffic traffic, List<Second> seconds, Totals totals) {
@@ -115,19 +120,19 @@ public final class ClusterSimulation {
         double r = reads / ready;
         double p = payments / ready;
         double payWork = Math.min(p * capacity.cpuMsPerPayment(), capMs);
-        double paymentsRefused = p - payWork / capacity.cpuMsPerPayment();
+        double paymentsRefused = Math.max(0, p - payWork / capacity.cpuMsPerPayment());
         double rest = capMs - payWork;
         double work = o * capacity.cpuMsPerOrder() + r * capacity.cpuMsPerRead();
         double refusalWork = (o + r) * capacity.cpuMsPerRefusal();
         double through = work <= rest ? 1.0 : Math.max(0, (rest - refusalWork) / (work - refusalWork));
-        refusedDoor = ((1 - through) * (o + r) + paymentsRefused) * ready;
+        refusedDoor = Math.max(0, ((1 - through) * (o + r) + paymentsRefused) * ready);
         double eventThrough = through * traffic.eventOrders()[t];
         double otherThrough = through * traffic.otherOrders()[t];
         double hot = eventThrough * assume.hotShareOfEventOrders();
         double refusedHot = Math.max(0, hot - hotCeiling);
         double toDatabase = eventThrough + otherThrough - refusedHot;
         placed = Math.min(toDatabase, capacity.dbOrdersPerSecond());
-        refusedDb = refusedHot + (toDatabase - placed);
+        refusedDb = refusedHot + Math.max(0, toDatabase - placed);
         // an order PostgreSQL cannot take is refused cheaply too (the SKU's queue, the pool's place at the door):
         // when the database is the ceiling the pods' CPU does not rise with the demand
         double placedShare = eventThrough + otherThrough == 0 ? 1 : placed / (eventThrough + otherThrough);
