@@ -7,6 +7,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import shop.orders.testing.StrictKubernetes;
+import shop.orders.tools.autoscaling.RenderedChart;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -102,18 +102,10 @@ final class HelmChartRendering {
   private static Path copyWithoutKubeVersion() {
     try {
       Path dir = Files.createTempDirectory("order-service-chart");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> RenderedChart.delete(dir)));
       return chartCopy(dir, null, null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary directory left behind
     }
   }
 
@@ -122,26 +114,18 @@ final class HelmChartRendering {
    * release of the chart would be.
    */
   static Path chartCopy(Path into, String version, String appVersion) {
-    try (Stream<Path> files = Files.walk(SOURCE)) {
-      for (Path file : files.toList()) {
-        Path target = into.resolve(SOURCE.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(file, target);
-        }
-      }
+    try {
+      RenderedChart.copyInto(SOURCE, into);
       Path test = into.resolve("templates/tests/test-connection.yaml");
       if (Files.exists(test)) {
         Files.writeString(test, Files.readString(test).replace("helm.sh/hook", "test.helm.sh/hook"));
       }
-      Path chartYaml = into.resolve("Chart.yaml");
-      String text = Files.readString(chartYaml).replaceFirst("(?m)^kubeVersion: .*\n", "");
       if (version != null) {
-        text = text.replaceFirst("(?m)^version: .*$", "version: " + version)
-            .replaceFirst("(?m)^appVersion: .*$", "appVersion: \"" + appVersion + "\"");
+        Path chartYaml = into.resolve("Chart.yaml");
+        Files.writeString(chartYaml, Files.readString(chartYaml)
+            .replaceFirst("(?m)^version: .*$", "version: " + version)
+            .replaceFirst("(?m)^appVersion: .*$", "appVersion: \"" + appVersion + "\""));
       }
-      Files.writeString(chartYaml, text);
       return into;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -77,15 +77,21 @@ public final class RenderedChart {
    */
   public static Path renderableCopy(Path chart) {
     try {
-      Path into = Files.createTempDirectory("order-service-chart");
-      try (Stream<Path> files = Files.walk(chart)) {
-        for (Path file : files.toList()) {
-          Path target = into.resolve(chart.relativize(file).toString());
-          if (Files.isDirectory(file)) {
-            Files.createDirectories(target);
-          } else {
-            Files.copy(file, target);
-          }
+      return copyInto(chart, Files.createTempDirectory("order-service-chart"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The chart's files copied into {@code into}, its Chart.yaml without kubeVersion (see {@link #renderableCopy}). */
+  public static Path copyInto(Path chart, Path into) {
+    try (Stream<Path> files = Files.walk(chart)) {
+      for (Path file : files.toList()) {
+        Path target = into.resolve(chart.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
         }
       }
       Path chartYaml = into.resolve("Chart.yaml");
@@ -96,7 +102,8 @@ public final class RenderedChart {
     }
   }
 
-  private static void delete(Path dir) {
+  /** Deletes a copy made by {@link #renderableCopy}; what cannot be deleted is left behind. */
+  public static void delete(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     } catch (IOException ignored) {
