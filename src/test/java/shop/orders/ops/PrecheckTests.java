@@ -111,7 +111,7 @@ class PrecheckTests {
     assertThat(twoPods.exit()).as(twoPods.out() + twoPods.err()).isEqualTo(1);
     assertThat(twoPods.out()).contains("FAIL  autoscaling  peak 800/s reached in 10 s: the pods are the ceiling")
         .contains("4 pods at most").contains("the first pod added");
-    assertThat(twoPods.out()).containsPattern("autoscaling: .* requests refused \\((?!0\\.00)[0-9.]+%");
+    assertThat(twoPods.out()).containsPattern("of the requests and (?!0\\.00%)[0-9.]+% of the orders");
 
     var fourWarm = precheck("--peak-orders-per-second", "800", "--ramp-seconds", "10", "-f", EVENT_VALUES.toString());
     assertThat(fourWarm.out()).as(fourWarm.out() + fourWarm.err())

@@ -36,7 +36,7 @@ class ClusterSimulationTests {
       other[t] = otherOrders;
       reads[t] = (eventOrders + otherOrders) * Traffic.READS_PER_ORDER;
     }
-    return new Traffic("step", event, other, reads, from);
+    return new Traffic("step", event, other, reads, from, from + seconds);
   }
 
   @Test

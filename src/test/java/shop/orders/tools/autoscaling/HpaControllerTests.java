@@ -61,6 +61,38 @@ class HpaControllerTests {
   }
 
   @Test
+  void forCpuAPodMissingMetricsCountsAsItsWholeRequestWhenScalingDown() {
+    // GetResourceReplicas (replica_calculator.go) assumes max(100, target) percent of the request, not the target:
+    // with 60% as target, (12 + 12 + 100 + 100) / 4 = 56%, within the tolerance of 60% (the target would give 36%)
+    var down = pods(2, ready(12));
+    down.addAll(pods(2, missing()));
+    assertThat(HpaController.replicasForPodAverage(4, 60, down)).isEqualTo(4);
+  }
+
+  @Test
+  void noSampleAtAllIsAnInvalidMetricAndInvalidMetricsNeverScaleDown() {
+    // computeReplicasForMetrics: no scaling when every metric is invalid, or when some are and the others would
+    // scale down; a scale up by the valid ones goes ahead
+    assertThat(HpaController.replicasForPodAverage(3, 60, pods(3, notReady()))).isEqualTo(HpaController.INVALID);
+    var controller = new HpaController(cpu(1, 20, Hpa.Rules.defaultScaleUp(),
+        new Hpa.Rules(0, Hpa.Select.MAX, Hpa.Rules.defaultScaleDown().policies())));
+    assertThat(controller.reconcile(15, 6, List.of(HpaController.INVALID))).isEqualTo(6);
+    assertThat(controller.reconcile(30, 6, List.of(HpaController.INVALID, 2))).isEqualTo(6);
+    assertThat(controller.reconcile(45, 6, List.of(HpaController.INVALID, 9))).isEqualTo(9);
+    assertThat(controller.reconcile(60, 9, List.of(2))).as("all valid: down").isEqualTo(2);
+  }
+
+  @Test
+  void theFirstReconciliationSeedsTheScaleDownWindowWithTheCurrentReplicas() {
+    // recordInitialRecommendation: a new autoscaler (or a restarted controller) does not scale down at once
+    var controller = new HpaController(cpu(1, 20, Hpa.Rules.defaultScaleUp(), Hpa.Rules.defaultScaleDown()));
+    assertThat(controller.reconcile(0, 8, List.of(2))).isEqualTo(8);
+    assertThat(controller.reconcile(299, 8, List.of(2))).isEqualTo(8);
+    assertThat(controller.reconcile(300, 8, List.of(2))).as("the seed is 300 s old: out of the window")
+        .isEqualTo(2);
+  }
+
+  @Test
   void podsNotYetReadyCountAsNothingWhenScalingUpAndAreLeftOutOtherwise() {
     // docs: "if any pods are not yet ready ... we conservatively assume that the not-yet-ready pods are consuming 0%
     // of the desired metric, further dampening the magnitude of a scale up."

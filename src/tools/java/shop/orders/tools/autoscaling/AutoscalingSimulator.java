@@ -101,7 +101,11 @@ public final class AutoscalingSimulator {
     return (start, end) -> {
       long s = cronSecondOfDay(start) - startWall;
       long e = cronSecondOfDay(end) - startWall;
-      return new long[] {s, e > s ? e : e + 86_400};
+      if (e > s) {
+        return new long[] {s, e};
+      }
+      // across midnight: the window the simulation's start lies in, or the next one
+      return e > 0 ? new long[] {s - 86_400, e} : new long[] {s, e + 86_400};
     };
   }
 
@@ -119,8 +123,8 @@ public final class AutoscalingSimulator {
     RenderedChart chart = RenderedChart.render(RenderedChart.CHART, o.values());
     Traffic traffic = Traffic.opening("expected event (x" + fmt(o.backgroundFactor()) + " in " + o.ramp() + " s)",
         o.peak(), o.backgroundFactor(), o.ramp(), o.hold(), LEAD_SECONDS, TAIL_SECONDS);
-    var result = new ClusterSimulation(capacity, chart.deployment())
-        .run("expected", traffic, chart.autoscaler(cronWindows(o.opensAt(), LEAD_SECONDS)).orElse(null));
+    var result = worstPhase(new ClusterSimulation(capacity, chart.deployment()), "expected", traffic,
+        chart.autoscaler(cronWindows(o.opensAt(), LEAD_SECONDS)).orElse(null));
     ClusterSimulation.Totals t = result.totals();
     ObjectNode json = totalsJson(t);
     json.put("traffic", traffic.name());
@@ -138,9 +142,26 @@ public final class AutoscalingSimulator {
     return json;
   }
 
+  /**
+   * The autoscaler's 15 s loop runs at a phase of its own against the scrapes (its metrics 0 to 14 s old): every
+   * phase is run and the one that refuses most orders kept, the case to plan for.
+   */
+  static ClusterSimulation.Result worstPhase(ClusterSimulation simulation, String scenario, Traffic traffic, Hpa hpa) {
+    ClusterSimulation.Result worst = null;
+    for (int phase = 0; phase < (hpa == null ? 1 : HpaController.SYNC_PERIOD_SECONDS); phase++) {
+      var result = simulation.run(scenario, traffic, hpa, phase);
+      if (worst == null || result.totals().ordersRefusedShare() > worst.totals().ordersRefusedShare()
+          || result.totals().ordersRefusedShare() == worst.totals().ordersRefusedShare()
+             && result.totals().refusedShare() > worst.totals().refusedShare()) {
+        worst = result;
+      }
+    }
+    return worst;
+  }
+
   static String reason(ClusterSimulation.Totals t, double maxShare, Capacity capacity) {
-    String refused = String.format(Locale.ROOT, "%,.0f of %,.0f requests refused (%.2f%%) and %.2f%% of the orders"
-            + " not placed (at most %.2f%% wanted): %,.0f at the pods' doors (CPU), %,.0f at the database (ceiling"
+    String refused = String.format(Locale.ROOT, "%,.0f of %,.0f requests refused, from the opening to the end of"
+            + " the peak %.2f%% of the requests and %.2f%% of the orders (at most %.2f%% wanted): %,.0f at the pods' doors (CPU), %,.0f at the database (ceiling"
             + " %,.0f orders/s, one SKU %,.0f/s), %,.0f with no pod ready; %d pods at most, %d of %d database"
             + " connections at most",
         t.refused(), t.offered(), 100 * t.refusedShare(), 100 * t.ordersRefusedShare(), 100 * maxShare,
@@ -196,8 +217,9 @@ public final class AutoscalingSimulator {
     String[] profileIds = {"flash", "surge", "recorded"};
     ArrayNode results = JSON.createArrayNode();
     StringBuilder md = new StringBuilder("""
-        | scenario | traffic | pods at most | first scale-up (s after opening) | requests refused | \
-        at the door / database / no pod | orders placed of offered (not placed) | DB connections at most (budget) | pod-minutes |
+        | scenario | traffic | pods at most | first scale-up (s after opening) | requests refused (sale's share) | \
+        at the door / database / no pod | orders placed of offered (sale's share not placed) | \
+        DB connections at most (budget) | pod-minutes |
         |---|---|---|---|---|---|---|---|---|
         """);
     StringBuilder plots = new StringBuilder();
@@ -209,7 +231,7 @@ public final class AutoscalingSimulator {
       Hpa hpa = chart.autoscaler(cronWindows(o.opensAt(), LEAD_SECONDS)).orElse(null);
       for (int i = 0; i < profiles.size(); i++) {
         Traffic traffic = profiles.get(i);
-        var result = new ClusterSimulation(capacity, chart.deployment()).run(nameAndValues[0], traffic, hpa);
+        var result = worstPhase(new ClusterSimulation(capacity, chart.deployment()), nameAndValues[0], traffic, hpa);
         String id = nameAndValues[0] + "-" + profileIds[i];
         writeSeries(o.out().resolve(id + ".dat"), result);
         ClusterSimulation.Totals t = result.totals();

@@ -23,6 +23,7 @@ public final class HpaController {
   private final List<long[]> recommendations = new ArrayList<>(); // {second, replicas}
   private final List<long[]> scaleUpEvents = new ArrayList<>(); // {second, pods added}
   private final List<long[]> scaleDownEvents = new ArrayList<>(); // {second, pods removed}
+  private boolean seeded;
 
   public HpaController(Hpa hpa) {
     this.hpa = hpa;
@@ -32,7 +33,10 @@ public final class HpaController {
     return hpa;
   }
 
-  /** One pod's sample of a per-pod metric: empty when the metrics pipeline has none for it yet. */
+  /**
+   * One pod as the replica calculator groups it (replica_calculator.go, groupPods): with a usable sample; missing
+   * (running, no sample yet); or set aside as unready (pending, or for CPU not ready or sampled before it was).
+   */
   public record PodSample(boolean ready, OptionalDouble value) {
     public static PodSample ready(double value) {
       return new PodSample(true, OptionalDouble.of(value));
@@ -47,11 +51,15 @@ public final class HpaController {
     }
   }
 
+  /** A proposal no metric could make (no samples, a query without data): the metric is invalid. */
+  public static final int INVALID = -1;
+
   /**
-   * A per-pod average metric (Resource utilization): the replicas it proposes, or {@code currentReplicas} when it
-   * proposes no change. Pods not ready are set aside (counted as 0 when scaling up, as the documentation says of pods
-   * not yet ready); pods without a sample count as 100% of the target when scaling down and 0% when scaling up; if
-   * that reverses the direction or lands within the tolerance, nothing changes.
+   * CPU utilisation averaged over pods (a Resource metric with a target utilisation): the replicas it proposes,
+   * {@code currentReplicas} when it proposes no change, {@link #INVALID} without any usable sample. Unready pods are
+   * set aside (counted as 0 when scaling up, as the documentation says of pods not yet ready); pods without a sample
+   * count as 0 when scaling up and, scaling down, as using their whole request (GetResourceReplicas:
+   * max(100, target) percent); if that reverses the direction or lands within the tolerance, nothing changes.
    */
   public static int replicasForPodAverage(int currentReplicas, double target, List<PodSample> pods) {
     List<Double> values = new ArrayList<>();
@@ -67,7 +75,7 @@ public final class HpaController {
       }
     }
     if (values.isEmpty()) {
-      return currentReplicas; // "failed to get metrics": the controller does not scale
+      return INVALID; // "did not receive metrics for targeted pods"
     }
     double usageRatio = values.stream().mapToDouble(Double::doubleValue).average().orElseThrow() / target;
     boolean rebalanceNotReady = notReady > 0 && usageRatio > 1.0;
@@ -75,7 +83,7 @@ public final class HpaController {
       return withinTolerance(usageRatio) ? currentReplicas : (int) Math.ceil(usageRatio * values.size());
     }
     if (missing > 0) {
-      double assumed = usageRatio < 1.0 ? target : 0.0;
+      double assumed = usageRatio < 1.0 ? Math.max(100, target) : 0.0;
       for (int i = 0; i < missing; i++) {
         values.add(assumed);
       }
@@ -109,18 +117,28 @@ public final class HpaController {
 
   /**
    * One reconciliation at {@code second}: {@code currentReplicas} is the scale target's replica count,
-   * {@code proposals} what each metric proposes (none when no metric could be read). Returns the replicas to set.
+   * {@code proposals} what each metric proposes ({@link #INVALID} for a metric that could not be read). As
+   * computeReplicasForMetrics: no change when every metric is invalid, or when some are and the valid ones would
+   * scale down; the first reconciliation seeds the recommendations with the current count
+   * (recordInitialRecommendation). Returns the replicas to set.
    */
   public int reconcile(long second, int currentReplicas, List<Integer> proposals) {
+    if (!seeded) {
+      recommendations.add(new long[] {second, currentReplicas});
+      seeded = true;
+    }
     int desired;
     if (currentReplicas > hpa.maxReplicas()) {
       desired = hpa.maxReplicas();
     } else if (currentReplicas < hpa.minReplicas()) {
       desired = hpa.minReplicas();
-    } else if (proposals.isEmpty()) {
-      return currentReplicas;
     } else {
-      int metricsProposal = proposals.stream().mapToInt(Integer::intValue).max().orElseThrow();
+      boolean anyInvalid = proposals.stream().anyMatch(p -> p == INVALID);
+      int metricsProposal = proposals.stream().mapToInt(Integer::intValue).filter(p -> p != INVALID).max()
+          .orElse(INVALID);
+      if (metricsProposal == INVALID || anyInvalid && metricsProposal < currentReplicas) {
+        return currentReplicas;
+      }
       int stabilized = stabilize(second, currentReplicas, metricsProposal);
       desired = limitByPolicies(second, currentReplicas, stabilized);
     }

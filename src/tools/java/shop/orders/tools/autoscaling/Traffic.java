@@ -8,16 +8,18 @@ import java.util.List;
 
 /**
  * Requests offered to the service, second by second: order requests (first attempts and retries, of the event's
- * SKUs and of the rest of the catalog) and reads. Payments follow the orders placed (one per placed order, the next
- * second), so the simulation derives them.
+ * SKUs and of the rest of the catalog) and reads. Payments follow the orders placed (one per placed order, within 3 s),
+ * so the simulation derives them.
  *
  * @param name        what the profile is, for reports
  * @param eventOrders per second, order requests for the event's SKUs
  * @param otherOrders per second, order requests for any other SKU
  * @param reads       per second, catalog and cart reads
  * @param opensAt     the second the sale opens (0 when the profile has no opening)
+ * @param peakEndsAt  the second its peak is over (the sale's refused shares are counted from opensAt to here)
  */
-public record Traffic(String name, double[] eventOrders, double[] otherOrders, double[] reads, int opensAt) {
+public record Traffic(String name, double[] eventOrders, double[] otherOrders, double[] reads, int opensAt,
+                      int peakEndsAt) {
 
   /**
    * Reads per order request in the storefront's mix (EventLoadSimulation: a shopper browses with 5 chances in 7 (a
@@ -87,7 +89,7 @@ public record Traffic(String name, double[] eventOrders, double[] otherOrders, d
       other[s] = background;
       reads[s] = (surge + background) * READS_PER_ORDER;
     }
-    return new Traffic(name, event, other, reads, lead);
+    return new Traffic(name, event, other, reads, lead, lead + rampSeconds + holdSeconds);
   }
 
   /** 0 to 20 times the background in 10 s, then 5 minutes at the peak: steeper than any Gatling run here. */
@@ -135,6 +137,6 @@ public record Traffic(String name, double[] eventOrders, double[] otherOrders, d
       Arrays.setAll(series, s -> series[s] * scale);
     }
     return new Traffic("recorded requests (" + requestsCsv.getFileName() + ", x" + String.format("%.1f", scale) + ")",
-        event, other, reads, lead);
+        event, other, reads, lead, lead + last + 1);
   }
 }
