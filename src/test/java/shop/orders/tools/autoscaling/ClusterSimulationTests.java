@@ -12,9 +12,9 @@ class ClusterSimulationTests {
   /** 2 ms an order, 0.25 ms a read, 1 ms a payment, 0.1 ms a refusal; PostgreSQL 1,000 orders/s, one row 400/s. */
   static final Capacity CAPACITY = new Capacity("fixed", 2.0, 0.25, 1.0, 0.1, 1_000, 400, 5, 8,
       new Capacity.Assumptions(2, 10, 15, 15, 0, 1.0));
-  /** 500m request, 2 cores limit, pool 20 (10 at start), budget 90, readiness every 5 s. */
+  /** 500m request, 2 cores limit, pool 20 (10 at start), budget 90, readiness every 5 s, no startup probe. */
   static final ClusterSimulation.Deployment DEPLOYMENT =
-      new ClusterSimulation.Deployment(2, 0.5, 2.0, 20, 10, 90, 5, 60);
+      new ClusterSimulation.Deployment(2, 0.5, 2.0, 20, 10, 90, 5, 0, 60);
   static final Hpa CHART_CPU = new Hpa(2, 4, List.of(new Hpa.Metric.CpuUtilization(60)),
       new Hpa.Rules(0, Hpa.Select.MAX, List.of(new Hpa.Policy(Hpa.PolicyType.PERCENT, 100, 15),
           new Hpa.Policy(Hpa.PolicyType.PODS, 4, 15))),
@@ -59,7 +59,7 @@ class ClusterSimulationTests {
     // 1,500 orders/s of many SKUs: 2 pods refuse at their doors (CPU), 8 pods pass them all and PostgreSQL places
     // its 1,000/s
     var few = new ClusterSimulation(CAPACITY, DEPLOYMENT).run("2 pods", step(0, 1_500, 0, 30, 0), null).totals();
-    var many = new ClusterSimulation(CAPACITY, new ClusterSimulation.Deployment(8, 0.5, 2.0, 20, 10, 90, 5, 60))
+    var many = new ClusterSimulation(CAPACITY, new ClusterSimulation.Deployment(8, 0.5, 2.0, 20, 10, 90, 5, 0, 60))
         .run("8 pods", step(0, 1_500, 0, 30, 0), null).totals();
     assertThat(few.refusedDoor()).isPositive();
     assertThat(few.refusedDatabase()).isZero();
@@ -68,7 +68,7 @@ class ClusterSimulationTests {
     assertThat(many.refusedDatabase()).isCloseTo(30 * 500, within(1e-6));
     assertThat(many.peakDbConnections()).as("every pool full, over the budget of 90").isEqualTo(160);
     // one SKU for all of them: its row's 400/s is the ceiling
-    var hot = new ClusterSimulation(CAPACITY, new ClusterSimulation.Deployment(8, 0.5, 2.0, 20, 10, 90, 5, 60))
+    var hot = new ClusterSimulation(CAPACITY, new ClusterSimulation.Deployment(8, 0.5, 2.0, 20, 10, 90, 5, 0, 60))
         .run("8 pods, one SKU", step(1_500, 0, 30, 0), null).totals();
     assertThat(hot.ordersPlaced()).isCloseTo(30 * 400, within(1e-6));
     assertThat(hot.refusedDatabase()).isCloseTo(30 * 1_100, within(1e-6));

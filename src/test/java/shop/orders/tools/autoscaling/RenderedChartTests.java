@@ -24,7 +24,7 @@ class RenderedChartTests {
         new Hpa.Policy(Hpa.PolicyType.PERCENT, 100, 15), new Hpa.Policy(Hpa.PolicyType.PODS, 4, 15))));
     assertThat(hpa.scaleDown()).isEqualTo(new Hpa.Rules(300, Hpa.Select.MAX,
         List.of(new Hpa.Policy(Hpa.PolicyType.PERCENT, 50, 60))));
-    assertThat(chart.deployment()).isEqualTo(new ClusterSimulation.Deployment(2, 0.5, 2.0, 20, 10, 90, 5, 0));
+    assertThat(chart.deployment()).isEqualTo(new ClusterSimulation.Deployment(2, 0.5, 2.0, 20, 10, 90, 5, 2, 0));
   }
 
   @Test

@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * @param cpuMsPerOrder         service CPU of one POST /api/orders that places an order
  * @param cpuMsPerRead          service CPU of one catalog read (GET /api/products/{sku})
  * @param cpuMsPerPayment       service CPU of one POST /api/orders/{id}/payment (gateway answering at once)
- * @param cpuMsPerRefusal       service CPU of one order refused at the door (no database, no Redis)
+ * @param cpuMsPerRefusal       service CPU of one order refused at the door (a sold-out SKU: no database; one
+ *                              Redis lookup, whether its key placed an order already)
  * @param dbOrdersPerSecond     PostgreSQL's ceiling for the order transaction (pgbench on its twin, 16 clients)
  * @param hotRowOrdersPerSecond PostgreSQL's ceiling for order transactions that all reserve one SKU's row
  * @param orderTransactionMs    a connection's time per order transaction below the ceiling (pgbench p50)
@@ -63,9 +64,12 @@ public record Capacity(String measuredAt, double cpuMsPerOrder, double cpuMsPerR
     return value;
   }
 
-  /** Seconds from the autoscaler's decision to a pod the Service sends requests to. */
-  public double secondsToReady(int readinessPeriodSeconds) {
+  /**
+   * Seconds from the autoscaler's decision to a pod the Service sends requests to: scheduled, pulled, started, then
+   * seen by the startup probe and the readiness probe (half a period each on average).
+   */
+  public double secondsToReady(int startupPeriodSeconds, int readinessPeriodSeconds) {
     return assumptions.schedulingSeconds() + assumptions.imagePullSeconds() + jvmStartToReadySeconds
-        + readinessPeriodSeconds / 2.0;
+        + startupPeriodSeconds / 2.0 + readinessPeriodSeconds / 2.0;
   }
 }

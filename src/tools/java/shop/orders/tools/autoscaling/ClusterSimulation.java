@@ -25,10 +25,12 @@ public final class ClusterSimulation {
    * @param poolMin             database.pool.minSize (opened at start)
    * @param connectionBudget    database.maxConnections - database.reservedConnections
    * @param readinessPeriodSeconds the readiness probe's period
+   * @param startupPeriodSeconds the startup probe's period (the readiness probe runs once it has passed)
    * @param ordersQueryWindowSeconds the rate window of KEDA's Prometheus query (0 without that trigger)
    */
   public record Deployment(int fixedReplicas, double cpuRequestCores, double cpuLimitCores, int poolMax, int poolMin,
-                           int connectionBudget, int readinessPeriodSeconds, int ordersQueryWindowSeconds) {
+                           int connectionBudget, int readinessPeriodSeconds, int startupPeriodSeconds,
+                           int ordersQueryWindowSeconds) {
   }
 
   /** One second of the run. Request counts are per second; refusals include every reason. */
@@ -239,7 +241,7 @@ public final class ClusterSimulation {
   /** The Deployment's ReplicaSet: new pods start now; removed ones go not-ready first, then the newest. */
   private void resize(List<Pod> pods, int wanted, int t) {
     double running = capacity.assumptions().schedulingSeconds() + capacity.assumptions().imagePullSeconds();
-    double toReady = capacity.secondsToReady(deployment.readinessPeriodSeconds());
+    double toReady = capacity.secondsToReady(deployment.startupPeriodSeconds(), deployment.readinessPeriodSeconds());
     while (pods.size() < wanted) {
       pods.add(new Pod(t, t + running, t + toReady, t + running + capacity.jvmStartToReadySeconds() * 0.8));
     }

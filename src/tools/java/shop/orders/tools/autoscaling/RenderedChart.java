@@ -152,7 +152,8 @@ public final class RenderedChart {
         cores(container.path("resources").path("limits").path("cpu").asText()),
         db.path("pool").path("maxSize").asInt(), db.path("pool").path("minSize").asInt(),
         db.path("maxConnections").asInt() - db.path("reservedConnections").asInt(),
-        container.path("readinessProbe").path("periodSeconds").asInt(10), window);
+        container.path("readinessProbe").path("periodSeconds").asInt(10),
+        container.path("startupProbe").path("periodSeconds").asInt(0), window);
   }
 
   private static Stream<JsonNode> stream(JsonNode array) {
