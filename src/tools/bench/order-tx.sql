@@ -14,7 +14,10 @@ SELECT gen_random_uuid()::text AS key, gen_random_uuid()::text AS oid, 'bench-' 
        'PENDING_PAYMENT' AS status, 2500 AS price, 'EUR' AS currency, '{1}' AS qtys, '{2500}' AS prices,
        now()::text AS created, (now() + interval '15 minutes')::text AS expires, md5(random()::text) || md5(random()::text) AS fp,
        repeat('x', 330) AS body, '/api/orders/' || gen_random_uuid()::text AS location, 201 AS status_code,
-       'true' AS completed, '100ms' AS lockwait, 1 AS qty \gset
+       'true' AS completed, '100ms' AS lockwait, 1 AS qty, gen_random_uuid()::text AS eid, 1 AS evseq,
+       'shop.order.placed' AS evtype,
+       '{"id":"' || gen_random_uuid()::text || '","status":"PENDING_PAYMENT","pad":"' || repeat('x', 280) || '"}'
+         AS evdata \gset
 \startpipeline
 BEGIN;
 select pg_try_advisory_xact_lock(hashtextextended(:lockkey, 0));
@@ -24,8 +27,11 @@ from idempotency_key where customer_id = :cust and idem_key = :key;
 select sku, price_minor, currency, max_per_customer, event from product where sku = any(:sku_list);
 with placed as (
   insert into customer_order (id, customer_id, status, total_minor, currency, created_at, expires_at,
-                              updated_at)
-  values (:oid, :cust, :status, :price, :currency, :created, :expires, :created))
+                              updated_at, event_seq)
+  values (:oid, :cust, :status, :price, :currency, :created, :expires, :created, :evseq)),
+event as (
+  insert into order_event (id, order_id, seq, type, occurred_at, data)
+  values (:eid, :oid, :evseq, :evtype, :created, :evdata::jsonb))
 insert into order_line (order_id, line_no, sku, quantity, unit_price_minor)
 select :oid, l.line_no - 1, l.sku, l.quantity, l.unit_price_minor
 from unnest(:sku_list::text[], :qtys::int[], :prices::bigint[])

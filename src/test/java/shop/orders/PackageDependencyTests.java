@@ -38,6 +38,7 @@ class PackageDependencyTests {
       Map.entry("time", Set.of()),
       Map.entry("money", Set.of()),
       Map.entry("ops", Set.of()),
+      Map.entry("messaging", Set.of()),
       Map.entry("db", Set.of("problem")),
       Map.entry("http", Set.of("problem", "db", "ops")),
       Map.entry("redis", Set.of("problem", "http")),

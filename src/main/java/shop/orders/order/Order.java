@@ -11,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import org.hibernate.annotations.BatchSize;
 import shop.orders.money.Money;
 import shop.orders.problem.ApiException;
@@ -51,6 +52,12 @@ public class Order extends PanacheEntityBase {
   /** A payment is with the gateway and its outcome not known yet: the order must not expire meanwhile. */
   @Column(name = "payment_in_progress")
   public boolean paymentInProgress;
+  /** How many events this order has had (order_event.seq of the last one). */
+  @Column(name = "event_seq")
+  public int eventSeq;
+  /** Events of this transaction's changes, not written to the outbox yet (OrderEventOutbox). */
+  @Transient
+  private List<OrderEvent> unwritten = new ArrayList<>();
 
   @ElementCollection
   @CollectionTable(name = "order_line", joinColumns = @JoinColumn(name = "order_id"))
@@ -74,7 +81,21 @@ public class Order extends PanacheEntityBase {
     order.createdAt = now.truncatedTo(ChronoUnit.MICROS);
     order.expiresAt = order.createdAt.plus(paymentWindow);
     order.updatedAt = order.createdAt;
+    order.happened(OrderEvent.Type.PLACED, order.createdAt);
     return order;
+  }
+
+  /** Each change of state is an event: the next in this order's sequence. */
+  private void happened(OrderEvent.Type type, Instant at) {
+    eventSeq++;
+    unwritten.add(new OrderEvent(UUID.randomUUID(), id, eventSeq, type, at));
+  }
+
+  /** The events of changes made since the last call, for the outbox; the order forgets them. */
+  List<OrderEvent> takeEvents() {
+    var events = List.copyOf(unwritten);
+    unwritten.clear();
+    return events;
   }
 
   public Money total() {
@@ -106,6 +127,7 @@ public class Order extends PanacheEntityBase {
     }
     status = OrderStatus.CANCELLED;
     updatedAt = now;
+    happened(OrderEvent.Type.CANCELLED, now);
     return true;
   }
 
@@ -149,6 +171,7 @@ public class Order extends PanacheEntityBase {
     status = OrderStatus.PAID;
     paymentInProgress = false;
     updatedAt = now;
+    happened(OrderEvent.Type.PAID, now);
   }
 
   /** A refund of this paid order starts; only one at a time. */
@@ -173,6 +196,7 @@ public class Order extends PanacheEntityBase {
     status = OrderStatus.REFUNDED;
     paymentInProgress = false;
     updatedAt = now;
+    happened(OrderEvent.Type.REFUNDED, now);
   }
 
   /** Ends an unpaid order whose payment window has passed. */
@@ -183,6 +207,7 @@ public class Order extends PanacheEntityBase {
     }
     status = OrderStatus.EXPIRED;
     updatedAt = now;
+    happened(OrderEvent.Type.EXPIRED, now);
   }
 
   private void requireStatus(OrderStatus expected, String action) {

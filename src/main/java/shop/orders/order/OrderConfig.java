@@ -15,6 +15,8 @@ public interface OrderConfig {
 
   Expiry expiry();
 
+  Events events();
+
   /**
    * Deadline of each Redis call on the order path; past it Redis is ignored and the database decides. Not tens of
    * milliseconds: in bin/bench-flash-sale on 2 busy cores, a 50 ms deadline sent nearly every sold-out refusal to
@@ -42,5 +44,28 @@ public interface OrderConfig {
     @WithDefault("100")
     @Positive
     int batchSize();
+  }
+
+  /** The outbox relay (order.OrderEventRelay): order_event rows to the broker. */
+  interface Events {
+    /** How often the relay looks for unpublished events (a scheduler period, or {@code off}). */
+    @WithDefault("1s")
+    String relayEvery();
+
+    /** Events per batch: published together, confirmed together, marked published in one statement. */
+    @WithDefault("500")
+    @Positive
+    int batchSize();
+
+    /**
+     * How long the relay that published last stays the only one (renewed with every batch): one relay at a time
+     * keeps each order's events in order. A relay that stops is replaced after this long.
+     */
+    @WithDefault("PT15S")
+    Duration lease();
+
+    /** How long published events are kept before the relay deletes them. */
+    @WithDefault("P7D")
+    Duration retention();
   }
 }

@@ -20,9 +20,11 @@ public class OrderPayments {
   public enum ChargeTaken { PAID, REFUSED }
 
   private final OrderService orders;
+  private final OrderEventOutbox outbox;
 
-  OrderPayments(OrderService orders) {
+  OrderPayments(OrderService orders, OrderEventOutbox outbox) {
     this.orders = orders;
+    this.outbox = outbox;
   }
 
   /**
@@ -57,6 +59,7 @@ public class OrderPayments {
       return ChargeTaken.REFUSED;
     }
     order.markPaid(now);
+    outbox.write(order);
     return ChargeTaken.PAID;
   }
 

@@ -1,6 +1,7 @@
 package shop.orders.order;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -74,13 +75,24 @@ final class OrderRows {
     }
   }
 
-  /** The order and its lines, in one statement (one round trip, whatever the number of lines). */
-  static void insert(Connection c, Order order) throws SQLException {
+  /**
+   * The order, its lines and its first event (placed, with the order as the API shows it: {@code view}), in one
+   * statement (one round trip, whatever the number of lines).
+   */
+  static void insert(Connection c, Order order, String view) throws SQLException {
+    List<OrderEvent> events = order.takeEvents();
+    if (events.size() != 1 || events.getFirst().type() != OrderEvent.Type.PLACED) {
+      throw new IllegalStateException("a new order has exactly its placed event, not " + events);
+    }
+    OrderEvent placed = events.getFirst();
     try (var insert = c.prepareStatement("""
         with placed as (
           insert into customer_order (id, customer_id, status, total_minor, currency, created_at, expires_at,
-                                      updated_at)
-          values (?, ?, ?, ?, ?, ?, ?, ?))
+                                      updated_at, event_seq)
+          values (?, ?, ?, ?, ?, ?, ?, ?, ?)),
+        event as (
+          insert into order_event (id, order_id, seq, type, occurred_at, data)
+          values (?, ?, ?, ?, ?, ?::jsonb))
         insert into order_line (order_id, line_no, sku, quantity, unit_price_minor)
         select ?, l.line_no - 1, l.sku, l.quantity, l.unit_price_minor
         from unnest(?::text[], ?::int[], ?::bigint[])
@@ -93,11 +105,36 @@ final class OrderRows {
       insert.setTimestamp(6, Timestamp.from(order.createdAt));
       insert.setTimestamp(7, Timestamp.from(order.expiresAt));
       insert.setTimestamp(8, Timestamp.from(order.updatedAt));
-      insert.setObject(9, order.id);
-      insert.setArray(10, c.createArrayOf("text", order.lines.stream().map(l -> l.sku).toArray()));
-      insert.setArray(11, c.createArrayOf("int4", order.lines.stream().map(l -> l.quantity).toArray()));
-      insert.setArray(12, c.createArrayOf("int8", order.lines.stream().map(l -> l.unitPriceMinor).toArray()));
+      insert.setInt(9, order.eventSeq);
+      setEvent(insert, 10, placed, view);
+      insert.setObject(16, order.id);
+      insert.setArray(17, c.createArrayOf("text", order.lines.stream().map(l -> l.sku).toArray()));
+      insert.setArray(18, c.createArrayOf("int4", order.lines.stream().map(l -> l.quantity).toArray()));
+      insert.setArray(19, c.createArrayOf("int8", order.lines.stream().map(l -> l.unitPriceMinor).toArray()));
       insert.executeUpdate();
     }
+  }
+
+  /** Events of changes to existing orders, each with its order as the API shows it after the change. */
+  static void insertEvents(Connection c, List<OrderEvent> events, List<String> views) throws SQLException {
+    try (var insert = c.prepareStatement("""
+        insert into order_event (id, order_id, seq, type, occurred_at, data)
+        values (?, ?, ?, ?, ?, ?::jsonb)""")) {
+      for (int i = 0; i < events.size(); i++) {
+        setEvent(insert, 1, events.get(i), views.get(i));
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  private static void setEvent(PreparedStatement statement, int first, OrderEvent event, String view)
+      throws SQLException {
+    statement.setObject(first, event.id());
+    statement.setObject(first + 1, event.orderId());
+    statement.setInt(first + 2, event.sequence());
+    statement.setString(first + 3, event.type().cloudEventType());
+    statement.setTimestamp(first + 4, Timestamp.from(event.occurredAt()));
+    statement.setString(first + 5, view);
   }
 }

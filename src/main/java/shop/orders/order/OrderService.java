@@ -1,7 +1,5 @@
 package shop.orders.order;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
@@ -41,20 +39,20 @@ public class OrderService {
   private final CatalogService catalog;
   private final IdempotencyKeys idempotency;
   private final OrderConfig config;
-  private final ObjectMapper json;
+  private final OrderEventOutbox outbox;
   private final Jdbc jdbc;
   private final AfterCommit afterCommit;
   private final InstantSource clock;
 
-  OrderService(CatalogService catalog, IdempotencyKeys idempotency, OrderConfig config, ObjectMapper json, Jdbc jdbc,
-               AfterCommit afterCommit, InstantSource clock) {
+  OrderService(CatalogService catalog, IdempotencyKeys idempotency, OrderConfig config, OrderEventOutbox outbox,
+               Jdbc jdbc, AfterCommit afterCommit, InstantSource clock) {
     this.clock = clock;
     this.jdbc = jdbc;
     this.afterCommit = afterCommit;
     this.catalog = catalog;
     this.idempotency = idempotency;
     this.config = config;
-    this.json = json;
+    this.outbox = outbox;
   }
 
   /**
@@ -86,15 +84,17 @@ public class OrderService {
     List<OrderLine> lines = new ArrayList<>();
     request.lines().forEach(l -> lines.add(new OrderLine(l.sku(), l.quantity(), prices.get(l.sku()).amountMinor())));
     Order order = Order.openPending(customerId, lines, singleCurrency(prices), clock.instant(), config.paymentWindow());
+    // the order as the API shows it, serialised once: the 201, the stored replay, the placed event
+    String view = outbox.view(order);
     jdbc.inTransaction(c -> {
       if (!limits.isEmpty()) {
         PurchaseLimits.enforce(c, customerId, quantities, limits);
       }
-      OrderRows.insert(c, order);
+      OrderRows.insert(c, order, view);
       return null;
     });
 
-    var response = new StoredResponse(201, toJson(OrderView.of(order)), "/api/orders/" + order.id);
+    var response = new StoredResponse(201, view, "/api/orders/" + order.id);
     idempotency.record(customerId, idempotencyKey, fingerprint, response);
     catalog.reserveAll(quantities);
     afterCommit.run(() -> {
@@ -138,6 +138,7 @@ public class OrderService {
         .filter(o -> admin || o.customerId.equals(customerId));
     found.ifPresent(order -> {
       if (order.cancel(clock.instant())) {
+        outbox.write(order);
         catalog.releaseAll(order.quantitiesBySku());
         try (var about = LogContext.order(order.id)) {
           LOG.infof("Order cancelled by %s; stock released", admin ? "an operator" : "its customer");
@@ -152,6 +153,7 @@ public class OrderService {
   public void refunded(UUID orderId) {
     Order order = Order.findById(orderId, LockModeType.PESSIMISTIC_WRITE);
     order.markRefunded(clock.instant());
+    outbox.write(order);
     catalog.releaseAll(order.quantitiesBySku());
     try (var about = LogContext.order(orderId)) {
       LOG.info("Order refunded; stock released");
@@ -166,13 +168,15 @@ public class OrderService {
       return 0;
     }
     var released = new TreeMap<String, Integer>();
-    for (Order order : Order.<Order>list("id in ?1", ids)) {
+    List<Order> expired = Order.list("id in ?1", ids);
+    for (Order order : expired) {
       order.expire(now);
       try (var about = LogContext.order(order.id)) {
         LOG.info("Order expired unpaid; stock released");
       }
       order.quantitiesBySku().forEach((sku, q) -> released.merge(sku, q, Integer::sum));
     }
+    outbox.write(expired);
     catalog.releaseAll(released);
     return ids.size();
   }
@@ -193,13 +197,5 @@ public class OrderService {
           "All lines of one order must be priced in one currency; these are in " + currencies + "."));
     }
     return currencies.getFirst();
-  }
-
-  private String toJson(OrderView view) {
-    try {
-      return json.writeValueAsString(view);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise order " + view.id(), e);
-    }
   }
 }

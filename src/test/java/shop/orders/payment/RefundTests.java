@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
+import shop.orders.testing.TestDatabase;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -65,6 +66,20 @@ class RefundTests extends WithPaymentGateway {
 
     assertThat(Api.available(o[2])).isEqualTo(5);
     gateway().verify(1, postRequestedFor(urlPathEqualTo("/v1/refunds")));
+  }
+
+  @Test
+  void thePaymentAndTheRefundWriteTheOrdersPaidAndRefundedEventsInSequence() throws Exception {
+    String[] o = paidOrder();
+    String events = "select string_agg(seq || ' ' || type || ' ' || (data->>'status'), ', ' order by seq)"
+        + " from order_event where order_id = ?::uuid";
+    assertThat(TestDatabase.text(events, o[1]))
+        .isEqualTo("1 shop.order.placed PENDING_PAYMENT, 2 shop.order.paid PAID");
+    gateway().stubFor(post(urlPathEqualTo("/v1/refunds"))
+        .willReturn(okJson("{\"status\":\"REFUNDED\",\"gateway_ref\":\"rf\"}")));
+    given().auth().oauth2(o[0]).post("/api/orders/{id}/cancel", o[1]).then().statusCode(200);
+    assertThat(TestDatabase.text(events, o[1]))
+        .isEqualTo("1 shop.order.placed PENDING_PAYMENT, 2 shop.order.paid PAID, 3 shop.order.refunded REFUNDED");
   }
 
   @Test

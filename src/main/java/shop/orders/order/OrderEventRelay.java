@@ -1,0 +1,188 @@
+package shop.orders.order;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.format.EventFormat;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.jackson.JsonFormat;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+import shop.orders.db.Jdbc;
+import shop.orders.messaging.Broker;
+import shop.orders.messaging.BrokerUnavailable;
+import shop.orders.messaging.Message;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The outbox's relay: publishes order_event rows to the broker as CloudEvents (structured JSON), batch by batch in
+ * the order they were written, and marks them published only once the broker confirmed them. At least once: a relay
+ * stopped between the broker's confirm and the mark publishes that batch again, and consumers deduplicate by the
+ * event's id. One relay publishes at a time (a lease in outbox_lease, renewed with every batch), which keeps each
+ * order's events in sequence across replicas. No transaction spans a broker call: the lease and the batch are read
+ * in one short transaction, the mark is written in another. With the broker down the rows wait, outbox_pending and
+ * outbox_lag_seconds grow, and everything is published once it returns.
+ */
+@ApplicationScoped
+public class OrderEventRelay {
+  private static final Logger LOG = Logger.getLogger(OrderEventRelay.class);
+  static final String LEASE = "order-events";
+  /** CloudEvents' source of every event of this service. */
+  static final URI SOURCE = URI.create("/order-service");
+  /** Bounds one run; what is left waits for the next run. */
+  private static final int MAX_BATCHES_PER_RUN = 20;
+  private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+  private static final Duration WARN_EVERY = Duration.ofMinutes(1);
+
+  private final Jdbc jdbc;
+  private final Broker broker;
+  private final OrderConfig.Events config;
+  private final InstantSource clock;
+  private final String holder;
+  private final EventFormat format = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+  private final AtomicLong pending = new AtomicLong();
+  private final AtomicLong lagMillis = new AtomicLong();
+  private volatile Instant lastPurge = Instant.EPOCH;
+  private volatile Instant lastWarning = Instant.EPOCH;
+
+  @Inject
+  OrderEventRelay(Jdbc jdbc, Broker broker, OrderConfig config, InstantSource clock, MeterRegistry registry) {
+    this(jdbc, broker, config.events(), clock, registry, "relay-" + UUID.randomUUID());
+  }
+
+  /** A relay under its own name, as another replica's would be. */
+  OrderEventRelay(Jdbc jdbc, Broker broker, OrderConfig.Events config, InstantSource clock, MeterRegistry registry,
+                  String holder) {
+    this.jdbc = jdbc;
+    this.broker = broker;
+    this.config = config;
+    this.clock = clock;
+    this.holder = holder;
+    Gauge.builder("outbox.pending", pending, AtomicLong::get)
+        .description("Order events not yet published to the broker").register(registry);
+    Gauge.builder("outbox.lag", lagMillis, v -> v.get() / 1000.0).baseUnit("seconds")
+        .description("Age of the oldest order event not yet published (0 when none)").register(registry);
+  }
+
+  /** A batch read from the outbox, in position order. */
+  record Row(UUID id, UUID orderId, int seq, String type, Instant occurredAt, String data) {
+  }
+
+  @Scheduled(identity = "order-event-relay", every = "${order.events.relay-every}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void run() {
+    relay();
+  }
+
+  /** Publishes what is unpublished while this relay holds the lease; returns how many events it published. */
+  public int relay() {
+    int total = 0;
+    try {
+      for (int i = 0; i < MAX_BATCHES_PER_RUN; i++) {
+        Optional<List<Row>> batch = claim();
+        if (batch.isEmpty() || batch.get().isEmpty()) {
+          break;
+        }
+        if (!publish(batch.get())) {
+          break;
+        }
+        markPublished(batch.get());
+        total += batch.get().size();
+        if (batch.get().size() < config.batchSize()) {
+          break;
+        }
+      }
+      purgeIfDue();
+      measure();
+    } catch (RuntimeException e) {
+      warn("the outbox relay could not reach the database: " + e);
+    }
+    return total;
+  }
+
+  /** The next batch when this relay holds (or has just taken) the lease; empty when another relay holds it. */
+  Optional<List<Row>> claim() {
+    return QuarkusTransaction.requiringNew().call(() -> jdbc.inTransaction(c -> {
+      if (!OrderEventRows.takeLease(c, LEASE, holder, config.lease())) {
+        return Optional.<List<Row>>empty();
+      }
+      return Optional.of(OrderEventRows.unpublished(c, config.batchSize()));
+    }));
+  }
+
+  /** Publishes the batch; false (and the rows stay unpublished) when the broker did not confirm it. */
+  boolean publish(List<Row> batch) {
+    try {
+      broker.publish(batch.stream().map(this::message).toList());
+      return true;
+    } catch (BrokerUnavailable e) {
+      warn(e.getMessage() + "; " + batch.size() + " events wait in the outbox");
+      return false;
+    }
+  }
+
+  void markPublished(List<Row> batch) {
+    Instant now = clock.instant();
+    QuarkusTransaction.requiringNew().run(() -> jdbc.inTransaction(c -> {
+      OrderEventRows.markPublished(c, batch.stream().map(Row::id).toList(), now);
+      return null;
+    }));
+  }
+
+  /** The event as a CloudEvent in JSON (structured mode), routed by its type. */
+  Message message(Row row) {
+    CloudEvent event = CloudEventBuilder.v1()
+        .withId(row.id().toString())
+        .withSource(SOURCE)
+        .withType(row.type())
+        .withSubject(row.orderId().toString())
+        .withTime(row.occurredAt().atOffset(ZoneOffset.UTC))
+        .withDataContentType("application/json")
+        // CloudEvents' sequence extension: a string that orders lexicographically, hence the zero padding
+        .withExtension("sequence", "%010d".formatted(row.seq()))
+        .withData(row.data().getBytes(StandardCharsets.UTF_8))
+        .build();
+    return new Message(row.id().toString(), row.type(), JsonFormat.CONTENT_TYPE, format.serialize(event));
+  }
+
+  private void purgeIfDue() {
+    Instant now = clock.instant();
+    if (Duration.between(lastPurge, now).compareTo(PURGE_EVERY) < 0) {
+      return;
+    }
+    lastPurge = now;
+    int purged = QuarkusTransaction.requiringNew().call(() -> jdbc.inTransaction(
+        c -> OrderEventRows.purgePublishedBefore(c, now.minus(config.retention()), 1_000)));
+    if (purged > 0) {
+      LOG.debugf("Purged %d published order events older than %s", purged, config.retention());
+    }
+  }
+
+  private void measure() {
+    long[] backlog = QuarkusTransaction.requiringNew().call(() -> jdbc.inTransaction(OrderEventRows::backlog));
+    pending.set(backlog[0]);
+    lagMillis.set(backlog[1]);
+  }
+
+  private void warn(String message) {
+    Instant now = clock.instant();
+    if (Duration.between(lastWarning, now).compareTo(WARN_EVERY) >= 0) {
+      lastWarning = now;
+      LOG.warn(message);
+    }
+  }
+}
