@@ -174,6 +174,18 @@ public class Order extends PanacheEntityBase {
     happened(OrderEvent.Type.PAID, now);
   }
 
+  /** The gateway gave no answer for this order's running payment: its outcome is unknown for now. */
+  void paymentOutcomeUnknown(Instant now) {
+    updatedAt = now;
+    happened(OrderEvent.Type.PAYMENT_UNKNOWN, now);
+  }
+
+  /** A charge this order could not take was paid back to the customer; the order itself is unchanged. */
+  void lateChargeReversed(Instant now) {
+    updatedAt = now;
+    happened(OrderEvent.Type.LATE_CHARGE_REVERSED, now);
+  }
+
   /** A refund of this paid order starts; only one at a time. */
   void beginRefund(Instant now) {
     beginGatewayWork(OrderStatus.PAID, "refunded", Problem.of(409, "refund-in-progress", "Refund in progress",

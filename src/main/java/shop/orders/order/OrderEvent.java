@@ -16,7 +16,11 @@ public record OrderEvent(UUID id, UUID orderId, int sequence, Type type, Instant
     PAID("shop.order.paid"),
     CANCELLED("shop.order.cancelled"),
     EXPIRED("shop.order.expired"),
-    REFUNDED("shop.order.refunded");
+    REFUNDED("shop.order.refunded"),
+    /** The gateway did not answer for this order's payment: the outcome is unknown until reconciliation learns it. */
+    PAYMENT_UNKNOWN("shop.order.payment-unknown"),
+    /** A charge this order could not take (it was paid, cancelled or expired meanwhile) was paid back. */
+    LATE_CHARGE_REVERSED("shop.order.late-charge-reversed");
 
     private final String cloudEventType;
 

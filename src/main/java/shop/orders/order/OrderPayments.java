@@ -63,6 +63,22 @@ public class OrderPayments {
     return ChargeTaken.PAID;
   }
 
+  /** The gateway did not answer for the order's running payment: an event says so (the order waits as it was). */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void paymentOutcomeUnknown(UUID orderId, Instant now) {
+    Order order = locked(orderId);
+    order.paymentOutcomeUnknown(now);
+    outbox.write(order);
+  }
+
+  /** A charge the order refused (ChargeTaken.REFUSED) has been paid back: an event says so. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void lateChargeReversed(UUID orderId, Instant now) {
+    Order order = locked(orderId);
+    order.lateChargeReversed(now);
+    outbox.write(order);
+  }
+
   /** The order's state, for a log line that explains a refused charge. */
   @Transactional(Transactional.TxType.MANDATORY)
   public String describe(UUID orderId) {

@@ -93,6 +93,7 @@ public class PaymentLedger {
           LOG.infof("Payment %s outcome unknown (no answer from the gateway); reconciliation will ask", payment.id);
         }
         payment.nextCheckAt = now.plus(config.reconciliation().firstCheckAfter());
+        orders.paymentOutcomeUnknown(payment.orderId, now);
       }
     } else {
       apply(payment, decision.get(), SettledBy.ANSWER, now);

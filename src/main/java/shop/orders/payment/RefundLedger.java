@@ -146,6 +146,7 @@ public class RefundLedger {
       if (refund.reason == Refund.Reason.LATE_CHARGE) {
         if (refunded) {
           Payment.<Payment>findById(refund.paymentId, LockModeType.PESSIMISTIC_WRITE).reversed(now);
+          orders.lateChargeReversed(refund.orderId, now);
           LOG.infof("Late charge of payment %s refunded (refund %s)", refund.paymentId, refund.id);
         } else {
           LOG.errorf("The gateway rejected refund %s of late charge %s: the customer is charged for nothing; "

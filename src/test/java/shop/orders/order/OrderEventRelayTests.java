@@ -94,6 +94,8 @@ class OrderEventRelayTests {
 
   @Test
   void withTheBrokerStoppedOrdersGoOnAndEveryEventArrivesOnceItIsBack() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(brokerControllable(),
+        "rabbitmqctl cannot stop RabbitMQ's app for this user (CI runs as root and runs this test)");
     String token = LocalTokens.customer(Api.newCustomer());
     String sku = sku("DOWN", 100);
     drain();
@@ -177,6 +179,19 @@ class OrderEventRelayTests {
       assertThat(consumer.duplicates()).as("the event came twice and was taken once").isGreaterThanOrEqualTo(1);
       assertThat(TestDatabase.count(
           "select count(*) from order_event where order_id = ?::uuid and published_at is null", id)).isZero();
+    }
+  }
+
+  private static boolean brokerControllable() {
+    try {
+      Process process = new ProcessBuilder("rabbitmqctl", "-q", "ping").redirectErrorStream(true).start();
+      process.getInputStream().readAllBytes();
+      return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
