@@ -8,8 +8,11 @@ import io.cloudevents.jackson.JsonFormat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import shop.orders.db.Jdbc;
@@ -46,6 +49,8 @@ public class OrderEventRelay {
   /** Bounds one run; what is left waits for the next run. */
   private static final int MAX_BATCHES_PER_RUN = 20;
   private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+  private static final Duration PURGE_BUDGET = Duration.ofSeconds(5);
+  private static final int PURGE_BATCH = 5_000;
   private static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
   private final Jdbc jdbc;
@@ -61,21 +66,37 @@ public class OrderEventRelay {
 
   @Inject
   OrderEventRelay(Jdbc jdbc, Broker broker, OrderConfig config, InstantSource clock, MeterRegistry registry) {
-    this(jdbc, broker, config.events(), clock, registry, "relay-" + UUID.randomUUID());
+    this(jdbc, broker, config.events(), clock, "relay-" + UUID.randomUUID());
+    Gauge.builder("outbox.pending", pending, AtomicLong::get)
+        .description("Order events not yet published to the broker (counted up to 1,000,000)").register(registry);
+    Gauge.builder("outbox.lag", lagMillis, v -> v.get() / 1000.0).baseUnit("seconds")
+        .description("Age of the oldest order event not yet published (0 when none)").register(registry);
   }
 
-  /** A relay under its own name, as another replica's would be. */
-  OrderEventRelay(Jdbc jdbc, Broker broker, OrderConfig.Events config, InstantSource clock, MeterRegistry registry,
-                  String holder) {
+  /** A relay under its own name, as another replica's would be (its figures are not registered as metrics). */
+  OrderEventRelay(Jdbc jdbc, Broker broker, OrderConfig.Events config, InstantSource clock, String holder) {
     this.jdbc = jdbc;
     this.broker = broker;
     this.config = config;
     this.clock = clock;
     this.holder = holder;
-    Gauge.builder("outbox.pending", pending, AtomicLong::get)
-        .description("Order events not yet published to the broker").register(registry);
-    Gauge.builder("outbox.lag", lagMillis, v -> v.get() / 1000.0).baseUnit("seconds")
-        .description("Age of the oldest order event not yet published (0 when none)").register(registry);
+  }
+
+  /** Created at start, so its metrics exist from the first scrape. */
+  void onStart(@Observes StartupEvent event) {
+    LOG.debugf("Outbox relay %s ready", holder);
+  }
+
+  /** A stopping instance hands the lease back, so the next relay need not wait for it to expire. */
+  void onStop(@Observes ShutdownEvent event) {
+    try {
+      QuarkusTransaction.requiringNew().run(() -> jdbc.inTransaction(c -> {
+        OrderEventRows.releaseLease(c, LEASE, holder);
+        return null;
+      }));
+    } catch (RuntimeException e) {
+      LOG.debugf("could not release the outbox lease: %s", e);
+    }
   }
 
   /** A batch read from the outbox, in position order. */
@@ -91,13 +112,16 @@ public class OrderEventRelay {
   /** Publishes what is unpublished while this relay holds the lease; returns how many events it published. */
   public int relay() {
     int total = 0;
+    boolean holdsLease = false;
     try {
+      measure();
       for (int i = 0; i < MAX_BATCHES_PER_RUN; i++) {
         Optional<List<Row>> batch = claim();
-        if (batch.isEmpty() || batch.get().isEmpty()) {
+        if (batch.isEmpty()) {
           break;
         }
-        if (!publish(batch.get())) {
+        holdsLease = true;
+        if (batch.get().isEmpty() || !publish(batch.get())) {
           break;
         }
         markPublished(batch.get());
@@ -106,8 +130,10 @@ public class OrderEventRelay {
           break;
         }
       }
-      purgeIfDue();
-      measure();
+      purgeIfDue(holdsLease);
+      if (total > 0) {
+        measure();
+      }
     } catch (RuntimeException e) {
       warn("the outbox relay could not reach the database: " + e);
     }
@@ -159,16 +185,23 @@ public class OrderEventRelay {
     return new Message(row.id().toString(), row.type(), JsonFormat.CONTENT_TYPE, format.serialize(event));
   }
 
-  private void purgeIfDue() {
+  /** On the lease holder, at most once a minute: published events past retention, in batches, for up to 5 s. */
+  private void purgeIfDue(boolean holdsLease) {
     Instant now = clock.instant();
-    if (Duration.between(lastPurge, now).compareTo(PURGE_EVERY) < 0) {
+    if (!holdsLease || Duration.between(lastPurge, now).compareTo(PURGE_EVERY) < 0) {
       return;
     }
     lastPurge = now;
-    int purged = QuarkusTransaction.requiringNew().call(() -> jdbc.inTransaction(
-        c -> OrderEventRows.purgePublishedBefore(c, now.minus(config.retention()), 1_000)));
-    if (purged > 0) {
-      LOG.debugf("Purged %d published order events older than %s", purged, config.retention());
+    long budgetEnd = System.nanoTime() + PURGE_BUDGET.toNanos();
+    int total = 0;
+    int purged;
+    do {
+      purged = QuarkusTransaction.requiringNew().call(() -> jdbc.inTransaction(
+          c -> OrderEventRows.purgePublishedBefore(c, now.minus(config.retention()), PURGE_BATCH)));
+      total += purged;
+    } while (purged == PURGE_BATCH && System.nanoTime() < budgetEnd);
+    if (total > 0) {
+      LOG.debugf("Purged %d published order events older than %s", total, config.retention());
     }
   }
 

@@ -71,14 +71,27 @@ final class OrderEventRows {
     }
   }
 
-  /** {unpublished events, age in milliseconds of the oldest of them (0 when none)}. */
+  /**
+   * {unpublished events (counted up to 1,000,000, so a long outage does not make the count itself slow), age in
+   * milliseconds of the oldest of them by the database's clock (0 when none)}; the oldest is found by the relay's index.
+   */
   static long[] backlog(Connection c) throws SQLException {
     try (var query = c.prepareStatement("""
-        select count(*), coalesce(extract(epoch from clock_timestamp() - min(occurred_at)) * 1000, 0)::bigint
-        from order_event where published_at is null""");
+        select (select count(*) from (select 1 from order_event where published_at is null limit 1000000) as p),
+               coalesce((select (extract(epoch from clock_timestamp() - occurred_at) * 1000)::bigint
+                         from order_event where published_at is null order by position limit 1), 0)""");
          var rs = query.executeQuery()) {
       rs.next();
-      return new long[] {rs.getLong(1), rs.getLong(2)};
+      return new long[] {rs.getLong(1), Math.max(0, rs.getLong(2))};
+    }
+  }
+
+  /** Gives the lease back when {@code holder} has it. */
+  static void releaseLease(Connection c, String name, String holder) throws SQLException {
+    try (var delete = c.prepareStatement("delete from outbox_lease where name = ? and holder = ?")) {
+      delete.setString(1, name);
+      delete.setString(2, holder);
+      delete.executeUpdate();
     }
   }
 }

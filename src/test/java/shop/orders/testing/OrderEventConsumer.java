@@ -20,8 +20,9 @@ import java.util.function.Predicate;
 
 /**
  * The example consumer of the README's "Order events": delivery is at least once, so it keeps the ids it has seen
- * and drops a repeat; each order's events carry a sequence from 1, so it takes the next one, drops an older one
- * (a redelivery after a newer) and counts a gap (an event it has not had between). Its own exclusive queue, bound to
+ * and drops a repeat; each order's events carry a sequence from 1, so it notes the numbers a later event skipped
+ * (missing until they come: a gap) and takes one of them when it comes, and drops anything else not newer than the
+ * last (a redelivery). Its own exclusive queue, bound to
  * every order event of the topic exchange.
  */
 public final class OrderEventConsumer implements AutoCloseable {
@@ -34,9 +35,9 @@ public final class OrderEventConsumer implements AutoCloseable {
   private final List<Event> taken = new ArrayList<>();
   private final Set<String> seen = new HashSet<>();
   private final Map<String, Long> lastSequence = new HashMap<>();
+  private final Map<String, Set<Long>> missing = new HashMap<>();
   private int deliveries;
   private int duplicates;
-  private int gaps;
   private int older;
 
   public OrderEventConsumer(String exchange) throws IOException, TimeoutException {
@@ -65,17 +66,23 @@ public final class OrderEventConsumer implements AutoCloseable {
     String orderId = event.path("subject").asText();
     long sequence = Long.parseLong(event.path("sequence").asText());
     long last = lastSequence.getOrDefault(orderId, 0L);
-    if (sequence <= last) {
+    Set<Long> missing = this.missing.computeIfAbsent(orderId, o -> new HashSet<>());
+    if (sequence <= last && !missing.remove(sequence)) {
       older++;
       return;
     }
-    if (sequence != last + 1) {
-      gaps++;
+    for (long skipped = last + 1; skipped < sequence; skipped++) {
+      missing.add(skipped);
     }
-    lastSequence.put(orderId, sequence);
+    lastSequence.put(orderId, Math.max(last, sequence));
     taken.add(new Event(id, orderId, sequence, event.path("type").asText(), event.path("source").asText(),
         event.path("data").path("status").asText()));
     notifyAll();
+  }
+
+  /** Events of these orders not (yet) received though a later one of the same order was. */
+  public synchronized int gapsAmong(Set<String> orderIds) {
+    return orderIds.stream().mapToInt(o -> missing.getOrDefault(o, Set.of()).size()).sum();
   }
 
   /** The events taken for which {@code test} holds, once {@code count} of them have arrived (or the time is up). */
@@ -94,10 +101,6 @@ public final class OrderEventConsumer implements AutoCloseable {
 
   public synchronized int duplicates() {
     return duplicates;
-  }
-
-  public synchronized int gaps() {
-    return gaps;
   }
 
   public synchronized int older() {
