@@ -1,5 +1,6 @@
 package shop.orders.db;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -30,5 +31,10 @@ public class Jdbc {
   @Transactional(Transactional.TxType.MANDATORY)
   public <T> T inTransaction(Work<T> work) {
     return em.unwrap(Session.class).doReturningWork(work::on);
+  }
+
+  /** Work in a short transaction of its own, committed on return (for jobs: the outbox relay, purges). */
+  public <T> T inNewTransaction(Work<T> work) {
+    return QuarkusTransaction.requiringNew().call(() -> em.unwrap(Session.class).doReturningWork(work::on));
   }
 }

@@ -1,6 +1,5 @@
 package shop.orders.idempotency;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,7 +50,6 @@ public class IdempotencyPurgeJob {
 
   /** One short transaction per batch; returns how many keys it deleted. */
   public int purgeBatch(Instant cutoff) {
-    return QuarkusTransaction.requiringNew()
-        .call(() -> jdbc.inTransaction(c -> IdempotencyRows.purge(c, cutoff, config.purgeBatchSize())));
+    return jdbc.inNewTransaction(c -> IdempotencyRows.purge(c, cutoff, config.purgeBatchSize()));
   }
 }

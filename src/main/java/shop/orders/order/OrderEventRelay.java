@@ -7,7 +7,6 @@ import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -90,10 +89,10 @@ public class OrderEventRelay {
   /** A stopping instance hands the lease back, so the next relay need not wait for it to expire. */
   void onStop(@Observes ShutdownEvent event) {
     try {
-      QuarkusTransaction.requiringNew().run(() -> jdbc.inTransaction(c -> {
+      jdbc.inNewTransaction(c -> {
         OrderEventRows.releaseLease(c, LEASE, holder);
         return null;
-      }));
+      });
     } catch (RuntimeException e) {
       LOG.debugf("could not release the outbox lease: %s", e);
     }
@@ -114,7 +113,6 @@ public class OrderEventRelay {
     int total = 0;
     boolean holdsLease = false;
     try {
-      measure();
       for (int i = 0; i < MAX_BATCHES_PER_RUN; i++) {
         Optional<List<Row>> batch = claim();
         if (batch.isEmpty()) {
@@ -131,9 +129,7 @@ public class OrderEventRelay {
         }
       }
       purgeIfDue(holdsLease);
-      if (total > 0) {
-        measure();
-      }
+      measure();
     } catch (RuntimeException e) {
       warn("the outbox relay could not reach the database: " + e);
     }
@@ -142,12 +138,9 @@ public class OrderEventRelay {
 
   /** The next batch when this relay holds (or has just taken) the lease; empty when another relay holds it. */
   Optional<List<Row>> claim() {
-    return QuarkusTransaction.requiringNew().call(() -> jdbc.inTransaction(c -> {
-      if (!OrderEventRows.takeLease(c, LEASE, holder, config.lease())) {
-        return Optional.<List<Row>>empty();
-      }
-      return Optional.of(OrderEventRows.unpublished(c, config.batchSize()));
-    }));
+    return jdbc.inNewTransaction(c -> OrderEventRows.takeLease(c, LEASE, holder, config.lease())
+        ? Optional.of(OrderEventRows.unpublished(c, config.batchSize()))
+        : Optional.empty());
   }
 
   /** Publishes the batch; false (and the rows stay unpublished) when the broker did not confirm it. */
@@ -163,10 +156,10 @@ public class OrderEventRelay {
 
   void markPublished(List<Row> batch) {
     Instant now = clock.instant();
-    QuarkusTransaction.requiringNew().run(() -> jdbc.inTransaction(c -> {
+    jdbc.inNewTransaction(c -> {
       OrderEventRows.markPublished(c, batch.stream().map(Row::id).toList(), now);
       return null;
-    }));
+    });
   }
 
   /** The event as a CloudEvent in JSON (structured mode), routed by its type. */
@@ -196,8 +189,8 @@ public class OrderEventRelay {
     int total = 0;
     int purged;
     do {
-      purged = QuarkusTransaction.requiringNew().call(() -> jdbc.inTransaction(
-          c -> OrderEventRows.purgePublishedBefore(c, now.minus(config.retention()), PURGE_BATCH)));
+      purged = jdbc.inNewTransaction(
+          c -> OrderEventRows.purgePublishedBefore(c, now.minus(config.retention()), PURGE_BATCH));
       total += purged;
     } while (purged == PURGE_BATCH && System.nanoTime() < budgetEnd);
     if (total > 0) {
@@ -206,7 +199,7 @@ public class OrderEventRelay {
   }
 
   private void measure() {
-    long[] backlog = QuarkusTransaction.requiringNew().call(() -> jdbc.inTransaction(OrderEventRows::backlog));
+    long[] backlog = jdbc.inNewTransaction(OrderEventRows::backlog);
     pending.set(backlog[0]);
     lagMillis.set(backlog[1]);
   }
