@@ -17,8 +17,6 @@ public interface OrderConfig {
 
   Events events();
 
-  Intake intake();
-
   /**
    * Deadline of each Redis call on the order path; past it Redis is ignored and the database decides. Not tens of
    * milliseconds: in bin/bench-flash-sale on 2 busy cores, a 50 ms deadline sent nearly every sold-out refusal to
@@ -69,18 +67,5 @@ public interface OrderConfig {
     /** How long published events are kept before the relay deletes them. */
     @WithDefault("P7D")
     Duration retention();
-  }
-
-  /** Queued intake (order.QueuedIntake): orders naming one of these SKUs are queued on the broker, answered 202. */
-  interface Intake {
-    java.util.Optional<java.util.Set<String>> queuedSkus();
-
-    /** Orders decided at once from the queue (one channel and one consumer each). */
-    @WithDefault("4")
-    @Positive
-    int deciders();
-
-    @WithDefault("order-intake")
-    String queue();
   }
 }

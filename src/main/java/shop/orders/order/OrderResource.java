@@ -46,11 +46,8 @@ public class OrderResource {
   private final OrderIntake intake;
   private final OrderCancellation cancellation;
   private final Caller caller;
-  private final QueuedIntake queued;
 
-  OrderResource(OrderService orders, OrderIntake intake, OrderCancellation cancellation, Caller caller,
-                QueuedIntake queued) {
-    this.queued = queued;
+  OrderResource(OrderService orders, OrderIntake intake, OrderCancellation cancellation, Caller caller) {
     this.orders = orders;
     this.intake = intake;
     this.cancellation = cancellation;
@@ -85,9 +82,6 @@ public class OrderResource {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
     String customerId = caller.customerId();
     var base = uri.getBaseUriBuilder();
-    if (queued.queues(body)) {
-      return queued.accept(customerId, key, body);
-    }
     return intake.place(customerId, key, body).map(placed -> placed.response().toHttp(base, placed.replayed()));
   }
 
@@ -99,17 +93,6 @@ public class OrderResource {
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OrderPage.class)))
   public Page<OrderView> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
     return orders.page(caller.customerId(), cursor, limit);
-  }
-
-  @GET
-  @Path("/requests/{key}")
-  @Operation(operationId = "getOrderRequest", summary = "The decision on a queued order request",
-      description = "202 while the request waits in the queue; then the order (201) or the refusal.")
-  @APIResponse(responseCode = "200", description = "The order placed")
-  public Response request(@PathParam("key") String key, @Context UriInfo uri) {
-    return queued.decision(caller.customerId(), key, uri.getBaseUriBuilder())
-        .orElseGet(() -> Response.status(202).header("Retry-After", "1").entity("{\"status\":\"QUEUED\"}")
-            .type(MediaType.APPLICATION_JSON).build());
   }
 
   @GET

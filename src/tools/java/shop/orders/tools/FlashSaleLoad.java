@@ -55,12 +55,6 @@ public final class FlashSaleLoad {
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
-  /** Queued intake: requests answered 202, and the polls that followed them. */
-  private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
-  private final ConcurrentLinkedQueue<Attempt> queuedAnswers = new ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong pollsRefused = new java.util.concurrent.atomic.AtomicLong();
-  private static final long POLL_MILLIS = Long.getLong("flash.poll-ms", 100);
   private final ExecutorService clients = Executors.newFixedThreadPool(CLIENT_THREADS);
   private final ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor();
   /** Retries run on threads of their own: queued behind the arrivals already submitted, they would wait for all. */
@@ -198,13 +192,6 @@ public final class FlashSaleLoad {
   private void attempt(Buyer buyer, long due, int retries) {
     long late = System.nanoTime() - due;
     Reply reply = connection.get().post("/api/orders", buyer.token(), buyer.key(), buyer.body());
-    if (reply.status() == 202 && reply.location() != null) {
-      // queued intake (order.intake.queued-skus): the decision comes later, polled as a storefront would
-      queued.incrementAndGet();
-      queuedAnswers.add(new Attempt(due, System.nanoTime() - due, late, 202, "", buyer.background()));
-      schedulePoll(buyer, due, URI.create(reply.location()).getPath(), POLL_MILLIS);
-      return;
-    }
     attempts.add(new Attempt(due, System.nanoTime() - due, late, reply.status(), reply.problem(), buyer.background()));
     // Retry-After plus up to a second of jitter, as the README asks of storefronts.
     long retryAt = reply.status() == 503 && reply.retryAfter() != null
@@ -219,35 +206,7 @@ public final class FlashSaleLoad {
         retryAt - System.nanoTime(), TimeUnit.NANOSECONDS);
   }
 
-  /** Polls a queued request every POLL_MILLIS until decided; the decision is timed from the request's due time. */
-  private void schedulePoll(Buyer buyer, long due, String path, long afterMillis) {
-    if (System.nanoTime() - buyer.deadline() >= 0) {
-      attempts.add(new Attempt(due, System.nanoTime() - due, 0, 202, "undecided", buyer.background()));
-      finished.countDown();
-      return;
-    }
-    retryTimer.schedule(() -> retriers.submit(() -> {
-      polls.incrementAndGet();
-      Reply reply = connection.get().get(path, buyer.token());
-      if (reply.status() == 202 || reply.status() == 503) {
-        // undecided, or the door refused the poll itself: poll again (after Retry-After when the door said so)
-        if (reply.status() == 503) {
-          pollsRefused.incrementAndGet();
-        }
-        schedulePoll(buyer, due, path, reply.status() == 503 && reply.retryAfter() != null
-            ? TimeUnit.SECONDS.toMillis(Math.min(2, Long.parseLong(reply.retryAfter().trim()))) : POLL_MILLIS);
-      } else {
-        attempts.add(new Attempt(due, System.nanoTime() - due, 0, reply.status(), reply.problem(), buyer.background()));
-        finished.countDown();
-      }
-    }), afterMillis, TimeUnit.MILLISECONDS);
-  }
-
-  record Reply(int status, String retryAfter, String problem, String location) {
-    Reply(int status, String retryAfter, String problem) {
-      this(status, retryAfter, problem, null);
-    }
-  }
+  record Reply(int status, String retryAfter, String problem) {}
 
   /**
    * A minimal HTTP/1.1 client on one kept-alive socket per client thread. The JDK's HttpClient spent about a core
@@ -303,7 +262,6 @@ public final class FlashSaleLoad {
       int status = Integer.parseInt(statusLine.split(" ")[1]);
       int length = 0;
       String retryAfter = null;
-      String location = null;
       boolean close = false;
       for (String header = line(); !header.isEmpty(); header = line()) {
         String lower = header.toLowerCase(Locale.ROOT);
@@ -311,8 +269,6 @@ public final class FlashSaleLoad {
           length = Integer.parseInt(header.substring(15).trim());
         } else if (lower.startsWith("retry-after:")) {
           retryAfter = header.substring(12).trim();
-        } else if (lower.startsWith("location:")) {
-          location = header.substring(9).trim();
         } else if (lower.startsWith("connection:") && lower.contains("close")) {
           close = true;
         }
@@ -321,7 +277,7 @@ public final class FlashSaleLoad {
       if (close) {
         close();
       }
-      return new Reply(status, retryAfter, problem, location);
+      return new Reply(status, retryAfter, problem);
     }
 
     /** The last segment of a problem+json body's type ("out-of-stock"), or "" for any other body. */
@@ -407,12 +363,6 @@ public final class FlashSaleLoad {
     line("refused_after_sellout_p50_ms", percentile(refusedAfter, 50));
     line("refused_after_sellout_p99_ms", percentile(refusedAfter, 99));
     line("transactions_per_request_after_sellout", perRequest);
-    line("queued_202", queued.get());
-    List<Attempt> accepted = List.copyOf(queuedAnswers);
-    line("queued_202_p50_ms", percentile(accepted, 50));
-    line("queued_202_p99_ms", percentile(accepted, 99));
-    line("polls", polls.get());
-    line("polls_refused_503", pollsRefused.get());
     line("background_orders", background.stream().filter(a -> a.status() == 201).count());
     line("background_other_status", background.stream().filter(a -> a.status() != 201).count());
     line("background_p99_ms", percentile(background, 99));
