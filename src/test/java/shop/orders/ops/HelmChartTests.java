@@ -71,6 +71,30 @@ class HelmChartTests {
   }
 
   @Test
+  void theBrokerComesFromTheSecretOrASecretOfItsOwn() {
+    var defaults = render(t -> t);
+    assertThat(only(defaults, "ConfigMap").at("/data/MESSAGING_EXCHANGE").asText()).isEqualTo("shop.orders");
+    var container = only(defaults, "Deployment").at("/spec/template/spec/containers/0");
+    assertThat(container.at("/envFrom/1/secretRef/name").asText()).isEqualTo("order-service-secrets");
+    assertThat(container.path("env").isMissingNode()).as("RABBITMQ_URL from the credentials Secret").isTrue();
+
+    var own = render(t -> t.set("events.exchange", "shop.orders.eu")
+        .set("events.brokerUrlSecret.name", "rabbitmq-default-user").set("events.brokerUrlSecret.key", "amqp-url"));
+    assertThat(only(own, "ConfigMap").at("/data/MESSAGING_EXCHANGE").asText()).isEqualTo("shop.orders.eu");
+    var env = only(own, "Deployment").at("/spec/template/spec/containers/0/env/0");
+    assertThat(env.path("name").asText()).isEqualTo("RABBITMQ_URL");
+    assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("rabbitmq-default-user");
+    assertThat(env.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("amqp-url");
+    assertThat(HelmChartRendering.strict(t -> t.set("events.brokerUrlSecret.name", "rabbitmq-default-user")
+        .set("events.brokerUrlSecret.key", "amqp-url"))).as("typed Kubernetes objects").isNotEmpty();
+
+    assertThatThrownBy(() -> render(t -> t.set("events.brokerUrlSecret.name", "rabbitmq-default-user")))
+        .hasMessageContaining("brokerUrlSecret");
+    assertThatThrownBy(() -> render(t -> t.set("events.exchange", "shop orders")))
+        .hasMessageContaining("exchange");
+  }
+
+  @Test
   void theEventOverlayPrewarmsMorePods() {
     var objects = render(t -> t.withValuesFile(EVENT));
 
