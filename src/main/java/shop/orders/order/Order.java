@@ -163,6 +163,13 @@ public class Order extends PanacheEntityBase {
   void paymentFailed(Instant now) {
     paymentInProgress = false;
     updatedAt = now;
+    happened(OrderEvent.Type.PAYMENT_FAILED, now);
+  }
+
+  /** The refund did not happen: the order stays paid and may be cancelled again. */
+  void refundFailed(Instant now) {
+    paymentInProgress = false;
+    updatedAt = now;
   }
 
   /** The attempt charged the customer. */

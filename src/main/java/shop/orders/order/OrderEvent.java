@@ -19,6 +19,11 @@ public record OrderEvent(UUID id, UUID orderId, int sequence, Type type, Instant
     REFUNDED("shop.order.refunded"),
     /** The gateway did not answer for this order's payment: the outcome is unknown until reconciliation learns it. */
     PAYMENT_UNKNOWN("shop.order.payment-unknown"),
+    /**
+     * A payment attempt ended without a charge (declined, failed, or found never charged after an unknown outcome):
+     * the order can be paid again.
+     */
+    PAYMENT_FAILED("shop.order.payment-failed"),
     /** A charge this order could not take (it was paid, cancelled or expired meanwhile) was paid back. */
     LATE_CHARGE_REVERSED("shop.order.late-charge-reversed");
 

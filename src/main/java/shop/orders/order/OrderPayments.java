@@ -43,7 +43,9 @@ public class OrderPayments {
   /** The running attempt ended without a charge: the order can be paid again. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void paymentFailed(UUID orderId, Instant now) {
-    locked(orderId).paymentFailed(now);
+    Order order = locked(orderId);
+    order.paymentFailed(now);
+    outbox.write(order);
   }
 
   /**
@@ -101,7 +103,7 @@ public class OrderPayments {
   /** The refund did not happen: the order stays paid and may be cancelled again. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void refundFailed(UUID orderId, Instant now) {
-    locked(orderId).paymentFailed(now);
+    locked(orderId).refundFailed(now);
   }
 
   private static Order locked(UUID orderId) {

@@ -128,7 +128,8 @@ class LateChargeTests extends WithPaymentGateway {
         .body("type", endsWith("/payment-reversed"), "paymentId", is(first));
     assertThat(TestDatabase.text("select string_agg(seq || ' ' || type, ', ' order by seq) from order_event"
         + " where order_id = ?::uuid", order.orderId())).as("the order's events").isEqualTo("1 shop.order.placed,"
-        + " 2 shop.order.payment-unknown, 3 shop.order.paid, 4 shop.order.late-charge-reversed");
+        + " 2 shop.order.payment-unknown, 3 shop.order.payment-failed, 4 shop.order.paid,"
+        + " 5 shop.order.late-charge-reversed");
 
     // the same charge learnt again, by webhook and by the sweep, changes nothing and sends no second refund
     webhook("payment.succeeded", first).statusCode(200).body("applied", is(false));

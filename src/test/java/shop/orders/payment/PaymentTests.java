@@ -11,6 +11,7 @@ import shop.orders.order.OrderExpiryJob;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
 import shop.orders.testing.Metrics;
+import shop.orders.testing.TestDatabase;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -88,7 +89,7 @@ class PaymentTests extends WithPaymentGateway {
   }
 
   @Test
-  void aDeclinedPaymentLeavesTheOrderPayable() {
+  void aDeclinedPaymentLeavesTheOrderPayable() throws Exception {
     gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(okJson(DECLINED)));
     String token = LocalTokens.customer(Api.newCustomer());
     String orderId = order(token);
@@ -100,6 +101,14 @@ class PaymentTests extends WithPaymentGateway {
     gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(okJson(APPROVED)));
     pay(token, orderId, UUID.randomUUID().toString()).statusCode(201);
     assertThat(orderStatus(token, orderId)).isEqualTo("PAID");
+    assertThat(events(orderId)).isEqualTo("1 shop.order.placed PENDING_PAYMENT, 2 shop.order.payment-failed "
+        + "PENDING_PAYMENT, 3 shop.order.paid PAID");
+  }
+
+  /** The order's events in sequence: "seq type status" each. */
+  private static String events(String orderId) throws java.sql.SQLException {
+    return TestDatabase.text("select string_agg(seq || ' ' || type || ' ' || (data->>'status'), ', ' order by seq)"
+        + " from order_event where order_id = ?::uuid", orderId);
   }
 
   @Test
@@ -129,7 +138,7 @@ class PaymentTests extends WithPaymentGateway {
   }
 
   @Test
-  void aPaymentTheGatewayNeverReceivedFailsAndTheOrderIsPayableAgain() {
+  void aPaymentTheGatewayNeverReceivedFailsAndTheOrderIsPayableAgain() throws Exception {
     gateway().stubFor(post(urlPathEqualTo("/v1/payments"))
         .willReturn(okJson(APPROVED).withFixedDelay(ShortGatewayTimeouts.TIMEOUT_MS * 3)));
     String token = LocalTokens.customer(Api.newCustomer());
@@ -142,6 +151,8 @@ class PaymentTests extends WithPaymentGateway {
     reconciliation.settleDue(Instant.now().plus(config.reconciliation().notFoundFinalAfter()).plusSeconds(60));
 
     given().auth().oauth2(token).get("/api/orders/{id}/payment", orderId).then().body("status", is("FAILED"));
+    assertThat(events(orderId)).as("an unknown outcome is closed by an event").isEqualTo("1 shop.order.placed "
+        + "PENDING_PAYMENT, 2 shop.order.payment-unknown PENDING_PAYMENT, 3 shop.order.payment-failed PENDING_PAYMENT");
     gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(okJson(APPROVED)));
     pay(token, orderId, UUID.randomUUID().toString()).statusCode(201);
   }
