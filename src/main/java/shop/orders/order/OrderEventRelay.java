@@ -66,6 +66,10 @@ public class OrderEventRelay {
   @Inject
   OrderEventRelay(Jdbc jdbc, Broker broker, OrderConfig config, InstantSource clock, MeterRegistry registry) {
     this(jdbc, broker, config.events(), clock, "relay-" + UUID.randomUUID());
+    // A registry that outlives an application (one restarted in the same JVM, as the tests restart it) still holds
+    // the gauges of the relay before, and registering again would return those: this relay's figures replace them.
+    registry.find("outbox.pending").meters().forEach(registry::remove);
+    registry.find("outbox.lag").meters().forEach(registry::remove);
     Gauge.builder("outbox.pending", pending, AtomicLong::get)
         .description("Order events not yet published to the broker (counted up to 1,000,000)").register(registry);
     Gauge.builder("outbox.lag", lagMillis, v -> v.get() / 1000.0).baseUnit("seconds")
