@@ -23,8 +23,9 @@ BEGIN;
 select pg_try_advisory_xact_lock(hashtextextended(:lockkey, 0));
 select fingerprint, response_status, response_body, location, completed
 from idempotency_key where customer_id = :cust and idem_key = :key;
-\endpipeline
 select sku, price_minor, currency, max_per_customer, event from product where sku = any(:sku_list);
+\endpipeline
+\startpipeline
 with placed as (
   insert into customer_order (id, customer_id, status, total_minor, currency, created_at, expires_at,
                               updated_at, event_seq)
@@ -39,7 +40,6 @@ from unnest(:sku_list::text[], :qtys::int[], :prices::bigint[])
 insert into idempotency_key
   (customer_id, idem_key, fingerprint, response_status, response_body, location, completed)
 values (:cust, :key, :fp, :status_code, :body, :location, :completed);
-\startpipeline
 select set_config('lock_timeout', :lockwait, true);
 update product set available = available - :qty where sku = :sku and available >= :qty returning available;
 \endpipeline

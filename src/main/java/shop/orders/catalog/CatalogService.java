@@ -9,6 +9,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import shop.orders.db.AfterCommit;
 import shop.orders.db.Jdbc;
+import shop.orders.db.RoundTrip;
 import shop.orders.http.Cursor;
 import shop.orders.http.Page;
 import shop.orders.idempotency.IdempotencyKeys;
@@ -157,11 +158,16 @@ public class CatalogService {
     }
   }
 
-  /** The price and purchase limit of each SKU an order names; a 422 naming every SKU the catalog does not have. */
-  @Transactional(Transactional.TxType.MANDATORY)
-  public Map<String, Offer> offersFor(Collection<String> skus) {
-    Map<String, Offer> offers = jdbc.inTransaction(c -> ProductRows.offersOf(c, skus,
-        config.purchaseLimit().eventDefault()));
+  /**
+   * The price and purchase limit of each SKU an order names, as a part of the caller's round trip (db.RoundTrip);
+   * {@link #requireAll} then refuses SKUs the catalog does not have.
+   */
+  public RoundTrip.Part<Map<String, Offer>> offering(Collection<String> skus) {
+    return ProductRows.offersOf(skus, config.purchaseLimit().eventDefault());
+  }
+
+  /** The offers of {@code skus}; a 422 naming every SKU the catalog does not have. */
+  public Map<String, Offer> requireAll(Collection<String> skus, Map<String, Offer> offers) {
     List<String> unknown = skus.stream().filter(s -> !offers.containsKey(s)).sorted().toList();
     if (!unknown.isEmpty()) {
       throw CatalogProblems.unknownSkus(unknown);
@@ -171,53 +177,86 @@ public class CatalogService {
 
   /**
    * Reserves every quantity or none: conditional updates in SKU order, so concurrent multi-line orders lock rows in
-   * the same order and cannot deadlock. Throws 409 naming the short SKUs; the caller's transaction rolls back. A SKU
-   * this order empties is marked sold out only once the transaction has committed: rolled back (a later line was
-   * short), the units are back and the SKU is not sold out.
+   * the same order and cannot deadlock. The first line's update, with the bound on row-lock waits, goes in a round
+   * trip of the caller's ({@link Reservation#first}), last in it; {@link Reservation#finish} takes the other lines.
+   * Throws 409 naming the short SKUs; the caller's transaction rolls back. A SKU this order empties is marked sold
+   * out only once the transaction has committed: rolled back (a later line was short), the units are back and the
+   * SKU is not sold out.
    */
-  @Transactional(Transactional.TxType.MANDATORY)
-  public void reserveAll(Map<String, Integer> quantitiesBySku) {
-    var sorted = new TreeMap<>(quantitiesBySku);
-    var emptied = new ArrayList<String>();
-    Map<String, Integer> shortAvailable = jdbc.inTransaction(c -> {
-      var reserved = new TreeMap<String, Integer>();
-      for (var line : sorted.entrySet()) {
-        // the first reservation also bounds this transaction's row-lock waits, in its round trip
-        int left = reserveOrMarkStuck(c, line.getKey(), line.getValue(), reserved.isEmpty() ? gate.lockWait() : null);
-        if (left < 0) {
-          // what others left: this transaction's own reservations, about to roll back, do not count
-          var available = new TreeMap<>(ProductRows.availableOf(c, sorted.keySet()));
-          reserved.forEach((sku, q) -> available.merge(sku, q, Integer::sum));
-          return available;
-        }
-        reserved.put(line.getKey(), line.getValue());
-        if (left == 0) {
-          emptied.add(line.getKey());
-        }
-      }
-      return Map.of();
-    });
-    if (!shortAvailable.isEmpty()) {
-      stockConflicts.increment();
-      List<String> shortSkus = shortOf(shortAvailable, sorted);
-      shortSkus.stream().filter(sku -> shortAvailable.getOrDefault(sku, 0) == 0).forEach(markers::markSoldOut);
-      throw CatalogProblems.outOfStock(shortSkus);
+  public Reservation reservation(Map<String, Integer> quantitiesBySku) {
+    return new Reservation(new TreeMap<>(quantitiesBySku));
+  }
+
+  /** A reservation begun in the caller's round trip (its first line) and finished by {@link #finish}. */
+  public final class Reservation {
+    private final TreeMap<String, Integer> sorted;
+    private final String firstSku;
+    private final RoundTrip.Part<Integer> first;
+
+    private Reservation(TreeMap<String, Integer> sorted) {
+      this.sorted = sorted;
+      this.firstSku = sorted.firstKey();
+      this.first = ProductRows.reserve(firstSku, sorted.firstEntry().getValue(), gate.lockWait())
+          .map(left -> {
+            gate.markFree(firstSku);
+            return left;
+          })
+          .whenFailed(e -> markIfStuck(firstSku, e));
     }
-    if (!emptied.isEmpty()) {
-      afterCommit.run(() -> emptied.forEach(markers::markSoldOut));
+
+    /** The first line's update, for the end of the caller's round trip. */
+    public RoundTrip.Part<Integer> first() {
+      return first;
+    }
+
+    /** After the round trip with {@link #first}: the other lines, then the outcome (409 when any was short). */
+    public void finish() {
+      var emptied = new ArrayList<String>();
+      Map<String, Integer> shortAvailable = jdbc.inTransaction(c -> {
+        var reserved = new TreeMap<String, Integer>();
+        for (var line : sorted.entrySet()) {
+          int left = line.getKey().equals(firstSku) ? first.result()
+              : reserveOrMarkStuck(c, line.getKey(), line.getValue());
+          if (left < 0) {
+            // what others left: this transaction's own reservations, about to roll back, do not count
+            var available = new TreeMap<>(ProductRows.availableOf(c, sorted.keySet()));
+            reserved.forEach((sku, q) -> available.merge(sku, q, Integer::sum));
+            return available;
+          }
+          reserved.put(line.getKey(), line.getValue());
+          if (left == 0) {
+            emptied.add(line.getKey());
+          }
+        }
+        return Map.of();
+      });
+      if (!shortAvailable.isEmpty()) {
+        stockConflicts.increment();
+        List<String> shortSkus = shortOf(shortAvailable, sorted);
+        shortSkus.stream().filter(sku -> shortAvailable.getOrDefault(sku, 0) == 0).forEach(markers::markSoldOut);
+        throw CatalogProblems.outOfStock(shortSkus);
+      }
+      if (!emptied.isEmpty()) {
+        afterCommit.run(() -> emptied.forEach(markers::markSoldOut));
+      }
     }
   }
 
-  private int reserveOrMarkStuck(Connection c, String sku, int quantity, Duration lockWait) throws SQLException {
+  private int reserveOrMarkStuck(Connection c, String sku, int quantity) throws SQLException {
     try {
-      int left = ProductRows.reserve(c, sku, quantity, lockWait);
+      int left = RoundTrip.run(c, ProductRows.reserve(sku, quantity, null));
       gate.markFree(sku);
       return left;
     } catch (SQLException e) {
-      if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
-        gate.markStuck(sku);
-      }
+      markIfStuck(sku, e);
       throw e;
+    }
+  }
+
+  /** A reservation that timed out waiting for the row's lock: the SKU's row is held (HotSkuGate). */
+  private void markIfStuck(String sku, SQLException e) {
+    if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+      gate.markStuck(sku);
     }
   }
 

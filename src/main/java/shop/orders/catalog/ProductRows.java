@@ -1,8 +1,10 @@
 package shop.orders.catalog;
 
+import shop.orders.db.RoundTrip;
 import shop.orders.money.Money;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,6 +19,9 @@ import java.util.OptionalInt;
  * entity.
  */
 final class ProductRows {
+  private static final String RESERVE =
+      "update product set available = available - ? where sku = ? and available >= ? returning available";
+
   private ProductRows() {
   }
 
@@ -42,25 +47,35 @@ final class ProductRows {
    * {@code lockWait}, this statement and the rest of the transaction wait at most that long for a row lock (1 ms at
    * least), set in the same round trip. Call inside a transaction.
    */
-  static int reserve(Connection c, String sku, int quantity, Duration lockWait) throws SQLException {
-    String reserve = "update product set available = available - ? where sku = ? and available >= ? returning available";
-    try (var update = c.prepareStatement(lockWait == null ? reserve
-        : "select set_config('lock_timeout', ?, true); " + reserve)) {
-      int i = 1;
-      if (lockWait != null) {
-        update.setString(i++, Math.max(1, lockWait.toMillis()) + "ms");
+  static RoundTrip.Part<Integer> reserve(String sku, int quantity, Duration lockWait) {
+    return new RoundTrip.Part<>() {
+      @Override
+      protected String sql() {
+        return lockWait == null ? RESERVE : "select set_config('lock_timeout', ?, true); " + RESERVE;
       }
-      update.setInt(i++, quantity);
-      update.setString(i++, sku);
-      update.setInt(i, quantity);
-      update.execute();
-      if (lockWait != null) {
-        update.getMoreResults(); // past set_config's row
+
+      @Override
+      protected int bind(Connection c, PreparedStatement update, int first) throws SQLException {
+        int i = first;
+        if (lockWait != null) {
+          update.setString(i++, Math.max(1, lockWait.toMillis()) + "ms");
+        }
+        update.setInt(i++, quantity);
+        update.setString(i++, sku);
+        update.setInt(i++, quantity);
+        return i;
       }
-      try (var rs = update.getResultSet()) {
-        return rs.next() ? rs.getInt(1) : -1;
+
+      @Override
+      protected Integer read(RoundTrip.Results results) throws SQLException {
+        if (lockWait != null) {
+          results.next(); // set_config's row
+        }
+        try (var rs = results.next()) {
+          return rs.next() ? rs.getInt(1) : -1;
+        }
       }
-    }
+    };
   }
 
   /** Gives back stock a live order held. Call inside a transaction, for several SKUs in SKU order. */
@@ -73,32 +88,45 @@ final class ProductRows {
   }
 
   /** Price and purchase limit per SKU, for those of {@code skus} the catalog has. */
-  static Map<String, Offer> offersOf(Connection c, Collection<String> skus, int eventDefault) throws SQLException {
-    return query(c, "select sku, price_minor, currency, max_per_customer, event from product where sku = any(?)", skus,
+  static RoundTrip.Part<Map<String, Offer>> offersOf(Collection<String> skus, int eventDefault) {
+    return bySku("select sku, price_minor, currency, max_per_customer, event from product where sku = any(?)", skus,
         rs -> new Offer(new Money(rs.getLong(2), rs.getString(3)),
             Product.limitPerCustomer((Integer) rs.getObject(4), rs.getBoolean(5), eventDefault)));
   }
 
   /** Current stock per SKU. */
   static Map<String, Integer> availableOf(Connection c, Collection<String> skus) throws SQLException {
-    return query(c, "select sku, available from product where sku = any(?)", skus, rs -> rs.getInt(2));
+    return RoundTrip.run(c, bySku("select sku, available from product where sku = any(?)", skus, rs -> rs.getInt(2)));
   }
 
   private interface RowValue<T> {
     T read(ResultSet rs) throws SQLException;
   }
 
-  private static <T> Map<String, T> query(Connection c, String sql, Collection<String> skus, RowValue<T> column)
-      throws SQLException {
-    try (var select = c.prepareStatement(sql)) {
-      select.setArray(1, c.createArrayOf("varchar", skus.toArray()));
-      var bySku = new HashMap<String, T>();
-      try (var rs = select.executeQuery()) {
-        while (rs.next()) {
-          bySku.put(rs.getString(1), column.read(rs));
-        }
+  /** A query of one SKU array parameter whose rows start with the SKU: a value per SKU found. */
+  private static <T> RoundTrip.Part<Map<String, T>> bySku(String sql, Collection<String> skus, RowValue<T> column) {
+    return new RoundTrip.Part<>() {
+      @Override
+      protected String sql() {
+        return sql;
       }
-      return bySku;
-    }
+
+      @Override
+      protected int bind(Connection c, PreparedStatement select, int first) throws SQLException {
+        select.setArray(first, c.createArrayOf("varchar", skus.toArray()));
+        return first + 1;
+      }
+
+      @Override
+      protected Map<String, T> read(RoundTrip.Results results) throws SQLException {
+        var found = new HashMap<String, T>();
+        try (var rs = results.next()) {
+          while (rs.next()) {
+            found.put(rs.getString(1), column.read(rs));
+          }
+        }
+        return found;
+      }
+    };
   }
 }

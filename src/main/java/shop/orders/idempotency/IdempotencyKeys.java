@@ -3,6 +3,7 @@ package shop.orders.idempotency;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import shop.orders.db.Jdbc;
+import shop.orders.db.RoundTrip;
 import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
 
@@ -76,7 +77,18 @@ public class IdempotencyKeys {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public Optional<StoredResponse> claim(String customerId, String key, String fingerprint) {
-    IdempotencyRows.Claim claim = jdbc.inTransaction(c -> IdempotencyRows.lockAndFind(c, customerId, key));
+    return jdbc.inTransaction(c -> RoundTrip.run(c, claiming(customerId, key, fingerprint)));
+  }
+
+  /**
+   * {@link #claim} as a part of the caller's round trip (db.RoundTrip): reading its outcome gives what claim returns,
+   * or throws what claim throws.
+   */
+  public RoundTrip.Part<Optional<StoredResponse>> claiming(String customerId, String key, String fingerprint) {
+    return IdempotencyRows.lockAndFind(customerId, key).map(claim -> decide(claim, fingerprint));
+  }
+
+  private static Optional<StoredResponse> decide(IdempotencyRows.Claim claim, String fingerprint) {
     if (!claim.locked()) {
       throw inFlight();
     }
@@ -104,6 +116,11 @@ public class IdempotencyKeys {
     insert(customerId, key, fingerprint, response, true);
   }
 
+  /** {@link #record} as a part of the caller's round trip (db.RoundTrip). */
+  public RoundTrip.Part<?> recording(String customerId, String key, String fingerprint, StoredResponse response) {
+    return IdempotencyRows.insert(customerId, key, fingerprint, response, true);
+  }
+
   /**
    * Holds a claimed key for work that continues after this transaction (a gateway call): until
    * {@link #complete} stores the final response, a request with the same key is told 409.
@@ -126,7 +143,7 @@ public class IdempotencyKeys {
   }
 
   private void insert(String customerId, String key, String fingerprint, StoredResponse response, boolean completed) {
-    jdbc.inTransaction(c -> IdempotencyRows.insert(c, customerId, key, fingerprint, response, completed));
+    jdbc.inTransaction(c -> RoundTrip.run(c, IdempotencyRows.insert(customerId, key, fingerprint, response, completed)));
   }
 
   static ApiException inFlight() {

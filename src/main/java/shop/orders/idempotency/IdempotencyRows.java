@@ -1,8 +1,11 @@
 package shop.orders.idempotency;
 
+import shop.orders.db.RoundTrip;
+
 import shop.orders.idempotency.IdempotencyKeys.StoredResponse;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -18,6 +21,12 @@ final class IdempotencyRows {
       select fingerprint, response_status, response_body, location, completed
       from idempotency_key where customer_id = ? and idem_key = ?""";
 
+  private static final String LOCK_AND_FIND = "select pg_try_advisory_xact_lock(hashtextextended(?, 0));\n" + FIND;
+  private static final String INSERT = """
+      insert into idempotency_key
+        (customer_id, idem_key, fingerprint, response_status, response_body, location, completed)
+      values (?, ?, ?, ?, ?, ?, ?)""";
+
   private IdempotencyRows() {
   }
 
@@ -29,24 +38,32 @@ final class IdempotencyRows {
    */
   record Claim(boolean locked, Optional<Stored> stored) {}
 
-  static Claim lockAndFind(Connection c, String customerId, String key) throws SQLException {
-    try (var claim = c.prepareStatement("select pg_try_advisory_xact_lock(hashtextextended(?, 0));\n" + FIND)) {
-      claim.setString(1, customerId + '\n' + key);
-      claim.setString(2, customerId);
-      claim.setString(3, key);
-      claim.execute();
-      boolean locked;
-      try (var rs = claim.getResultSet()) {
-        locked = rs.next() && rs.getBoolean(1);
+  static RoundTrip.Part<Claim> lockAndFind(String customerId, String key) {
+    return new RoundTrip.Part<>() {
+      @Override
+      protected String sql() {
+        return LOCK_AND_FIND;
       }
-      if (!locked) {
-        return new Claim(false, Optional.empty());
+
+      @Override
+      protected int bind(Connection c, PreparedStatement claim, int first) throws SQLException {
+        claim.setString(first, customerId + '\n' + key);
+        claim.setString(first + 1, customerId);
+        claim.setString(first + 2, key);
+        return first + 3;
       }
-      claim.getMoreResults();
-      try (var rs = claim.getResultSet()) {
-        return new Claim(true, stored(rs));
+
+      @Override
+      protected Claim read(RoundTrip.Results results) throws SQLException {
+        boolean locked;
+        try (var rs = results.next()) {
+          locked = rs.next() && rs.getBoolean(1);
+        }
+        try (var rs = results.next()) {
+          return locked ? new Claim(true, stored(rs)) : new Claim(false, Optional.empty());
+        }
       }
-    }
+    };
   }
 
   static Optional<Stored> find(Connection c, String customerId, String key) throws SQLException {
@@ -66,21 +83,33 @@ final class IdempotencyRows {
         : Optional.empty();
   }
 
-  static int insert(Connection c, String customerId, String key, String fingerprint, StoredResponse response,
-                    boolean completed) throws SQLException {
-    try (var insert = c.prepareStatement("""
-        insert into idempotency_key
-          (customer_id, idem_key, fingerprint, response_status, response_body, location, completed)
-        values (?, ?, ?, ?, ?, ?, ?)""")) {
-      insert.setString(1, customerId);
-      insert.setString(2, key);
-      insert.setString(3, fingerprint);
-      insert.setInt(4, response.status());
-      insert.setString(5, response.body());
-      insert.setString(6, response.location());
-      insert.setBoolean(7, completed);
-      return insert.executeUpdate();
-    }
+  /** The key and its response, stored (as a part of a round trip). */
+  static RoundTrip.Part<Integer> insert(String customerId, String key, String fingerprint, StoredResponse response,
+                                        boolean completed) {
+    return new RoundTrip.Part<>() {
+      @Override
+      protected String sql() {
+        return INSERT;
+      }
+
+      @Override
+      protected int bind(Connection c, PreparedStatement insert, int first) throws SQLException {
+        insert.setString(first, customerId);
+        insert.setString(first + 1, key);
+        insert.setString(first + 2, fingerprint);
+        insert.setInt(first + 3, response.status());
+        insert.setString(first + 4, response.body());
+        insert.setString(first + 5, response.location());
+        insert.setBoolean(first + 6, completed);
+        return first + 7;
+      }
+
+      @Override
+      protected Integer read(RoundTrip.Results results) throws SQLException {
+        results.next();
+        return 1;
+      }
+    };
   }
 
   static int complete(Connection c, String customerId, String key, StoredResponse response) throws SQLException {

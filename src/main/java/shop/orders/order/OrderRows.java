@@ -1,5 +1,7 @@
 package shop.orders.order;
 
+import shop.orders.db.RoundTrip;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -20,6 +22,20 @@ import java.util.UUID;
 final class OrderRows {
   /** The advisory lock space of purchase limits (the first key of the two-key form). */
   private static final int PURCHASE_LIMIT_LOCKS = 0x4c494d54;   // "LIMT"
+
+  /** The order, its lines and its placed event, in one statement. */
+  private static final String INSERT = """
+      with placed as (
+        insert into customer_order (id, customer_id, status, total_minor, currency, created_at, expires_at,
+                                    updated_at, event_seq)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?)),
+      event as (
+        insert into order_event (id, order_id, seq, type, occurred_at, data)
+        values (?, ?, ?, ?, ?, ?::jsonb))
+      insert into order_line (order_id, line_no, sku, quantity, unit_price_minor)
+      select ?, l.line_no - 1, l.sku, l.quantity, l.unit_price_minor
+      from unnest(?::text[], ?::int[], ?::bigint[])
+        with ordinality as l(sku, quantity, unit_price_minor, line_no)""";
 
   private OrderRows() {
   }
@@ -79,40 +95,45 @@ final class OrderRows {
    * The order, its lines and its first event (placed, with the order as the API shows it: {@code view}), in one
    * statement (one round trip, whatever the number of lines).
    */
-  static void insert(Connection c, Order order, String view) throws SQLException {
+  static RoundTrip.Part<Void> insert(Order order, String view) {
     List<OrderEvent> events = order.takeEvents();
     if (events.size() != 1 || events.getFirst().type() != OrderEvent.Type.PLACED) {
       throw new IllegalStateException("a new order has exactly its placed event, not " + events);
     }
     OrderEvent placed = events.getFirst();
-    try (var insert = c.prepareStatement("""
-        with placed as (
-          insert into customer_order (id, customer_id, status, total_minor, currency, created_at, expires_at,
-                                      updated_at, event_seq)
-          values (?, ?, ?, ?, ?, ?, ?, ?, ?)),
-        event as (
-          insert into order_event (id, order_id, seq, type, occurred_at, data)
-          values (?, ?, ?, ?, ?, ?::jsonb))
-        insert into order_line (order_id, line_no, sku, quantity, unit_price_minor)
-        select ?, l.line_no - 1, l.sku, l.quantity, l.unit_price_minor
-        from unnest(?::text[], ?::int[], ?::bigint[])
-          with ordinality as l(sku, quantity, unit_price_minor, line_no)""")) {
-      insert.setObject(1, order.id);
-      insert.setString(2, order.customerId);
-      insert.setString(3, order.status.name());
-      insert.setLong(4, order.totalMinor);
-      insert.setString(5, order.currency);
-      insert.setTimestamp(6, Timestamp.from(order.createdAt));
-      insert.setTimestamp(7, Timestamp.from(order.expiresAt));
-      insert.setTimestamp(8, Timestamp.from(order.updatedAt));
-      insert.setInt(9, order.eventSeq);
-      setEvent(insert, 10, placed, view);
-      insert.setObject(16, order.id);
-      insert.setArray(17, c.createArrayOf("text", order.lines.stream().map(l -> l.sku).toArray()));
-      insert.setArray(18, c.createArrayOf("int4", order.lines.stream().map(l -> l.quantity).toArray()));
-      insert.setArray(19, c.createArrayOf("int8", order.lines.stream().map(l -> l.unitPriceMinor).toArray()));
-      insert.executeUpdate();
-    }
+    return new RoundTrip.Part<>() {
+      @Override
+      protected String sql() {
+        return INSERT;
+      }
+
+      @Override
+      protected int bind(Connection c, PreparedStatement insert, int first) throws SQLException {
+        int i = first;
+        insert.setObject(i++, order.id);
+        insert.setString(i++, order.customerId);
+        insert.setString(i++, order.status.name());
+        insert.setLong(i++, order.totalMinor);
+        insert.setString(i++, order.currency);
+        insert.setTimestamp(i++, Timestamp.from(order.createdAt));
+        insert.setTimestamp(i++, Timestamp.from(order.expiresAt));
+        insert.setTimestamp(i++, Timestamp.from(order.updatedAt));
+        insert.setInt(i++, order.eventSeq);
+        setEvent(insert, i, placed, view);
+        i += 6;
+        insert.setObject(i++, order.id);
+        insert.setArray(i++, c.createArrayOf("text", order.lines.stream().map(l -> l.sku).toArray()));
+        insert.setArray(i++, c.createArrayOf("int4", order.lines.stream().map(l -> l.quantity).toArray()));
+        insert.setArray(i++, c.createArrayOf("int8", order.lines.stream().map(l -> l.unitPriceMinor).toArray()));
+        return i;
+      }
+
+      @Override
+      protected Void read(RoundTrip.Results results) throws SQLException {
+        results.next();
+        return null;
+      }
+    };
   }
 
   /** Events of changes to existing orders, each with its order as the API shows it after the change. */

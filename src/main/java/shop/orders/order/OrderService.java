@@ -8,6 +8,7 @@ import shop.orders.catalog.CatalogService;
 import shop.orders.catalog.Offer;
 import shop.orders.db.AfterCommit;
 import shop.orders.db.Jdbc;
+import shop.orders.db.RoundTrip;
 import shop.orders.http.Cursor;
 import shop.orders.http.Page;
 import shop.orders.idempotency.IdempotencyKeys.StoredResponse;
@@ -56,22 +57,28 @@ public class OrderService {
   }
 
   /**
-   * Places an order in one short transaction: claim the idempotency key, price the lines, write order, lines and
-   * key, then reserve stock last, just before commit, so the stock rows stay locked as briefly as possible. Short
-   * stock or an unknown SKU throws and everything, the key included, rolls back: a retry with the same key is then
-   * evaluated afresh.
+   * Places an order in one short transaction of three round trips: claim the idempotency key and price the lines;
+   * write order, lines and key and reserve the first line's stock last; commit (other lines of a multi-line order, a
+   * purchase limit's check, take one more each). The stock rows stay locked from their update to the commit, one
+   * round trip. Short stock or an unknown SKU throws and everything, the key included, rolls back: a retry with the
+   * same key is then evaluated afresh.
    */
   @Transactional
   public Placed place(String customerId, String idempotencyKey, OrderRequest request) {
     rejectDuplicateSkus(request);
     String fingerprint = IdempotencyKeys.fingerprint(PLACE_OPERATION, request.canonical());
-    Optional<StoredResponse> earlier = idempotency.claim(customerId, idempotencyKey, fingerprint);
-    if (earlier.isPresent()) {
-      return new Placed(earlier.get(), true);
-    }
     var quantities = new TreeMap<String, Integer>();
     request.lines().forEach(l -> quantities.put(l.sku(), l.quantity()));
-    Map<String, Offer> offers = catalog.offersFor(quantities.keySet());
+    var claim = idempotency.claiming(customerId, idempotencyKey, fingerprint);
+    var offering = catalog.offering(quantities.keySet());
+    jdbc.inTransaction(c -> {
+      RoundTrip.send(c, List.of(claim, offering));
+      return null;
+    });
+    if (claim.result().isPresent()) {
+      return new Placed(claim.result().get(), true);
+    }
+    Map<String, Offer> offers = catalog.requireAll(quantities.keySet(), offering.result());
     Map<String, Money> prices = new TreeMap<>();
     var limits = new TreeMap<String, Integer>();
     offers.forEach((sku, offer) -> {
@@ -86,17 +93,17 @@ public class OrderService {
     Order order = Order.openPending(customerId, lines, singleCurrency(prices), clock.instant(), config.paymentWindow());
     // the order as the API shows it, serialised once: the 201, the stored replay, the placed event
     String view = outbox.view(order);
+    var response = new StoredResponse(201, view, "/api/orders/" + order.id);
+    var reservation = catalog.reservation(quantities);
     jdbc.inTransaction(c -> {
       if (!limits.isEmpty()) {
         PurchaseLimits.enforce(c, customerId, quantities, limits);
       }
-      OrderRows.insert(c, order, view);
+      RoundTrip.send(c, List.of(OrderRows.insert(order, view),
+          idempotency.recording(customerId, idempotencyKey, fingerprint, response), reservation.first()));
       return null;
     });
-
-    var response = new StoredResponse(201, view, "/api/orders/" + order.id);
-    idempotency.record(customerId, idempotencyKey, fingerprint, response);
-    catalog.reserveAll(quantities);
+    reservation.finish();
     afterCommit.run(() -> {
       try (var about = LogContext.order(order.id)) {
         LOG.infof("Order placed: %d lines, total %s %d", lines.size(), order.currency, order.totalMinor);
