@@ -161,13 +161,15 @@ public class Order extends PanacheEntityBase {
 
   /** The attempt ended without a charge: the order can be paid again. */
   void paymentFailed(Instant now) {
-    paymentInProgress = false;
-    updatedAt = now;
+    gatewayWorkEnded(now);
     happened(OrderEvent.Type.PAYMENT_FAILED, now);
   }
 
-  /** The refund did not happen: the order stays paid and may be cancelled again. */
-  void refundFailed(Instant now) {
+  /**
+   * The gateway request ended and changed nothing: a payment never sent, or a refund that did not happen (the order
+   * stays paid and may be cancelled again).
+   */
+  void gatewayWorkEnded(Instant now) {
     paymentInProgress = false;
     updatedAt = now;
   }

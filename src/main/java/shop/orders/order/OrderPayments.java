@@ -40,7 +40,16 @@ public class OrderPayments {
     return order.total();
   }
 
-  /** The running attempt ended without a charge: the order can be paid again. */
+  /**
+   * The running attempt never reached the gateway (breaker open, bulkhead full, refused for now): the order can be
+   * paid again, and nothing happened to it that an event would tell.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void paymentNotSent(UUID orderId, Instant now) {
+    locked(orderId).gatewayWorkEnded(now);
+  }
+
+  /** The running attempt ended without a charge: the order can be paid again (while its window lasts). */
   @Transactional(Transactional.TxType.MANDATORY)
   public void paymentFailed(UUID orderId, Instant now) {
     Order order = locked(orderId);
@@ -103,7 +112,7 @@ public class OrderPayments {
   /** The refund did not happen: the order stays paid and may be cancelled again. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void refundFailed(UUID orderId, Instant now) {
-    locked(orderId).refundFailed(now);
+    locked(orderId).gatewayWorkEnded(now);
   }
 
   private static Order locked(UUID orderId) {

@@ -200,7 +200,11 @@ public class PaymentLedger {
     try (var about = LogContext.order(payment.orderId)) {
       LOG.infof("Payment %s %s (%s)%s", payment.id, outcome, by, ref == null ? "" : ", gateway reference " + ref);
     }
-    orders.paymentFailed(payment.orderId, now);
+    if (by == SettledBy.NOT_SENT) {
+      orders.paymentNotSent(payment.orderId, now);
+    } else {
+      orders.paymentFailed(payment.orderId, now);
+    }
     return true;
   }
 

@@ -176,6 +176,8 @@ class PaymentTests extends WithPaymentGateway {
         .contentType(startsWith("application/problem+json")).body("type", endsWith("/payment-gateway-unavailable"));
     assertThat(gateway().findAll(postRequestedFor(urlPathEqualTo("/v1/payments")))).hasSize(calls);
     assertThat(orderStatus(token, orderId)).isEqualTo("PENDING_PAYMENT");
+    assertThat(events(orderId)).as("an attempt that never reached the gateway tells consumers nothing")
+        .isEqualTo("1 shop.order.placed PENDING_PAYMENT");
     // PaymentGatewayBreakerOpen pages on the rate of this counter (time spent open): it must grow while open
     double openBefore = openTimeOfChargeBreaker();
     Thread.sleep(300);
