@@ -45,13 +45,17 @@ port_busy() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# free_port <variable>: sets the variable to a port from 20000-60999 that nothing listens on at 127.0.0.1 and that
-# free_port has not given this script before.
+# free_port <variable>: sets the variable to a port that nothing listens on at 127.0.0.1 and that free_port has not
+# given this script before, from 20000 up to the kernel's ephemeral range: a port in that range can be taken by any
+# outgoing connection (the service's own to PostgreSQL) between this check and the bind, as a replay's Prometheus
+# once found.
 FREE_PORTS_GIVEN=" "
 free_port() {
-  local port
+  local port low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  ((low > 21000)) || low=61000
   for _ in $(seq 200); do
-    port=$((20000 + RANDOM % 41000))
+    port=$((20000 + RANDOM % (low - 20000)))
     [[ $FREE_PORTS_GIVEN == *" $port "* ]] && continue
     port_busy "$port" && continue
     FREE_PORTS_GIVEN+="$port "
