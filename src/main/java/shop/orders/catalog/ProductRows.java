@@ -4,7 +4,6 @@ import shop.orders.db.RoundTrip;
 import shop.orders.money.Money;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -48,34 +47,24 @@ final class ProductRows {
    * least), set in the same round trip. Call inside a transaction.
    */
   static RoundTrip.Part<Integer> reserve(String sku, int quantity, Duration lockWait) {
-    return new RoundTrip.Part<>() {
-      @Override
-      protected String sql() {
-        return lockWait == null ? RESERVE : "select set_config('lock_timeout', ?, true); " + RESERVE;
+    String sql = lockWait == null ? RESERVE : "select set_config('lock_timeout', ?, true); " + RESERVE;
+    return RoundTrip.part(sql, (c, update, first) -> {
+      int i = first;
+      if (lockWait != null) {
+        update.setString(i++, Math.max(1, lockWait.toMillis()) + "ms");
       }
-
-      @Override
-      protected int bind(Connection c, PreparedStatement update, int first) throws SQLException {
-        int i = first;
-        if (lockWait != null) {
-          update.setString(i++, Math.max(1, lockWait.toMillis()) + "ms");
-        }
-        update.setInt(i++, quantity);
-        update.setString(i++, sku);
-        update.setInt(i++, quantity);
-        return i;
+      update.setInt(i++, quantity);
+      update.setString(i++, sku);
+      update.setInt(i++, quantity);
+      return i;
+    }, results -> {
+      if (lockWait != null) {
+        results.next(); // set_config's row
       }
-
-      @Override
-      protected Integer read(RoundTrip.Results results) throws SQLException {
-        if (lockWait != null) {
-          results.next(); // set_config's row
-        }
-        try (var rs = results.next()) {
-          return rs.next() ? rs.getInt(1) : -1;
-        }
+      try (var rs = results.next()) {
+        return rs.next() ? rs.getInt(1) : -1;
       }
-    };
+    });
   }
 
   /** Gives back stock a live order held. Call inside a transaction, for several SKUs in SKU order. */
@@ -105,28 +94,17 @@ final class ProductRows {
 
   /** A query of one SKU array parameter whose rows start with the SKU: a value per SKU found. */
   private static <T> RoundTrip.Part<Map<String, T>> bySku(String sql, Collection<String> skus, RowValue<T> column) {
-    return new RoundTrip.Part<>() {
-      @Override
-      protected String sql() {
-        return sql;
-      }
-
-      @Override
-      protected int bind(Connection c, PreparedStatement select, int first) throws SQLException {
-        select.setArray(first, c.createArrayOf("varchar", skus.toArray()));
-        return first + 1;
-      }
-
-      @Override
-      protected Map<String, T> read(RoundTrip.Results results) throws SQLException {
-        var found = new HashMap<String, T>();
-        try (var rs = results.next()) {
-          while (rs.next()) {
-            found.put(rs.getString(1), column.read(rs));
-          }
+    return RoundTrip.part(sql, (c, select, first) -> {
+      select.setArray(first, c.createArrayOf("varchar", skus.toArray()));
+      return first + 1;
+    }, results -> {
+      var found = new HashMap<String, T>();
+      try (var rs = results.next()) {
+        while (rs.next()) {
+          found.put(rs.getString(1), column.read(rs));
         }
-        return found;
       }
-    };
+      return found;
+    });
   }
 }

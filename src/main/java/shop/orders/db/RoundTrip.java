@@ -20,74 +20,60 @@ public final class RoundTrip {
   private RoundTrip() {
   }
 
+  /** Binds a part's parameters from index {@code first}; returns the index after its last one. */
+  @FunctionalInterface
+  public interface Binder {
+    int bind(Connection connection, PreparedStatement statement, int first) throws SQLException;
+  }
+
+  /** Reads a part's results: {@link Results#next()} once per statement of the part. */
+  @FunctionalInterface
+  public interface Reader<T> {
+    T read(Results results) throws SQLException;
+  }
+
+  /** {@code sql} (one or more statements separated by semicolons), its parameters and what it reads back. */
+  public static <T> Part<T> part(String sql, Binder binder, Reader<T> reader) {
+    return new Part<>(sql, binder, reader, e -> { });
+  }
+
   /** One aggregate's statements in a round trip, and then their outcome. */
-  public abstract static class Part<T> {
+  public static final class Part<T> {
+    private final String sql;
+    private final Binder binder;
+    private final Reader<T> reader;
+    private final Consumer<SQLException> onFailure;
     private T result;
     private boolean read;
 
-    /** One or more statements, separated by semicolons. */
-    protected abstract String sql();
-
-    /** Binds this part's parameters from index {@code first}; returns the index after its last one. */
-    protected abstract int bind(Connection connection, PreparedStatement statement, int first) throws SQLException;
-
-    /** Reads this part's results: {@link Results#next()} once per statement of {@link #sql()}. */
-    protected abstract T read(Results results) throws SQLException;
-
-    /** Told when the round trip failed (which statement failed, PostgreSQL does not say). */
-    protected void failed(SQLException e) {
+    private Part(String sql, Binder binder, Reader<T> reader, Consumer<SQLException> onFailure) {
+      this.sql = sql;
+      this.binder = binder;
+      this.reader = reader;
+      this.onFailure = onFailure;
     }
 
     /** This part, its outcome passed through {@code then} (which may refuse it by throwing). */
-    public final <R> Part<R> map(Function<? super T, ? extends R> then) {
-      return new Wrapped<>(this, then, e -> { });
+    public <R> Part<R> map(Function<? super T, ? extends R> then) {
+      return new Part<>(sql, binder, results -> then.apply(reader.read(results)), onFailure);
     }
 
-    /** This part, with {@code onFailure} told when the round trip fails. */
-    public final Part<T> whenFailed(Consumer<SQLException> onFailure) {
-      return new Wrapped<>(this, Function.identity(), onFailure);
+    /** This part, with {@code action} told when the round trip fails (PostgreSQL does not say which statement did). */
+    public Part<T> whenFailed(Consumer<SQLException> action) {
+      return new Part<>(sql, binder, reader, onFailure.andThen(action));
     }
 
-    /** What {@link #read} returned, once the round trip ran. */
+    /** What the part read, once the round trip ran. */
     public T result() {
       if (!read) {
         throw new IllegalStateException("the round trip has not run");
       }
       return result;
     }
-  }
 
-  /** A part's statements with its outcome mapped and its failure observed. */
-  private static final class Wrapped<T, R> extends Part<R> {
-    private final Part<T> inner;
-    private final Function<? super T, ? extends R> then;
-    private final Consumer<SQLException> onFailure;
-
-    Wrapped(Part<T> inner, Function<? super T, ? extends R> then, Consumer<SQLException> onFailure) {
-      this.inner = inner;
-      this.then = then;
-      this.onFailure = onFailure;
-    }
-
-    @Override
-    protected String sql() {
-      return inner.sql();
-    }
-
-    @Override
-    protected int bind(Connection connection, PreparedStatement statement, int first) throws SQLException {
-      return inner.bind(connection, statement, first);
-    }
-
-    @Override
-    protected R read(Results results) throws SQLException {
-      return then.apply(inner.read(results));
-    }
-
-    @Override
-    protected void failed(SQLException e) {
-      inner.failed(e);
-      onFailure.accept(e);
+    private void readFrom(Results results) throws SQLException {
+      result = reader.read(results);
+      read = true;
     }
   }
 
@@ -119,27 +105,26 @@ public final class RoundTrip {
   /** Sends the parts' statements in one round trip on the transaction's connection, then reads each part's outcome. */
   public static void send(Connection connection, List<? extends Part<?>> parts) throws SQLException {
     var sql = new StringJoiner(";\n");
-    parts.forEach(p -> sql.add(p.sql()));
+    for (Part<?> part : parts) {
+      sql.add(part.sql);
+    }
     try (var statement = connection.prepareStatement(sql.toString())) {
       int index = 1;
       for (Part<?> part : parts) {
-        index = part.bind(connection, statement, index);
+        index = part.binder.bind(connection, statement, index);
       }
       try {
         statement.execute();
       } catch (SQLException e) {
-        parts.forEach(p -> p.failed(e));
+        for (Part<?> part : parts) {
+          part.onFailure.accept(e);
+        }
         throw e;
       }
       var results = new Results(statement);
       for (Part<?> part : parts) {
-        readInto(part, results);
+        part.readFrom(results);
       }
     }
-  }
-
-  private static <T> void readInto(Part<T> part, Results results) throws SQLException {
-    part.result = part.read(results);
-    part.read = true;
   }
 }

@@ -5,7 +5,6 @@ import shop.orders.db.RoundTrip;
 import shop.orders.idempotency.IdempotencyKeys.StoredResponse;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -39,31 +38,20 @@ final class IdempotencyRows {
   record Claim(boolean locked, Optional<Stored> stored) {}
 
   static RoundTrip.Part<Claim> lockAndFind(String customerId, String key) {
-    return new RoundTrip.Part<>() {
-      @Override
-      protected String sql() {
-        return LOCK_AND_FIND;
+    return RoundTrip.part(LOCK_AND_FIND, (c, claim, first) -> {
+      claim.setString(first, customerId + '\n' + key);
+      claim.setString(first + 1, customerId);
+      claim.setString(first + 2, key);
+      return first + 3;
+    }, results -> {
+      boolean locked;
+      try (var rs = results.next()) {
+        locked = rs.next() && rs.getBoolean(1);
       }
-
-      @Override
-      protected int bind(Connection c, PreparedStatement claim, int first) throws SQLException {
-        claim.setString(first, customerId + '\n' + key);
-        claim.setString(first + 1, customerId);
-        claim.setString(first + 2, key);
-        return first + 3;
+      try (var rs = results.next()) {
+        return locked ? new Claim(true, stored(rs)) : new Claim(false, Optional.empty());
       }
-
-      @Override
-      protected Claim read(RoundTrip.Results results) throws SQLException {
-        boolean locked;
-        try (var rs = results.next()) {
-          locked = rs.next() && rs.getBoolean(1);
-        }
-        try (var rs = results.next()) {
-          return locked ? new Claim(true, stored(rs)) : new Claim(false, Optional.empty());
-        }
-      }
-    };
+    });
   }
 
   static Optional<Stored> find(Connection c, String customerId, String key) throws SQLException {
@@ -84,32 +72,21 @@ final class IdempotencyRows {
   }
 
   /** The key and its response, stored (as a part of a round trip). */
-  static RoundTrip.Part<Integer> insert(String customerId, String key, String fingerprint, StoredResponse response,
-                                        boolean completed) {
-    return new RoundTrip.Part<>() {
-      @Override
-      protected String sql() {
-        return INSERT;
-      }
-
-      @Override
-      protected int bind(Connection c, PreparedStatement insert, int first) throws SQLException {
-        insert.setString(first, customerId);
-        insert.setString(first + 1, key);
-        insert.setString(first + 2, fingerprint);
-        insert.setInt(first + 3, response.status());
-        insert.setString(first + 4, response.body());
-        insert.setString(first + 5, response.location());
-        insert.setBoolean(first + 6, completed);
-        return first + 7;
-      }
-
-      @Override
-      protected Integer read(RoundTrip.Results results) throws SQLException {
-        results.next();
-        return 1;
-      }
-    };
+  static RoundTrip.Part<Void> insert(String customerId, String key, String fingerprint, StoredResponse response,
+                                     boolean completed) {
+    return RoundTrip.part(INSERT, (c, insert, first) -> {
+      insert.setString(first, customerId);
+      insert.setString(first + 1, key);
+      insert.setString(first + 2, fingerprint);
+      insert.setInt(first + 3, response.status());
+      insert.setString(first + 4, response.body());
+      insert.setString(first + 5, response.location());
+      insert.setBoolean(first + 6, completed);
+      return first + 7;
+    }, results -> {
+      results.next();
+      return null;
+    });
   }
 
   static int complete(Connection c, String customerId, String key, StoredResponse response) throws SQLException {

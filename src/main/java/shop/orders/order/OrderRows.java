@@ -101,39 +101,28 @@ final class OrderRows {
       throw new IllegalStateException("a new order has exactly its placed event, not " + events);
     }
     OrderEvent placed = events.getFirst();
-    return new RoundTrip.Part<>() {
-      @Override
-      protected String sql() {
-        return INSERT;
-      }
-
-      @Override
-      protected int bind(Connection c, PreparedStatement insert, int first) throws SQLException {
-        int i = first;
-        insert.setObject(i++, order.id);
-        insert.setString(i++, order.customerId);
-        insert.setString(i++, order.status.name());
-        insert.setLong(i++, order.totalMinor);
-        insert.setString(i++, order.currency);
-        insert.setTimestamp(i++, Timestamp.from(order.createdAt));
-        insert.setTimestamp(i++, Timestamp.from(order.expiresAt));
-        insert.setTimestamp(i++, Timestamp.from(order.updatedAt));
-        insert.setInt(i++, order.eventSeq);
-        setEvent(insert, i, placed, view);
-        i += 6;
-        insert.setObject(i++, order.id);
-        insert.setArray(i++, c.createArrayOf("text", order.lines.stream().map(l -> l.sku).toArray()));
-        insert.setArray(i++, c.createArrayOf("int4", order.lines.stream().map(l -> l.quantity).toArray()));
-        insert.setArray(i++, c.createArrayOf("int8", order.lines.stream().map(l -> l.unitPriceMinor).toArray()));
-        return i;
-      }
-
-      @Override
-      protected Void read(RoundTrip.Results results) throws SQLException {
-        results.next();
-        return null;
-      }
-    };
+    return RoundTrip.part(INSERT, (c, insert, first) -> {
+      int i = first;
+      insert.setObject(i++, order.id);
+      insert.setString(i++, order.customerId);
+      insert.setString(i++, order.status.name());
+      insert.setLong(i++, order.totalMinor);
+      insert.setString(i++, order.currency);
+      insert.setTimestamp(i++, Timestamp.from(order.createdAt));
+      insert.setTimestamp(i++, Timestamp.from(order.expiresAt));
+      insert.setTimestamp(i++, Timestamp.from(order.updatedAt));
+      insert.setInt(i++, order.eventSeq);
+      setEvent(insert, i, placed, view);
+      i += 6;
+      insert.setObject(i++, order.id);
+      insert.setArray(i++, c.createArrayOf("text", order.lines.stream().map(l -> l.sku).toArray()));
+      insert.setArray(i++, c.createArrayOf("int4", order.lines.stream().map(l -> l.quantity).toArray()));
+      insert.setArray(i++, c.createArrayOf("int8", order.lines.stream().map(l -> l.unitPriceMinor).toArray()));
+      return i;
+    }, results -> {
+      results.next();
+      return null;
+    });
   }
 
   /** Events of changes to existing orders, each with its order as the API shows it after the change. */
