@@ -208,36 +208,40 @@ public class CatalogService {
       return first;
     }
 
-    /** After the round trip with {@link #first}: the other lines, then the outcome (409 when any was short). */
+    /**
+     * After the round trip with {@link #first}: the other lines, each a round trip of its own, then the outcome (409
+     * when any was short). A one-line order needs the database no more.
+     */
     public void finish() {
+      var reserved = new TreeMap<String, Integer>();
       var emptied = new ArrayList<String>();
-      Map<String, Integer> shortAvailable = jdbc.inTransaction(c -> {
-        var reserved = new TreeMap<String, Integer>();
-        for (var line : sorted.entrySet()) {
-          int left = line.getKey().equals(firstSku) ? first.result()
-              : reserveOrMarkStuck(c, line.getKey(), line.getValue());
-          if (left < 0) {
-            // what others left: this transaction's own reservations, about to roll back, do not count
-            var available = new TreeMap<>(ProductRows.availableOf(c, sorted.keySet()));
-            reserved.forEach((sku, q) -> available.merge(sku, q, Integer::sum));
-            return available;
-          }
-          reserved.put(line.getKey(), line.getValue());
-          if (left == 0) {
-            emptied.add(line.getKey());
-          }
+      for (var line : sorted.entrySet()) {
+        String sku = line.getKey();
+        int left = sku.equals(firstSku) ? first.result()
+            : jdbc.inTransaction(c -> reserveOrMarkStuck(c, sku, line.getValue()));
+        if (left < 0) {
+          throw shortOfStock(reserved);
         }
-        return Map.of();
-      });
-      if (!shortAvailable.isEmpty()) {
-        stockConflicts.increment();
-        List<String> shortSkus = shortOf(shortAvailable, sorted);
-        shortSkus.stream().filter(sku -> shortAvailable.getOrDefault(sku, 0) == 0).forEach(markers::markSoldOut);
-        throw CatalogProblems.outOfStock(shortSkus);
+        reserved.put(sku, line.getValue());
+        if (left == 0) {
+          emptied.add(sku);
+        }
       }
       if (!emptied.isEmpty()) {
         afterCommit.run(() -> emptied.forEach(markers::markSoldOut));
       }
+    }
+
+    /** The 409 naming the short SKUs; those with nothing left are marked sold out. */
+    private ApiException shortOfStock(Map<String, Integer> reservedSoFar) {
+      // what others left: this transaction's own reservations, about to roll back, do not count
+      Map<String, Integer> left = jdbc.inTransaction(c -> ProductRows.availableOf(c, sorted.keySet()));
+      var available = new TreeMap<>(left);
+      reservedSoFar.forEach((sku, q) -> available.merge(sku, q, Integer::sum));
+      stockConflicts.increment();
+      List<String> shortSkus = shortOf(available, sorted);
+      shortSkus.stream().filter(sku -> available.getOrDefault(sku, 0) == 0).forEach(markers::markSoldOut);
+      return CatalogProblems.outOfStock(shortSkus);
     }
   }
 
