@@ -52,9 +52,7 @@ public class OrderPayments {
   /** The running attempt ended without a charge: the order can be paid again (while its window lasts). */
   @Transactional(Transactional.TxType.MANDATORY)
   public void paymentFailed(UUID orderId, Instant now) {
-    Order order = locked(orderId);
-    order.paymentFailed(now);
-    outbox.write(order);
+    change(orderId, order -> order.paymentFailed(now));
   }
 
   /**
@@ -77,17 +75,13 @@ public class OrderPayments {
   /** The gateway did not answer for the order's running payment: an event says so (the order waits as it was). */
   @Transactional(Transactional.TxType.MANDATORY)
   public void paymentOutcomeUnknown(UUID orderId, Instant now) {
-    Order order = locked(orderId);
-    order.paymentOutcomeUnknown(now);
-    outbox.write(order);
+    change(orderId, order -> order.paymentOutcomeUnknown(now));
   }
 
   /** A charge the order refused (ChargeTaken.REFUSED) has been paid back: an event says so. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void lateChargeReversed(UUID orderId, Instant now) {
-    Order order = locked(orderId);
-    order.lateChargeReversed(now);
-    outbox.write(order);
+    change(orderId, order -> order.lateChargeReversed(now));
   }
 
   /** The order's state, for a log line that explains a refused charge. */
@@ -113,6 +107,13 @@ public class OrderPayments {
   @Transactional(Transactional.TxType.MANDATORY)
   public void refundFailed(UUID orderId, Instant now) {
     locked(orderId).gatewayWorkEnded(now);
+  }
+
+  /** A change of the locked order, and its events written in the same transaction. */
+  private void change(UUID orderId, java.util.function.Consumer<Order> change) {
+    Order order = locked(orderId);
+    change.accept(order);
+    outbox.write(order);
   }
 
   private static Order locked(UUID orderId) {
