@@ -120,6 +120,11 @@ public final class PackagedService implements AutoCloseable {
     return exitWithin(Duration.ofSeconds(10));
   }
 
+  /** SIGTERM, as an orchestrator or an operator stops a process: the application shuts down in order. */
+  public void terminate() {
+    process.destroy();
+  }
+
   /** The operating system's handle of the process, to see for oneself that it is gone. */
   public ProcessHandle handle() {
     return process.toHandle();
