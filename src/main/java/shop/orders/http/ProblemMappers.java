@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import shop.orders.db.DatabaseBusy;
+import shop.orders.db.StoredEnumConverter;
 import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
 
@@ -130,6 +131,12 @@ public class ProblemMappers {
     if (clientWentAway(e)) {
       LOG.debugf("The client closed the connection before the response: %s", e);
       return Problem.of(499, "client-closed-request", "Client closed request", "The client went away.").toResponse();
+    }
+    var newer = StoredEnumConverter.NewerValue.find(e);
+    if (newer != null) {
+      LOG.warnf("Refused a request: the database holds %s, written by a newer release than this one", newer.describe());
+      registry.counter("db.newer.values").increment();
+      return newer.toResponse();
     }
     if (DatabaseBusy.isCause(e)) {
       LOG.warnf("Refused a request, the database is busy or unreachable: %s", DatabaseBusy.describe(e));

@@ -5,8 +5,7 @@ import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.OrderColumn;
@@ -38,7 +37,7 @@ public class Order extends PanacheEntityBase {
   public UUID id;
   @Column(name = "customer_id")
   public String customerId;
-  @Enumerated(EnumType.STRING)
+  @Convert(converter = OrderStatusColumn.class)
   public OrderStatus status;
   @Column(name = "total_minor")
   public long totalMinor;

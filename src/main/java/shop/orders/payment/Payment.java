@@ -2,8 +2,7 @@ package shop.orders.payment;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Table;
 import shop.orders.money.Money;
 
@@ -25,9 +24,9 @@ public class Payment extends GatewayOperation {
   public String customerId;
   @Column(name = "idem_key")
   public String idempotencyKey;
-  @Enumerated(EnumType.STRING)
+  @Convert(converter = StoredColumns.PaymentStatusColumn.class)
   public PaymentStatus status;
-  @Enumerated(EnumType.STRING)
+  @Convert(converter = StoredColumns.SettledByColumn.class)
   @Column(name = "settled_by")
   public SettledBy settledBy;
 

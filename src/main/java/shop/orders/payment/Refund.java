@@ -2,8 +2,7 @@ package shop.orders.payment;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Table;
 
 import java.nio.charset.StandardCharsets;
@@ -27,9 +26,9 @@ public class Refund extends GatewayOperation {
 
   @Column(name = "payment_id")
   public UUID paymentId;
-  @Enumerated(EnumType.STRING)
+  @Convert(converter = StoredColumns.RefundStatusColumn.class)
   public Status status;
-  @Enumerated(EnumType.STRING)
+  @Convert(converter = StoredColumns.RefundReasonColumn.class)
   public Reason reason;
 
   /** The one refund id of a payment, and so the gateway's Idempotency-Key for paying it back. */

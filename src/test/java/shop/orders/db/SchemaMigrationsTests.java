@@ -28,24 +28,13 @@ class SchemaMigrationsTests {
   private static final SQLException LOCK_TIMEOUT =
       new SQLException("canceling statement due to lock timeout", SchemaMigrations.LOCK_NOT_AVAILABLE);
 
+  /** The settings under test (a record: an anonymous class would carry the interface's constraints into CDI). */
+  record Settings(boolean atStart, int attempts, Duration firstPause, Duration longestPause)
+      implements MigrationConfig {
+  }
+
   private static MigrationConfig config(int attempts, Duration first, Duration longest) {
-    return new MigrationConfig() {
-      public boolean atStart() {
-        return true;
-      }
-
-      public int attempts() {
-        return attempts;
-      }
-
-      public Duration firstPause() {
-        return first;
-      }
-
-      public Duration longestPause() {
-        return longest;
-      }
-    };
+    return new Settings(true, attempts, first, longest);
   }
 
   @Test
