@@ -113,6 +113,29 @@ scaleDown:
 {{- end -}}
 
 {{/*
+The Deployment's spec.replicas. Without an autoscaler: replicaCount. With one (the HorizontalPodAutoscaler, or
+KEDA's), it owns the count, so an upgrade must not change it, and leaving the field out is not enough: when an upgrade
+turns autoscaling on, the field disappears from the manifest, Helm's three-way merge patches it away and Kubernetes
+defaults it to 1 (every pod but one stops until the autoscaler acts). Writing replicaCount would be worse: every
+upgrade would reset what the autoscaler chose. So the count of the live Deployment is written back as it is, and the
+patch never changes it. Where nothing is found (an install, or helm template and GitOps tools, where lookup finds
+nothing) the field is left out: a new Deployment starts with 1 pod and the autoscaler raises it to minReplicas within
+seconds.
+Call with (dict "context" $ "live" <the live Deployment, or an empty dict>).
+*/}}
+{{- define "order-service.replicas" -}}
+{{- $ctx := .context -}}
+{{- if or $ctx.Values.autoscaling.enabled $ctx.Values.keda.enabled -}}
+{{- $live := dig "spec" "replicas" "" (default (dict) .live) -}}
+{{- if ne (toString $live) "" -}}
+replicas: {{ $live | int }}
+{{- end -}}
+{{- else -}}
+replicas: {{ $ctx.Values.replicaCount | int }}
+{{- end -}}
+{{- end -}}
+
+{{/*
 Pods the chart lets run outside a rollout: maxReplicas with the autoscaler (the HorizontalPodAutoscaler's
 maxReplicas, or with KEDA the ScaledObject's maxReplicaCount, which is the same value), else replicaCount.
 */}}

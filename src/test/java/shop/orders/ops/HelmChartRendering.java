@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * kubeVersion (>= 1.30) would refuse every render: templates are rendered from a copy without that one line.
  * HelmChartConventionsTests shows the real chart refusing v1.20. Its template also returns the manifest without the
  * hooks (helm template prints both), so the copy names the helm test Pod's hook annotations test.helm.sh/...: the Pod
- * is then rendered and checked like every other object.
+ * is then rendered and checked like every other object. And its template asks the cluster in lookup, where helm
+ * template does not: the copy's lookups find nothing, as helm template's (RenderedChart.withoutCluster).
  */
 final class HelmChartRendering {
   /** The chart as committed: its files, its lint, its kubeVersion. */
