@@ -234,11 +234,27 @@ the operator asked for: the capacity guard allowed maxReplicas, not more).
 {{- end -}}
 
 {{/*
-Rules JSON Schema cannot state (it cannot compare two values): the autoscaler's range, and a PodDisruptionBudget
-that leaves a voluntary disruption possible (minAvailable equal to the pods would block every node drain).
+A stopping pod must have time to drain before Kubernetes kills it: it keeps serving with readiness DOWN for
+shutdown.delaySeconds, then in-flight requests get shutdown.timeoutSeconds; 5 s of margin for the JVM to stop.
+*/}}
+{{- define "order-service.validateShutdown" -}}
+{{- $delay := .Values.shutdown.delaySeconds | int -}}
+{{- $timeout := .Values.shutdown.timeoutSeconds | int -}}
+{{- $needed := add $delay $timeout 5 | int -}}
+{{- $grace := .Values.terminationGracePeriodSeconds | int -}}
+{{- if lt $grace $needed -}}
+{{- fail (printf "terminationGracePeriodSeconds %d is shorter than shutdown.delaySeconds %d + shutdown.timeoutSeconds %d + 5 s of margin = %d: Kubernetes would kill pods (SIGKILL) before their in-flight requests finish. Raise terminationGracePeriodSeconds to %d or more, or lower the shutdown times." $grace $delay $timeout $needed $needed) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Rules JSON Schema cannot state (it cannot compare two values): the autoscaler's range, a PodDisruptionBudget that
+leaves a voluntary disruption possible (minAvailable equal to the pods would block every node drain), and a grace
+period the drain fits in.
 */}}
 {{- define "order-service.validate" -}}
 {{- include "order-service.validateKeda" . -}}
+{{- include "order-service.validateShutdown" . -}}
 {{- if and .Values.autoscaling.enabled (gt (.Values.autoscaling.minReplicas | int) (.Values.autoscaling.maxReplicas | int)) -}}
 {{- fail (printf "autoscaling.minReplicas %d is larger than autoscaling.maxReplicas %d: %s" (.Values.autoscaling.minReplicas | int) (.Values.autoscaling.maxReplicas | int) (ternary "KEDA refuses that ScaledObject" "the API server refuses that HorizontalPodAutoscaler" .Values.keda.enabled)) -}}
 {{- end -}}

@@ -81,6 +81,9 @@ class HelmChartValidationTests {
       rollout.maxSurge               | -1     | at '/rollout/maxSurge'
       rollout.maxSurge               | 1.5%   | at '/rollout/maxSurge'
       extraConfig.quarkus\\.log\\.level | INFO | invalid propertyName 'quarkus.log.level'
+      shutdown.delay                 | 5      | at '/shutdown': additional properties 'delay' not allowed
+      shutdown.timeoutSeconds        | 0      | at '/shutdown/timeoutSeconds'
+      terminationGracePeriodSeconds  | 0      | at '/terminationGracePeriodSeconds'
       """)
   void misspelledKeysAndMalformedQuantitiesAreRefusedBySchema(String key, String value, String message) {
     assertThatThrownBy(() -> render(t -> t.set(key, value)))
