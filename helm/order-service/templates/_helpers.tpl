@@ -66,6 +66,50 @@ app.kubernetes.io/component: helm-test
 {{- end -}}
 {{- end -}}
 
+{{/*
+The runtime configuration, as environment variables: the ConfigMap's data.
+*/}}
+{{- define "order-service.config" -}}
+DB_URL: {{ .Values.database.url | quote }}
+QUARKUS_DATASOURCE_JDBC_MAX_SIZE: {{ .Values.database.pool.maxSize | quote }}
+QUARKUS_DATASOURCE_JDBC_MIN_SIZE: {{ .Values.database.pool.minSize | quote }}
+QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT: {{ .Values.database.pool.acquisitionTimeout | quote }}
+REDIS_URL: {{ .Values.redis.url | quote }}
+MESSAGING_EXCHANGE: {{ .Values.events.exchange | quote }}
+JWT_ISSUER: {{ .Values.jwt.issuer | quote }}
+JWT_PUBLIC_KEY_LOCATION: {{ .Values.jwt.publicKeyLocation | quote }}
+JWT_AUDIENCE: {{ .Values.jwt.audience | quote }}
+STOREFRONT_ORIGINS: {{ .Values.storefrontOrigins | quote }}
+# Graceful drain on SIGTERM: readiness DOWN while the pod keeps serving, then in-flight requests get the timeout.
+QUARKUS_SHUTDOWN_DELAY: {{ printf "%ds" (.Values.shutdown.delaySeconds | int) | quote }}
+QUARKUS_SHUTDOWN_TIMEOUT: {{ printf "%ds" (.Values.shutdown.timeoutSeconds | int) | quote }}
+{{- range $name, $value := .Values.extraConfig }}
+{{ $name }}: {{ $value | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Pod Security "restricted": the pods' securityContext (the Deployment's). */}}
+{{- define "order-service.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 185
+runAsGroup: 185
+fsGroup: 185
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Pod Security "restricted": the containers' securityContext (the Deployment's). */}}
+{{- define "order-service.containerSecurityContext" -}}
+runAsNonRoot: true
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
 {{- define "order-service.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
