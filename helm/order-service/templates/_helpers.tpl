@@ -67,7 +67,8 @@ app.kubernetes.io/component: helm-test
 {{- end -}}
 
 {{/*
-The runtime configuration, as environment variables: the ConfigMap's data.
+The runtime configuration, as environment variables: the ConfigMap's data, and the migration Job's env (a pre-install
+hook runs before the ConfigMap exists). Written once so the two cannot drift.
 */}}
 {{- define "order-service.config" -}}
 DB_URL: {{ .Values.database.url | quote }}
@@ -88,7 +89,7 @@ QUARKUS_SHUTDOWN_TIMEOUT: {{ printf "%ds" (.Values.shutdown.timeoutSeconds | int
 {{- end }}
 {{- end -}}
 
-{{/* Pod Security "restricted": the pods' securityContext (the Deployment's). */}}
+{{/* Pod Security "restricted": the pods' securityContext (the Deployment's and the migration Job's). */}}
 {{- define "order-service.podSecurityContext" -}}
 runAsNonRoot: true
 runAsUser: 185
@@ -98,7 +99,7 @@ seccompProfile:
   type: RuntimeDefault
 {{- end -}}
 
-{{/* Pod Security "restricted": the containers' securityContext (the Deployment's). */}}
+{{/* Pod Security "restricted": the containers' securityContext (the Deployment's and the migration Job's). */}}
 {{- define "order-service.containerSecurityContext" -}}
 runAsNonRoot: true
 allowPrivilegeEscalation: false
@@ -108,6 +109,37 @@ capabilities:
     - ALL
 seccompProfile:
   type: RuntimeDefault
+{{- end -}}
+
+{{/*
+Labels of the migration Job and its pod: not selected by the Service, the Deployment, the PDB or the NetworkPolicy
+(no name label), so no traffic is sent to it and no budget counts it.
+*/}}
+{{- define "order-service.migrationLabels" -}}
+helm.sh/chart: {{ include "order-service.chart" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: migrations
+app.kubernetes.io/part-of: shop
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/*
+The migration Job's ServiceAccount. A pre-install hook runs before the release's objects exist: a ServiceAccount the
+chart creates is not there yet, and a pod naming a missing one is refused. So the Job runs under the chart's
+ServiceAccount once it exists (later upgrades), else under the namespace's "default"; one the chart does not create
+(serviceAccount.create false) exists beforehand and is always used. The migration calls no Kubernetes API and mounts
+no token, and imagePullSecrets are on the pod itself: only annotations of the chart's ServiceAccount (a cloud IAM
+role) are missing from a first install's migration.
+Call with (dict "context" $ "live" <the live ServiceAccount, or an empty dict>).
+*/}}
+{{- define "order-service.migrationServiceAccountName" -}}
+{{- $ctx := .context -}}
+{{- if or (not $ctx.Values.serviceAccount.create) .live -}}
+{{- include "order-service.serviceAccountName" $ctx -}}
+{{- else -}}
+default
+{{- end -}}
 {{- end -}}
 
 {{- define "order-service.image" -}}

@@ -47,7 +47,7 @@ class HelmChartConventionsTests {
             "HorizontalPodAutoscaler/orders-order-service", "PodDisruptionBudget/orders-order-service",
             "ServiceAccount/orders-order-service", "NetworkPolicy/orders-order-service",
             "ServiceMonitor/orders-order-service", "PrometheusRule/orders-order-service",
-            "Pod/orders-order-service-test");
+            "Pod/orders-order-service-test", "Job/orders-order-service-migrate");
     for (JsonNode object : objects) {
       var labels = object.at("/metadata/labels");
       assertThat(labels.path("helm.sh/chart").asText()).as(object.at("/metadata/name").asText())

@@ -23,12 +23,12 @@ class HelmChartValidationTests {
   void everyObjectOfTheDefaultsIsAValidKubernetesObject() {
     assertThat(strict(t -> t)).extracting(HasMetadata::getKind).containsExactlyInAnyOrder(
         "ServiceAccount", "ConfigMap", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget",
-        "NetworkPolicy", "Pod");
+        "NetworkPolicy", "Pod", "Job");
   }
 
   @Test
   void everyObjectOfTheEventOverlayIsAValidKubernetesObject() {
-    assertThat(strict(t -> t.withValuesFile(EVENT))).hasSize(8).extracting(HasMetadata::getKind)
+    assertThat(strict(t -> t.withValuesFile(EVENT))).hasSize(9).extracting(HasMetadata::getKind)
         .contains("HorizontalPodAutoscaler", "PodDisruptionBudget");
   }
 
@@ -84,6 +84,9 @@ class HelmChartValidationTests {
       shutdown.delay                 | 5      | at '/shutdown': additional properties 'delay' not allowed
       shutdown.timeoutSeconds        | 0      | at '/shutdown/timeoutSeconds'
       terminationGracePeriodSeconds  | 0      | at '/terminationGracePeriodSeconds'
+      migrations.job.enable          | true   | at '/migrations/job': additional properties 'enable' not allowed
+      migrations.job.backoffLimit    | -1     | at '/migrations/job/backoffLimit'
+      migrations.job.resources.limits.memory | lots | at '/migrations/job/resources/limits/memory'
       """)
   void misspelledKeysAndMalformedQuantitiesAreRefusedBySchema(String key, String value, String message) {
     assertThatThrownBy(() -> render(t -> t.set(key, value)))
