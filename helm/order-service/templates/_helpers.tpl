@@ -66,6 +66,82 @@ app.kubernetes.io/component: helm-test
 {{- end -}}
 {{- end -}}
 
+{{/*
+The runtime configuration, as environment variables: the ConfigMap's data, and the migration Job's env (a pre-install
+hook runs before the ConfigMap exists). Written once so the two cannot drift.
+*/}}
+{{- define "order-service.config" -}}
+DB_URL: {{ .Values.database.url | quote }}
+QUARKUS_DATASOURCE_JDBC_MAX_SIZE: {{ .Values.database.pool.maxSize | quote }}
+QUARKUS_DATASOURCE_JDBC_MIN_SIZE: {{ .Values.database.pool.minSize | quote }}
+QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT: {{ .Values.database.pool.acquisitionTimeout | quote }}
+REDIS_URL: {{ .Values.redis.url | quote }}
+MESSAGING_EXCHANGE: {{ .Values.events.exchange | quote }}
+JWT_ISSUER: {{ .Values.jwt.issuer | quote }}
+JWT_PUBLIC_KEY_LOCATION: {{ .Values.jwt.publicKeyLocation | quote }}
+JWT_AUDIENCE: {{ .Values.jwt.audience | quote }}
+STOREFRONT_ORIGINS: {{ .Values.storefrontOrigins | quote }}
+# Graceful drain on SIGTERM: readiness DOWN while the pod keeps serving, then in-flight requests get the timeout.
+QUARKUS_SHUTDOWN_DELAY: {{ printf "%ds" (.Values.shutdown.delaySeconds | int) | quote }}
+QUARKUS_SHUTDOWN_TIMEOUT: {{ printf "%ds" (.Values.shutdown.timeoutSeconds | int) | quote }}
+{{- range $name, $value := .Values.extraConfig }}
+{{ $name }}: {{ $value | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Pod Security "restricted": the pods' securityContext (the Deployment's and the migration Job's). */}}
+{{- define "order-service.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 185
+runAsGroup: 185
+fsGroup: 185
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Pod Security "restricted": the containers' securityContext (the Deployment's and the migration Job's). */}}
+{{- define "order-service.containerSecurityContext" -}}
+runAsNonRoot: true
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/*
+Labels of the migration Job and its pod: not selected by the Service, the Deployment, the PDB or the NetworkPolicy
+(no name label), so no traffic is sent to it and no budget counts it.
+*/}}
+{{- define "order-service.migrationLabels" -}}
+helm.sh/chart: {{ include "order-service.chart" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: migrations
+app.kubernetes.io/part-of: shop
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/*
+The migration Job's ServiceAccount. A pre-install hook runs before the release's objects exist: a ServiceAccount the
+chart creates is not there yet, and a pod naming a missing one is refused. So the Job runs under the chart's
+ServiceAccount once it exists (later upgrades), else under the namespace's "default"; one the chart does not create
+(serviceAccount.create false) exists beforehand and is always used. The migration calls no Kubernetes API and mounts
+no token, and imagePullSecrets are on the pod itself: only annotations of the chart's ServiceAccount (a cloud IAM
+role) are missing from a first install's migration.
+Call with (dict "context" $ "live" <the live ServiceAccount, or an empty dict>).
+*/}}
+{{- define "order-service.migrationServiceAccountName" -}}
+{{- $ctx := .context -}}
+{{- if or (not $ctx.Values.serviceAccount.create) .live -}}
+{{- include "order-service.serviceAccountName" $ctx -}}
+{{- else -}}
+default
+{{- end -}}
+{{- end -}}
+
 {{- define "order-service.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
@@ -110,6 +186,29 @@ scaleDown:
     - type: Percent
       value: 50
       periodSeconds: 60
+{{- end -}}
+
+{{/*
+The Deployment's spec.replicas. Without an autoscaler: replicaCount. With one (the HorizontalPodAutoscaler, or
+KEDA's), it owns the count, so an upgrade must not change it, and leaving the field out is not enough: when an upgrade
+turns autoscaling on, the field disappears from the manifest, Helm's three-way merge patches it away and Kubernetes
+defaults it to 1 (every pod but one stops until the autoscaler acts). Writing replicaCount would be worse: every
+upgrade would reset what the autoscaler chose. So the count of the live Deployment is written back as it is, and the
+patch never changes it. Where nothing is found (an install, or helm template and GitOps tools, where lookup finds
+nothing) the field is left out: a new Deployment starts with 1 pod and the autoscaler raises it to minReplicas within
+seconds.
+Call with (dict "context" $ "live" <the live Deployment, or an empty dict>).
+*/}}
+{{- define "order-service.replicas" -}}
+{{- $ctx := .context -}}
+{{- if or $ctx.Values.autoscaling.enabled $ctx.Values.keda.enabled -}}
+{{- $live := dig "spec" "replicas" "" (default (dict) .live) -}}
+{{- if ne (toString $live) "" -}}
+replicas: {{ $live | int }}
+{{- end -}}
+{{- else -}}
+replicas: {{ $ctx.Values.replicaCount | int }}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -211,11 +310,27 @@ the operator asked for: the capacity guard allowed maxReplicas, not more).
 {{- end -}}
 
 {{/*
-Rules JSON Schema cannot state (it cannot compare two values): the autoscaler's range, and a PodDisruptionBudget
-that leaves a voluntary disruption possible (minAvailable equal to the pods would block every node drain).
+A stopping pod must have time to drain before Kubernetes kills it: it keeps serving with readiness DOWN for
+shutdown.delaySeconds, then in-flight requests get shutdown.timeoutSeconds; 5 s of margin for the JVM to stop.
+*/}}
+{{- define "order-service.validateShutdown" -}}
+{{- $delay := .Values.shutdown.delaySeconds | int -}}
+{{- $timeout := .Values.shutdown.timeoutSeconds | int -}}
+{{- $needed := add $delay $timeout 5 | int -}}
+{{- $grace := .Values.terminationGracePeriodSeconds | int -}}
+{{- if lt $grace $needed -}}
+{{- fail (printf "terminationGracePeriodSeconds %d is shorter than shutdown.delaySeconds %d + shutdown.timeoutSeconds %d + 5 s of margin = %d: Kubernetes would kill pods (SIGKILL) before their in-flight requests finish. Raise terminationGracePeriodSeconds to %d or more, or lower the shutdown times." $grace $delay $timeout $needed $needed) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Rules JSON Schema cannot state (it cannot compare two values): the autoscaler's range, a PodDisruptionBudget that
+leaves a voluntary disruption possible (minAvailable equal to the pods would block every node drain), and a grace
+period the drain fits in.
 */}}
 {{- define "order-service.validate" -}}
 {{- include "order-service.validateKeda" . -}}
+{{- include "order-service.validateShutdown" . -}}
 {{- if and .Values.autoscaling.enabled (gt (.Values.autoscaling.minReplicas | int) (.Values.autoscaling.maxReplicas | int)) -}}
 {{- fail (printf "autoscaling.minReplicas %d is larger than autoscaling.maxReplicas %d: %s" (.Values.autoscaling.minReplicas | int) (.Values.autoscaling.maxReplicas | int) (ternary "KEDA refuses that ScaledObject" "the API server refuses that HorizontalPodAutoscaler" .Values.keda.enabled)) -}}
 {{- end -}}

@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * helm-java's engine reports Kubernetes v1.20 as the cluster's version and takes no --kube-version, so the chart's
  * kubeVersion (>= 1.30) would refuse every render: templates are rendered from a copy without that one line.
  * HelmChartConventionsTests shows the real chart refusing v1.20. Its template also returns the manifest without the
- * hooks (helm template prints both), so the copy names the helm test Pod's hook annotations test.helm.sh/...: the Pod
- * is then rendered and checked like every other object.
+ * hooks (helm template prints both), so the copy names the hook annotations test.helm.sh/... (the helm test Pod's,
+ * the migration Job's): they are then rendered and checked like every other object. And its template asks the cluster in lookup, where helm
+ * template does not: the copy's lookups find nothing, as helm template's (RenderedChart.withoutCluster).
  */
 final class HelmChartRendering {
   /** The chart as committed: its files, its lint, its kubeVersion. */
@@ -38,6 +39,8 @@ final class HelmChartRendering {
   static final Set<String> CUSTOM_KINDS = Set.of("ServiceMonitor", "PrometheusRule", "ScaledObject");
   static final String MONITORING_API = "monitoring.coreos.com/v1";
   static final String KEDA_API = "keda.sh/v1alpha1";
+  /** The hook annotations' prefix in the rendered copy (helm.sh/hook in the chart). */
+  static final String HOOK = "test.helm.sh/hook";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private HelmChartRendering() {
@@ -116,9 +119,13 @@ final class HelmChartRendering {
   static Path chartCopy(Path into, String version, String appVersion) {
     try {
       RenderedChart.copyInto(SOURCE, into);
-      Path test = into.resolve("templates/tests/test-connection.yaml");
-      if (Files.exists(test)) {
-        Files.writeString(test, Files.readString(test).replace("helm.sh/hook", "test.helm.sh/hook"));
+      try (var templates = Files.walk(into.resolve("templates"))) {
+        for (Path template : templates.filter(Files::isRegularFile).toList()) {
+          String text = Files.readString(template);
+          if (text.contains("helm.sh/hook")) {
+            Files.writeString(template, text.replace("helm.sh/hook", HOOK));
+          }
+        }
       }
       if (version != null) {
         Path chartYaml = into.resolve("Chart.yaml");

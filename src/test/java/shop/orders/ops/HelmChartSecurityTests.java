@@ -36,6 +36,7 @@ class HelmChartSecurityTests {
     List<JsonNode> pods = new ArrayList<>();
     pods.add(only(objects, "Deployment").at("/spec/template/spec"));
     pods.add(only(objects, "Pod").path("spec"));
+    pods.add(only(objects, "Job").at("/spec/template/spec"));
     for (JsonNode pod : pods) {
       assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
       assertThat(pod.at("/securityContext/runAsUser").asInt()).isPositive();

@@ -62,10 +62,12 @@ class HelmChartTests {
     assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)).isFalse();
     assertThat(container.at("/securityContext/capabilities/drop/0").asText()).isEqualTo("ALL");
     assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
-    assertThat(pod.path("terminationGracePeriodSeconds").asInt())
-        .isGreaterThanOrEqualTo(container.at("/lifecycle/preStop/sleep/seconds").asInt() + 20);
+    assertThat(container.path("lifecycle").isMissingNode()).as("the application drains by itself").isTrue();
+    assertThat(pod.path("terminationGracePeriodSeconds").asInt()).isEqualTo(30);
 
     var config = only(objects, "ConfigMap");
+    assertThat(config.at("/data/QUARKUS_SHUTDOWN_DELAY").asText()).isEqualTo("5s");
+    assertThat(config.at("/data/QUARKUS_SHUTDOWN_TIMEOUT").asText()).isEqualTo("20s");
     assertThat(config.at("/data/QUARKUS_DATASOURCE_JDBC_MAX_SIZE").asText()).isEqualTo("20");
     assertThat(objects).noneMatch(o -> o.path("kind").asText().equals("ServiceMonitor"));
   }
@@ -133,6 +135,29 @@ class HelmChartTests {
     Path rules = dir.resolve("rules.yaml");
     new ObjectMapper(new YAMLFactory()).writeValue(rules.toFile(), rule.path("spec"));
     assertThat(Promtool.run(dir, "check", "rules", "rules.yaml")).contains("SUCCESS");
+  }
+
+  @Test
+  void podsDrainWithinTheirGracePeriod() {
+    var objects = render(t -> t.set("shutdown.delaySeconds", "10").set("shutdown.timeoutSeconds", "45")
+        .set("terminationGracePeriodSeconds", "60"));
+    var config = only(objects, "ConfigMap");
+    assertThat(config.at("/data/QUARKUS_SHUTDOWN_DELAY").asText()).isEqualTo("10s");
+    assertThat(config.at("/data/QUARKUS_SHUTDOWN_TIMEOUT").asText()).isEqualTo("45s");
+    var pod = only(objects, "Deployment").at("/spec/template/spec");
+    assertThat(pod.path("terminationGracePeriodSeconds").asInt()).isEqualTo(60);
+    assertThat(pod.at("/containers/0/lifecycle").isMissingNode()).isTrue();
+    // Exactly the delay, the timeout and 5 s of margin: accepted.
+    assertThat(render(t -> t.set("shutdown.timeoutSeconds", "40").set("terminationGracePeriodSeconds", "50")))
+        .isNotEmpty();
+
+    assertThatThrownBy(() -> render(t -> t.set("shutdown.timeoutSeconds", "40")))
+        .hasMessageContaining("terminationGracePeriodSeconds 30 is shorter than shutdown.delaySeconds 5"
+            + " + shutdown.timeoutSeconds 40 + 5 s of margin = 50")
+        .hasMessageContaining("Raise terminationGracePeriodSeconds to 50");
+    assertThatThrownBy(() -> render(t -> t.set("terminationGracePeriodSeconds", "29")))
+        .hasMessageContaining("terminationGracePeriodSeconds 29 is shorter than shutdown.delaySeconds 5"
+            + " + shutdown.timeoutSeconds 20 + 5 s of margin = 30");
   }
 
   @Test
@@ -204,8 +229,8 @@ class HelmChartTests {
 
   @Test
   void aDeployDuringTheSaleFitsTheBudgetWithTheEventOverlay() {
-    // During a rollout the pod being replaced keeps its connections until it has stopped (preStop + shutdown, up
-    // to 25 s) while its replacement opens its pool (minSize = maxSize in the overlay): maxReplicas + maxSurge +
+    // During a rollout the pod being replaced keeps its connections until it has stopped (shutdown delay and
+    // timeout, up to 25 s) while its replacement opens its pool (minSize = maxSize in the overlay): maxReplicas + maxSurge +
     // maxUnavailable pods may hold a full pool at once.
     var objects = render(t -> t.withValuesFile(EVENT));
     int pods = only(objects, "HorizontalPodAutoscaler").at("/spec/maxReplicas").asInt();

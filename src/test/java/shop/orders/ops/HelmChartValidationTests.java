@@ -23,12 +23,12 @@ class HelmChartValidationTests {
   void everyObjectOfTheDefaultsIsAValidKubernetesObject() {
     assertThat(strict(t -> t)).extracting(HasMetadata::getKind).containsExactlyInAnyOrder(
         "ServiceAccount", "ConfigMap", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget",
-        "NetworkPolicy", "Pod");
+        "NetworkPolicy", "Pod", "Job");
   }
 
   @Test
   void everyObjectOfTheEventOverlayIsAValidKubernetesObject() {
-    assertThat(strict(t -> t.withValuesFile(EVENT))).hasSize(8).extracting(HasMetadata::getKind)
+    assertThat(strict(t -> t.withValuesFile(EVENT))).hasSize(9).extracting(HasMetadata::getKind)
         .contains("HorizontalPodAutoscaler", "PodDisruptionBudget");
   }
 
@@ -81,6 +81,12 @@ class HelmChartValidationTests {
       rollout.maxSurge               | -1     | at '/rollout/maxSurge'
       rollout.maxSurge               | 1.5%   | at '/rollout/maxSurge'
       extraConfig.quarkus\\.log\\.level | INFO | invalid propertyName 'quarkus.log.level'
+      shutdown.delay                 | 5      | at '/shutdown': additional properties 'delay' not allowed
+      shutdown.timeoutSeconds        | 0      | at '/shutdown/timeoutSeconds'
+      terminationGracePeriodSeconds  | 0      | at '/terminationGracePeriodSeconds'
+      migrations.job.enable          | true   | at '/migrations/job': additional properties 'enable' not allowed
+      migrations.job.backoffLimit    | -1     | at '/migrations/job/backoffLimit'
+      migrations.job.resources.limits.memory | lots | at '/migrations/job/resources/limits/memory'
       """)
   void misspelledKeysAndMalformedQuantitiesAreRefusedBySchema(String key, String value, String message) {
     assertThatThrownBy(() -> render(t -> t.set(key, value)))

@@ -112,6 +112,20 @@ class KubernetesManifestIT {
         .isEqualTo(container().at("/resources/limits/memory").asText());
   }
 
+  @Test
+  void podsStopAsTheChartsDo() {
+    var objects = HelmChartRendering.render(t -> t);
+    JsonNode chartPod = HelmChartRendering.only(objects, "Deployment").at("/spec/template/spec");
+    JsonNode chartConfig = HelmChartRendering.only(objects, "ConfigMap").path("data");
+    var config = only("ConfigMap").path("data");
+    for (String key : List.of("QUARKUS_SHUTDOWN_DELAY", "QUARKUS_SHUTDOWN_TIMEOUT")) {
+      assertThat(config.path(key).asText()).as(key).isEqualTo(chartConfig.path(key).asText());
+    }
+    assertThat(only("Deployment").at("/spec/template/spec/terminationGracePeriodSeconds").asInt())
+        .isEqualTo(chartPod.path("terminationGracePeriodSeconds").asInt());
+    assertThat(container().path("lifecycle")).isEqualTo(chartPod.at("/containers/0/lifecycle"));
+  }
+
   /**
    * The next version, built from the same sources with another version number (a nested quarkus:build into
    * target/kubernetes-upgrade), applies over this one: no field the API server refuses to change differs.
@@ -174,10 +188,13 @@ class KubernetesManifestIT {
     assertThat(container.at("/securityContext/capabilities/drop/0").asText()).isEqualTo("ALL");
     assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
     assertThat(container.at("/volumeMounts/0/mountPath").asText()).isEqualTo("/tmp");
-    int preStop = container.at("/lifecycle/preStop/sleep/seconds").asInt();
-    assertThat(preStop).isPositive();
-    // preStop plus quarkus.shutdown.timeout (20 s) must fit the grace period
-    assertThat(pod.path("terminationGracePeriodSeconds").asInt()).isGreaterThanOrEqualTo(preStop + 20);
+    // The application drains by itself (the shutdown delay): a preStop sleep would add to it.
+    assertThat(container.path("lifecycle").isMissingNode()).as("no preStop hook").isTrue();
+    var config = only("ConfigMap").path("data");
+    assertThat(config.path("QUARKUS_SHUTDOWN_DELAY").asText()).isEqualTo("5s");
+    assertThat(config.path("QUARKUS_SHUTDOWN_TIMEOUT").asText()).isEqualTo("20s");
+    // the delay plus the timeout plus 5 s of margin must fit the grace period, as the chart checks
+    assertThat(pod.path("terminationGracePeriodSeconds").asInt()).isGreaterThanOrEqualTo(5 + 20 + 5);
     assertThat(pod.at("/topologySpreadConstraints/0/topologyKey").asText()).isEqualTo("kubernetes.io/hostname");
     assertThat(container.path("envFrom").findValuesAsText("name"))
         .contains("order-service-config", "order-service-secrets");

@@ -29,6 +29,7 @@ public final class RenderedChart {
   /** The APIs a cluster with the Prometheus operator and KEDA serves. */
   private static final List<String> API_VERSIONS = List.of("monitoring.coreos.com/v1", "keda.sh/v1alpha1");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Pattern LOOKUP = Pattern.compile("\\blookup\\s+(?=\")");
   private static final Pattern RATE_WINDOW = Pattern.compile("\\[(\\d+)([smh])]");
 
   private final List<JsonNode> objects;
@@ -83,13 +84,18 @@ public final class RenderedChart {
     }
   }
 
-  /** The chart's files copied into {@code into}, its Chart.yaml without kubeVersion (see {@link #renderableCopy}). */
+  /**
+   * The chart's files copied into {@code into}, its Chart.yaml without kubeVersion (see {@link #renderableCopy}) and
+   * its templates' lookups finding nothing (see {@link #withoutCluster}).
+   */
   public static Path copyInto(Path chart, Path into) {
     try (Stream<Path> files = Files.walk(chart)) {
       for (Path file : files.toList()) {
         Path target = into.resolve(chart.relativize(file).toString());
         if (Files.isDirectory(file)) {
           Files.createDirectories(target);
+        } else if (file.startsWith(chart.resolve("templates"))) {
+          Files.writeString(target, withoutCluster(Files.readString(file)));
         } else {
           Files.copy(file, target);
         }
@@ -100,6 +106,15 @@ public final class RenderedChart {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A template whose lookups find nothing, as under helm template. helm-java's template is a dry-run install that
+   * still asks the cluster in lookup (and fails where there is none); helm template's never does. Sprig's pick of an
+   * empty dict takes the same string arguments and gives the empty dict lookup gives when nothing is found.
+   */
+  public static String withoutCluster(String template) {
+    return LOOKUP.matcher(template).replaceAll("pick (dict) ");
   }
 
   /** Deletes a copy made by {@link #renderableCopy}; what cannot be deleted is left behind. */
