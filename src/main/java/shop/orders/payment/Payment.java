@@ -29,13 +29,19 @@ public class Payment extends GatewayOperation {
   @Convert(converter = StoredColumns.SettledByColumn.class)
   @Column(name = "settled_by")
   public SettledBy settledBy;
+  /** The storefront's token for the payment method, kept to send the charge again; null for older payments. */
+  @Column(name = "method_token")
+  String methodToken;
+  /** How many times the charge was sent again after its outcome was left unknown. */
+  short resends;
 
-  static Payment authorizing(UUID orderId, String customerId, String idempotencyKey, Money amount, Instant now,
-                             Duration notFoundWindow) {
+  static Payment authorizing(UUID orderId, String customerId, String idempotencyKey, Money amount, String methodToken,
+                             Instant now, Duration notFoundWindow) {
     var payment = new Payment();
     payment.open(orderId, amount, now, notFoundWindow);
     payment.customerId = customerId;
     payment.idempotencyKey = idempotencyKey;
+    payment.methodToken = methodToken;
     payment.status = PaymentStatus.AUTHORIZING;
     return payment;
   }
@@ -75,6 +81,25 @@ public class Payment extends GatewayOperation {
   /** The gateway charged for an order that cannot take it: the charge is to be paid back. */
   boolean reverse(String ref, SettledBy by, Instant now) {
     return approve(PaymentStatus.REVERSING, ref, by, now);
+  }
+
+  /**
+   * Counts one more sending of the charge when this open payment can be sent again (it has its method token and
+   * sendings left): true, and the next check is {@code pause} from now. False, and nothing changes, otherwise.
+   */
+  boolean sendAgain(int maxResends, Duration pause, Instant now) {
+    if (!status.isOpen() || methodToken == null || resends >= maxResends) {
+      return false;
+    }
+    resends++;
+    nextCheckAt = now.plus(pause);
+    updatedAt = now;
+    return true;
+  }
+
+  /** The charge request as it was first sent: same id (the gateway's idempotency key), order, amount and method. */
+  PaymentGatewayApi.Charge charge() {
+    return new PaymentGatewayApi.Charge(id, orderId, amountMinor, currency, methodToken);
   }
 
   /** The charge of a REVERSING payment was paid back. */

@@ -77,6 +77,35 @@ public interface PaymentConfig {
      */
     @WithDefault("PT10M")
     Duration notFoundFinalAfter();
+
+    /** Sending the charge again when the gateway does not have it. */
+    Resend resend();
+  }
+
+  /**
+   * A payment whose outcome is unknown because the service may never have sent it (it stopped between recording
+   * the attempt and the answer, or the call timed out) and that the gateway says it does not have is sent again
+   * under its own idempotency key: the gateway answers the charge it made, or makes it now, once, or answers 409
+   * while a request with that key is still being processed. The not-found window then only ends a payment that
+   * cannot be sent again: started by a release that did not keep its method token, or whose sendings are spent.
+   */
+  interface Resend {
+    /**
+     * Sendings after the first, at most. 6 with the pauses below spread over about a minute and a half: longer
+     * than a gateway takes to record a charge it received (a slow acquirer), short beside the payment window.
+     */
+    @WithDefault("6")
+    @Positive
+    @Max(100)
+    int attempts();
+
+    /** Pause after the first sending again before the payment is checked again; doubled after each. */
+    @WithDefault("PT2S")
+    Duration firstPause();
+
+    /** The longest pause between two sendings. */
+    @WithDefault("PT30S")
+    Duration longestPause();
   }
 
   /** The sweep of the gateway's charge list, for charges whose webhook and lookup were both lost. */

@@ -13,6 +13,7 @@ import shop.orders.idempotency.IdempotencyKeys;
 import shop.orders.ops.LogContext;
 import shop.orders.order.OrderPayments;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Collection;
@@ -70,7 +71,7 @@ public class PaymentLedger {
     }
     Instant now = clock.instant();
     var total = orders.beginPayment(orderId, customerId, now);
-    Payment payment = Payment.authorizing(orderId, customerId, key, total, now,
+    Payment payment = Payment.authorizing(orderId, customerId, key, total, request.methodToken(), now,
         config.reconciliation().notFoundFinalAfter());
     payment.nextCheckAt = now.plus(config.reconciliation().firstCheckAfter());
     payment.persist();
@@ -124,6 +125,31 @@ public class PaymentLedger {
   public List<UUID> leaseDue(Instant now, int limit) {
     return jdbc.inTransaction(c -> GatewayRows.leaseDue(c, GatewayRows.Open.PAYMENTS, now, limit,
         config.reconciliation().retryEvery()));
+  }
+
+  /**
+   * Reconciliation, after the gateway said it does not have this payment: counts one more sending of the charge and
+   * returns the request to send, when the payment is still open, has its method token and sendings left (the next
+   * check then waits a pause that doubles with each sending). Empty when it cannot be sent again: it waits for its
+   * not-found window, as before.
+   */
+  @Transactional
+  public Optional<PaymentGatewayApi.Charge> sendAgain(UUID paymentId, Instant now) {
+    Payment payment = Payment.findById(paymentId, LockModeType.PESSIMISTIC_WRITE);
+    var resend = config.reconciliation().resend();
+    Duration pause = resend.firstPause().multipliedBy(1L << Math.min(payment.resends, 16));
+    if (pause.compareTo(resend.longestPause()) > 0) {
+      pause = resend.longestPause();
+    }
+    if (!payment.sendAgain(resend.attempts(), pause, now)) {
+      return Optional.empty();
+    }
+    registry.counter("payments.resends").increment();
+    try (var about = LogContext.order(payment.orderId)) {
+      LOG.infof("Payment %s unknown to the gateway: sent again under its idempotency key (%d of %d)", payment.id,
+          payment.resends, resend.attempts());
+    }
+    return Optional.of(payment.charge());
   }
 
   /** A webhook's news: empty when the payment is not ours. */

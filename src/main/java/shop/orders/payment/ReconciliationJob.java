@@ -6,6 +6,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
+import shop.orders.money.Money;
 
 import java.time.Instant;
 import java.time.InstantSource;
@@ -16,7 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Settles payments whose outcome is unknown by asking the gateway, each exactly once, and sends or looks up open
- * refunds. A payment the gateway does not know stays open until its "not found" is final
+ * refunds. A payment the gateway does not know is sent again under its own idempotency key (its id), a bounded
+ * number of times with growing pauses ({@code payment.reconciliation.resend.*}): the gateway answers the charge it
+ * made, or makes it now, once; while it is still processing a request with that key it answers 409 and the payment
+ * is checked again later. One that cannot be sent again stays open until its "not found" is final
  * ({@code payment.reconciliation.not-found-final-after}). A payment is leased in a
  * short transaction (so replicas never take the same one), the gateway is asked outside any transaction, and the
  * answer is recorded in another. While the gateway breaker is open the job waits.
@@ -103,9 +107,36 @@ public class ReconciliationJob {
       LOG.debugf("Payment %s not reconciled yet: %s", paymentId, e.toString());
       return false;   // leased: asked again after payment.reconciliation.retry-every
     }
-    var applied = ledger.reconcile(paymentId, known, SettledBy.LOOKUP, now);
+    SettledBy by = SettledBy.LOOKUP;
+    if (known.isEmpty()) {
+      var charge = ledger.sendAgain(paymentId, now);
+      if (charge.isPresent()) {
+        known = sendAgain(charge.get());
+        by = SettledBy.ANSWER;
+      }
+    }
+    var applied = ledger.reconcile(paymentId, known, by, now);
     applied.reversal().ifPresent(refunder::sendReversal);
     return applied.changed();
+  }
+
+  /**
+   * The charge sent again under its idempotency key: the gateway's decision, or empty when it gave none (still
+   * processing a request with that key: 409; unreachable, failing, refusing for now). Empty leaves the payment open:
+   * it is checked again after the pause {@link PaymentLedger#sendAgain} set.
+   */
+  private Optional<PaymentGatewayClient.Decision> sendAgain(PaymentGatewayApi.Charge charge) {
+    try {
+      return Optional.of(gateway.authorize(charge.paymentId(), charge.orderId(),
+          new Money(charge.amount(), charge.currency()), charge.methodToken()));
+    } catch (GatewayRefusal refusal) {
+      LOG.debugf("Payment %s sent again: the gateway refused it for now (%d, %s)", charge.paymentId(),
+          refusal.status, refusal.meaning());
+      return Optional.empty();
+    } catch (RuntimeException noAnswer) {
+      LOG.debugf("Payment %s sent again: no answer (%s)", charge.paymentId(), noAnswer.toString());
+      return Optional.empty();
+    }
   }
 
 

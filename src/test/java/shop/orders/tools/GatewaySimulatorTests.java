@@ -91,6 +91,34 @@ class GatewaySimulatorTests {
   }
 
   @Test
+  void aRepeatWhileTheFirstIsStillProcessedIs409AndAfterItTheSameCharge() throws Exception {
+    start(Map.of("PG_LATE_RATE", "1", "PG_LATE_MS", "1500", "PG_LATE_WEBHOOK_LOSS", "1"));
+    var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return post("/v1/payments", "p-late", charge("p-late", "o-1", "500"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    // the first request is held by the gateway until the charge lands, 1.5 s after it arrived
+    Thread.sleep(400);
+    assertThat(first).as("the first request is still held").isNotDone();
+    var repeat = post("/v1/payments", "p-late", charge("p-late", "o-1", "500"));
+    assertThat(repeat.statusCode()).as("a repeat while the first is processed").isEqualTo(409);
+    assertThat(JSON.readTree(repeat.body()).get("error").asText()).isEqualTo("idempotency_key_in_use");
+    assertThat(get("/v1/payments/p-late").statusCode()).as("not recorded yet").isEqualTo(404);
+
+    var landed = first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(landed.statusCode()).isEqualTo(200);
+    String ref = JSON.readTree(landed.body()).get("gateway_ref").asText();
+    var after = post("/v1/payments", "p-late", charge("p-late", "o-1", "500"));
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(after.body()).get("gateway_ref").asText()).as("the same charge").isEqualTo(ref);
+    assertThat(Files.readAllLines(dir.resolve("journal.log")).stream()
+        .filter(line -> line.contains("/v1/payments p-late APPROVED"))).as("charged once").hasSize(1);
+  }
+
+  @Test
   void withoutAnIdempotencyKeyThePaymentIdInTheBodyIsTheKey() throws Exception {
     start(Map.of());
     post("/v1/payments", null, charge("p-body", "o-1", "100"));

@@ -63,6 +63,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code (created_at, payment_id)}, continuing after {@code starting_after}. {@code created_at} is when the gateway
  * recorded the charge, so a late charge appears there only once it has landed.
  *
+ * <p>Charges are idempotent per key as payment providers' are: a repeat of a finished charge is answered that
+ * charge (nothing charged again); a repeat while the first request with that key is still being processed (a late
+ * charge not landed yet) is answered {@code 409 {"error":"idempotency_key_in_use"}}, journalled as
+ * {@code /v1/payments <payment_id> 409 in progress}, and its caller asks again later.
+ *
  * <p>A fault drill changes the behaviour while it runs: {@code PUT /sim/behaviour} with lines {@code NAME=value} (the
  * same names) overrides them, an empty body goes back to the environment's; {@code GET /sim/behaviour} shows the
  * overrides. A late charge keeps the delay and webhook it was given when it was requested.
@@ -191,6 +196,13 @@ public final class GatewaySimulator {
       }
       var fresh = new CompletableFuture<Charge>();
       var charge = charges.putIfAbsent(id, fresh);
+      if (charge != null && !charge.isDone()) {
+        // as payment providers do: a request with a key whose first request is still being processed is refused,
+        // not queued (the first one's caller gets the answer); ask again later
+        record("/v1/payments " + id + " 409 in progress");
+        reply(exchange, 409, error("idempotency_key_in_use"));
+        return;
+      }
       if (charge == null) {
         charge = fresh;
         if (random.nextDouble() < number("PG_LATE_RATE", 0.0)) {
@@ -202,7 +214,7 @@ public final class GatewaySimulator {
         }
       }
       boolean held = !charge.isDone();
-      Charge made = charge.join();   // a late charge (and any repeat of it) is answered only once it has landed
+      Charge made = charge.join();   // a late charge is answered to its first caller only once it has landed
       if (!held && random.nextDouble() < number("PG_TIMEOUT_RATE", 0.01)) {
         sleep(number("PG_TIMEOUT_MS", 5000));
       }
