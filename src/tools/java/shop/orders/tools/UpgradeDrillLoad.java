@@ -216,7 +216,7 @@ public final class UpgradeDrillLoad {
         rows.add(new DrillRequest(second, kind, 0, DrillRequest.NO_ANSWER, null, "timeout"));
         waitMillis = 200;
       } catch (IOException e) {
-        rows.add(new DrillRequest(second, kind, 0, DrillRequest.NO_ANSWER, null, e.getClass().getSimpleName()));
+        rows.add(new DrillRequest(second, kind, 0, DrillRequest.NO_ANSWER, null, describe(e)));
         waitMillis = 200;
       }
       if (System.currentTimeMillis() + waitMillis > giveUpAt) {
@@ -225,6 +225,13 @@ public final class UpgradeDrillLoad {
       Thread.sleep(waitMillis + ThreadLocalRandom.current().nextLong(100));
     }
     return Optional.empty();
+  }
+
+  /** The exception's class and message on one line (the CSV's detail), at most 120 characters. */
+  static String describe(Exception e) {
+    String text = (e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))
+        .replaceAll("[\\r\\n,]+", " ");
+    return text.length() > 120 ? text.substring(0, 120) : text;
   }
 
   /** Retry-After in seconds (the service's form), at most 5 s; 1 s when it is not a number. */
