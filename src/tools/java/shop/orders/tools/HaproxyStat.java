@@ -20,19 +20,30 @@ import java.util.concurrent.TimeoutException;
 /**
  * What bin/bench-scale-out asks HAProxy's stats socket: {@code HaproxyStat <socket>} sends {@code show stat} and
  * prints {@code <server> <status> <2xx responses>} for each server of the backend "instances" (within 5 s, else it
- * fails).
+ * fails). {@code HaproxyStat <socket> <command>} sends that command of the runtime API instead (bin/upgrade-drill:
+ * {@code set server instances/i1 state drain}) and prints HAProxy's answer; it fails when the answer is not empty
+ * (HAProxy answers a command it carried out with nothing).
  */
 public final class HaproxyStat {
   private HaproxyStat() {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 1) {
-      System.err.println("usage: HaproxyStat <stats socket>");
+    if (args.length != 1 && args.length != 2) {
+      System.err.println("usage: HaproxyStat <stats socket> [<command>]");
       System.exit(2);
     }
-    var answer = CompletableFuture.supplyAsync(() -> ask(args[0]));
+    String command = args.length == 2 ? args[1] : "show stat";
+    var answer = CompletableFuture.supplyAsync(() -> ask(args[0], command));
     try {
+      if (args.length == 2) {
+        String text = answer.get(5, TimeUnit.SECONDS).strip();
+        if (!text.isEmpty()) {
+          System.err.println("HaproxyStat: " + command + ": " + text);
+          System.exit(1);
+        }
+        return;
+      }
       rows(answer.get(5, TimeUnit.SECONDS)).forEach(System.out::println);
     } catch (TimeoutException | ExecutionException e) {
       System.err.println("HaproxyStat: " + (e instanceof ExecutionException ? e.getCause() : "no answer within 5 s"));
@@ -40,10 +51,10 @@ public final class HaproxyStat {
     }
   }
 
-  private static String ask(String socket) {
+  private static String ask(String socket, String command) {
     try (var channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       channel.connect(UnixDomainSocketAddress.of(socket));
-      channel.write(ByteBuffer.wrap("show stat\n".getBytes(StandardCharsets.US_ASCII)));
+      channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
       var data = new ByteArrayOutputStream();
       var buffer = ByteBuffer.allocate(65536);
       while (channel.read(buffer) > 0) {

@@ -1,0 +1,460 @@
+package shop.orders.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The end of bin/upgrade-drill: waits (bounded) until the service has settled, gathers the audit's facts (the
+ * shoppers' CSV, PostgreSQL, the gateway simulator's charge list and refund lookups, the drill's queue), audits them
+ * (DrillAudit) and writes {@code <OUT>.json}, {@code <OUT>.md}, {@code <OUT>.png} (gnuplot) and
+ * {@code <OUT>-timeline.dat}. Reads its inputs from the environment the script sets:
+ * <pre>
+ *   OUT REQUESTS TIMELINE SEED_STOCK HAPROXY_LOG DB_URL GATEWAY_URL AMQP_URL QUEUE SETTLE_SECONDS
+ *   DATE MACHINE PREVIOUS_SHA CURRENT SHOPPERS PHASE_SECONDS SMOKE
+ * </pre>
+ * Exits 0 when the audit passed, 1 when it failed or the service did not settle.
+ */
+public final class UpgradeDrillReport {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, String> STATE_COLOURS = Map.of("previous", "#4472c4", "current", "#1a7f37",
+      "draining", "#ed7d31", "stopped", "#bfbfbf", "starting", "#ffd966");
+  private static final Map<String, String> OUTCOME_COLOURS = Map.of(DrillRequest.OK, "#1a7f37",
+      DrillRequest.PROMISED_4XX, "#7f7f7f", DrillRequest.REFUSED, "#ed7d31", DrillRequest.SERVER_ERROR, "#cf222e",
+      DrillRequest.UNPROMISED_4XX, "#8250df", DrillRequest.NO_ANSWER, "#000000");
+  /** HAProxy's httplog: backend/server, the five timers, status, bytes, cookies, termination state, conn counts. */
+  private static final Pattern HTTPLOG = Pattern.compile(
+      " (\\S+)/(\\S+) -?\\d+/-?\\d+/-?\\d+/-?\\d+/\\+?-?\\d+ (\\d{3}) \\S+ \\S+ \\S+ (\\S{4}) \\d+/\\d+/\\d+/\\d+/(\\+?\\d+) ");
+
+  private final Map<String, String> env;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  UpgradeDrillReport(Map<String, String> env) {
+    this.env = env;
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.exit(new UpgradeDrillReport(System.getenv()).run() ? 0 : 1);
+  }
+
+  private String need(String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " is not set");
+    }
+    return value;
+  }
+
+  boolean run() throws Exception {
+    String out = need("OUT");
+    var requests = DrillRequest.read(Path.of(need("REQUESTS")));
+    double end = requests.stream().mapToDouble(DrillRequest::second).max().orElse(0);
+    var timeline = new DrillTimeline(Files.readAllLines(Path.of(need("TIMELINE"))), end);
+    String dbUrl = need("DB_URL");
+
+    long settleStart = System.currentTimeMillis();
+    long settledAfter = awaitSettled(dbUrl, Integer.parseInt(need("SETTLE_SECONDS")));
+    System.out.println(settledAfter < 0 ? "the service did not settle within " + need("SETTLE_SECONDS") + " s"
+        : "settled after " + settledAfter / 1000.0 + " s");
+    var received = DrillQueue.drain(need("AMQP_URL"), need("QUEUE"));
+    var facts = facts(dbUrl, requests, received);
+    Map<String, Object> audit = DrillAudit.audit(facts);
+    boolean passed = (Boolean) audit.get("passed") && settledAfter >= 0;
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("date", env.getOrDefault("DATE", ""));
+    report.put("machine", env.getOrDefault("MACHINE", ""));
+    report.put("previousRelease", env.getOrDefault("PREVIOUS_SHA", ""));
+    report.put("currentBuild", env.getOrDefault("CURRENT", ""));
+    report.put("shoppers", env.getOrDefault("SHOPPERS", ""));
+    report.put("phaseSeconds", env.getOrDefault("PHASE_SECONDS", ""));
+    report.put("smoke", "1".equals(env.get("SMOKE")));
+    report.put("passed", passed);
+    report.put("settledAfterSeconds", settledAfter < 0 ? null : settledAfter / 1000.0);
+    report.put("settleWaitSeconds", (System.currentTimeMillis() - settleStart) / 1000.0);
+    report.put("loadSeconds", Math.round(end * 10) / 10.0);
+    report.put("outcomes", outcomeCounts(requests));
+    report.put("outcomesByKind", byKind(requests));
+    report.put("phases", phases(timeline, requests));
+    report.put("instanceExits", timeline.exits().stream().map(e -> Map.of("instance", e.instance(),
+        "second", e.second(), "exitMillis", e.millis(), "exitCode", e.code())).toList());
+    report.put("notPromised", requests.stream().filter(r -> !r.allowed()).limit(500)
+        .map(r -> Map.of("second", r.second(), "phase", timeline.phaseAt(r.second()), "kind", r.kind(),
+            "status", r.status(), "outcome", r.outcome(), "detail", r.detail())).toList());
+    String haproxyLog = env.get("HAPROXY_LOG");
+    if (haproxyLog != null && Files.exists(Path.of(haproxyLog))) {
+      report.put("loadBalancer", loadBalancer(Files.readAllLines(Path.of(haproxyLog))));
+    }
+    report.put("audit", audit);
+    report.put("chart", Path.of(out + ".png").getFileName().toString());
+
+    Files.writeString(Path.of(out + "-timeline.dat"), DrillTimeline.perSecondData(requests));
+    Files.writeString(Path.of(out + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report)
+        + "\n");
+    Files.writeString(Path.of(out + ".md"), markdown(report, timeline));
+    plot(gnuplotScript(out + ".png", out + "-timeline.dat", timeline, env.getOrDefault("PREVIOUS_SHA", ""),
+        env.getOrDefault("CURRENT", "")));
+    System.out.println(summary(report));
+    return passed;
+  }
+
+  static Map<String, Integer> outcomeCounts(List<DrillRequest> requests) {
+    var counts = new LinkedHashMap<String, Integer>();
+    DrillRequest.OUTCOMES.forEach(o -> counts.put(o, 0));
+    requests.forEach(r -> counts.merge(r.outcome(), 1, Integer::sum));
+    counts.put("total", requests.size());
+    return counts;
+  }
+
+  private static Map<String, Map<String, Integer>> byKind(List<DrillRequest> requests) {
+    var result = new TreeMap<String, Map<String, Integer>>();
+    requests.stream().collect(Collectors.groupingBy(DrillRequest::kind))
+        .forEach((kind, rows) -> result.put(kind, outcomeCounts(rows)));
+    return result;
+  }
+
+  private static List<Map<String, Object>> phases(DrillTimeline timeline, List<DrillRequest> requests) {
+    var counts = timeline.perPhase(requests);
+    var result = new ArrayList<Map<String, Object>>();
+    for (var phase : timeline.phases()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("phase", phase.name());
+      row.put("from", phase.from());
+      row.put("to", phase.to());
+      row.put("outcomes", counts.get(phase.name()));
+      result.add(row);
+    }
+    return result;
+  }
+
+  /** Per server: answers of 5xx by status and termination state, and requests HAProxy sent again elsewhere. */
+  static Map<String, Object> loadBalancer(List<String> log) {
+    Map<String, Map<String, Integer>> serverErrors = new TreeMap<>();
+    Map<String, Integer> retried = new TreeMap<>();
+    for (String line : log) {
+      var m = HTTPLOG.matcher(line);
+      if (!m.find()) {
+        continue;
+      }
+      String server = m.group(2);
+      int status = Integer.parseInt(m.group(3));
+      if (status >= 500) {
+        serverErrors.computeIfAbsent(server, k -> new TreeMap<>()).merge(status + " " + m.group(4), 1,
+            Integer::sum);
+      }
+      if (!m.group(5).equals("0")) {
+        retried.merge(server, 1, Integer::sum);
+      }
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("serverErrorsByServer", serverErrors);
+    result.put("retriedOrRedispatchedByServer", retried);
+    return result;
+  }
+
+  // --- gathering the facts --------------------------------------------------------------------------------------
+
+  private long awaitSettled(String dbUrl, int seconds) throws SQLException, InterruptedException {
+    long start = System.currentTimeMillis();
+    long deadline = start + seconds * 1000L;
+    while (true) {
+      try (Connection db = connect(dbUrl)) {
+        long open = count(db, "select count(*) from payment where status in ('AUTHORIZING', 'UNKNOWN', 'REVERSING')")
+            + count(db, "select count(*) from refund where status in ('REFUNDING', 'UNKNOWN')")
+            + count(db, "select count(*) from order_event where published_at is null");
+        if (open == 0) {
+          Thread.sleep(2000);   // the last confirmed batch reaches the queue
+          return System.currentTimeMillis() - start;
+        }
+      }
+      if (System.currentTimeMillis() > deadline) {
+        return -1;
+      }
+      Thread.sleep(2000);
+    }
+  }
+
+  private DrillAudit.Facts facts(String dbUrl, List<DrillRequest> requests, List<DrillAudit.Received> received)
+      throws Exception {
+    Map<String, Long> seed = new HashMap<>();
+    for (String line : Files.readAllLines(Path.of(need("SEED_STOCK")))) {
+      String[] cells = line.split("\\|");
+      if (cells.length == 2) {
+        seed.put(cells[0], Long.parseLong(cells[1].trim()));
+      }
+    }
+    var charges = charges(need("GATEWAY_URL"));
+    try (Connection db = connect(dbUrl)) {
+      Set<String> answered = requests.stream().filter(DrillRequest::placedOrder).map(DrillRequest::orderId)
+          .collect(Collectors.toSet());
+      Set<String> inDb = new HashSet<>();
+      try (var statement = db.prepareStatement("select id::text from customer_order where id = any(?::uuid[])")) {
+        statement.setArray(1, db.createArrayOf("text", answered.toArray()));
+        try (var rows = statement.executeQuery()) {
+          while (rows.next()) {
+            inDb.add(rows.getString(1));
+          }
+        }
+      }
+      var stock = new ArrayList<DrillAudit.Stock>();
+      try (var rows = db.createStatement().executeQuery("""
+          select p.sku, p.available,
+                 coalesce(sum(l.quantity) filter (where o.status in ('PENDING_PAYMENT', 'PAID')), 0)
+          from product p left join order_line l on l.sku = p.sku left join customer_order o on o.id = l.order_id
+          group by p.sku, p.available""")) {
+        while (rows.next()) {
+          stock.add(new DrillAudit.Stock(rows.getString(1), seed.getOrDefault(rows.getString(1), 0L),
+              rows.getLong(2), rows.getLong(3)));
+        }
+      }
+      var payments = new ArrayList<DrillAudit.Payment>();
+      try (var rows = db.createStatement().executeQuery(
+          "select p.id::text, p.status, o.id::text, o.status from payment p join customer_order o on o.id = p.order_id")) {
+        while (rows.next()) {
+          payments.add(new DrillAudit.Payment(rows.getString(1), rows.getString(2), rows.getString(3),
+              rows.getString(4)));
+        }
+      }
+      Set<String> paid = new HashSet<>(strings(db, "select id::text from customer_order where status = 'PAID'"));
+      Set<String> refunded = new HashSet<>();
+      long unconfirmed = 0;
+      try (var rows = db.createStatement().executeQuery(
+          "select id::text, payment_id::text from refund where status = 'REFUNDED'")) {
+        while (rows.next()) {
+          if (refundedAtGateway(need("GATEWAY_URL"), rows.getString(1))) {
+            refunded.add(rows.getString(2));
+          } else {
+            unconfirmed++;
+          }
+        }
+      }
+      long openPayments = count(db,
+          "select count(*) from payment where status in ('AUTHORIZING', 'UNKNOWN', 'REVERSING')");
+      long openRefunds = count(db, "select count(*) from refund where status in ('REFUNDING', 'UNKNOWN')");
+      var events = new ArrayList<DrillAudit.Event>();
+      try (var rows = db.createStatement().executeQuery(
+          "select id::text, order_id::text, seq, published_at is not null from order_event")) {
+        while (rows.next()) {
+          events.add(new DrillAudit.Event(rows.getString(1), rows.getString(2), rows.getInt(3), rows.getBoolean(4)));
+        }
+      }
+      return new DrillAudit.Facts(requests, inDb, stock, charges, payments, paid, refunded, unconfirmed,
+          openPayments, openRefunds, events, received);
+    }
+  }
+
+  /** The gateway's charge list, every page (bounded). */
+  private List<DrillAudit.Charge> charges(String gateway) throws IOException, InterruptedException {
+    var charges = new ArrayList<DrillAudit.Charge>();
+    String after = null;
+    for (int page = 0; page < 100_000; page++) {
+      String url = gateway + "/v1/payments?created_after=1970-01-01T00:00:00Z&limit=100"
+          + (after == null ? "" : "&starting_after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+      var response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IOException("the gateway's charge list answered " + response.statusCode() + ": "
+            + response.body());
+      }
+      JsonNode body = JSON.readTree(response.body());
+      for (JsonNode c : body.path("data")) {
+        charges.add(new DrillAudit.Charge(c.path("payment_id").asText(), c.path("order_id").asText(),
+            c.path("status").asText()));
+        after = c.path("payment_id").asText();
+      }
+      if (!body.path("has_more").asBoolean(false) || body.path("data").isEmpty()) {
+        return charges;
+      }
+    }
+    throw new IOException("the gateway's charge list did not end");
+  }
+
+  private boolean refundedAtGateway(String gateway, String refundId) throws IOException, InterruptedException {
+    var response = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/refunds/" + refundId))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() == 200 && "REFUNDED".equals(JSON.readTree(response.body()).path("status").asText());
+  }
+
+  private static Connection connect(String url) throws SQLException {
+    return DriverManager.getConnection(url, "postgres", "");
+  }
+
+  private static long count(Connection db, String sql) throws SQLException {
+    try (var rows = db.createStatement().executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private static List<String> strings(Connection db, String sql) throws SQLException {
+    try (var rows = db.createStatement().executeQuery(sql)) {
+      var result = new ArrayList<String>();
+      while (rows.next()) {
+        result.add(rows.getString(1));
+      }
+      return result;
+    }
+  }
+
+  // --- writing --------------------------------------------------------------------------------------------------
+
+  @SuppressWarnings("unchecked")
+  private static String summary(Map<String, Object> report) {
+    var audit = (Map<String, Object>) report.get("audit");
+    return "upgrade drill: " + ((Boolean) report.get("passed") ? "PASSED" : "FAILED") + "; requests "
+        + report.get("outcomes") + "; failed rules " + audit.get("failedRules");
+  }
+
+  @SuppressWarnings("unchecked")
+  static String markdown(Map<String, Object> report, DrillTimeline timeline) {
+    var md = new StringBuilder();
+    var audit = (Map<String, Object>) report.get("audit");
+    md.append("# Upgrade drill ").append(report.get("date")).append("\n\n");
+    md.append("Rolling upgrade from the previous release (").append(report.get("previousRelease"))
+        .append(") to the current build (").append(report.get("currentBuild"))
+        .append(") and back, two instances behind HAProxy, ").append(report.get("shoppers"))
+        .append(" shoppers, each state held ").append(report.get("phaseSeconds")).append(" s")
+        .append(Boolean.TRUE.equals(report.get("smoke")) ? " (smoke run)" : "").append("; ")
+        .append(report.get("machine")).append(".\n\n");
+    md.append("**Audit: ").append((Boolean) report.get("passed") ? "passed" : "FAILED").append("**");
+    var failed = (List<String>) audit.get("failedRules");
+    if (!failed.isEmpty()) {
+      md.append(" (").append(String.join(", ", failed)).append(")");
+    }
+    md.append(report.get("settledAfterSeconds") == null ? "; the service did not settle in time" : "; settled "
+        + report.get("settledAfterSeconds") + " s after the load").append(".\n\n");
+    md.append("![timeline](").append(report.get("chart"))
+        .append(")\n\n");
+    md.append("## Answers by phase\n\n| phase | from s | to s | ")
+        .append(String.join(" | ", DrillRequest.OUTCOMES)).append(" | total |\n|---|---:|---:|")
+        .append("---:|".repeat(DrillRequest.OUTCOMES.size() + 1)).append('\n');
+    for (var phase : (List<Map<String, Object>>) report.get("phases")) {
+      var counts = (Map<String, Integer>) phase.get("outcomes");
+      md.append("| ").append(phase.get("phase")).append(" | ")
+          .append(String.format(Locale.ROOT, "%.1f | %.1f", (Double) phase.get("from"), (Double) phase.get("to")));
+      DrillRequest.OUTCOMES.forEach(o -> md.append(" | ").append(counts.get(o)));
+      md.append(" | ").append(counts.get("total")).append(" |\n");
+    }
+    var all = (Map<String, Integer>) report.get("outcomes");
+    md.append("| all | | |");
+    DrillRequest.OUTCOMES.forEach(o -> md.append(' ').append(all.get(o)).append(" |"));
+    md.append(' ').append(all.get("total")).append(" |\n\n");
+    md.append("## Audit\n\n| rule | violations |\n|---|---:|\n");
+    ((Map<String, Long>) audit.get("rules")).forEach((rule, n) -> md.append("| ").append(rule).append(" | ")
+        .append(n).append(n == 0 ? "" : " **FAIL**").append(" |\n"));
+    md.append("\nFigures: ").append(audit.get("figures")).append("\n\n");
+    md.append("## Instances\n\n");
+    for (var exit : timeline.exits()) {
+      md.append(String.format(Locale.ROOT, "- instance %d exited %.1f s after SIGTERM (second %.1f), exit code %d%n",
+          exit.instance(), exit.millis() / 1000.0, exit.second() - exit.millis() / 1000.0, exit.code()));
+    }
+    if (report.containsKey("loadBalancer")) {
+      md.append("\nHAProxy: ").append(report.get("loadBalancer")).append("\n");
+    }
+    var bad = (List<Map<String, Object>>) report.get("notPromised");
+    if (!bad.isEmpty()) {
+      md.append("\n## Answers the API does not promise (first 50)\n\n| second | phase | kind | status | outcome | detail |\n")
+          .append("|---:|---|---|---:|---|---|\n");
+      bad.stream().limit(50).forEach(r -> md.append(String.format(Locale.ROOT, "| %.3f | %s | %s | %s | %s | %s |%n",
+          (Double) r.get("second"), r.get("phase"), r.get("kind"), r.get("status"), r.get("outcome"),
+          r.get("detail"))));
+    }
+    return md.toString();
+  }
+
+  /**
+   * The chart: requests per second by outcome class (top; dashed lines where an instance was taken out) and each
+   * instance's state and version over time (bottom).
+   */
+  static String gnuplotScript(String png, String data, DrillTimeline timeline, String previous, String current) {
+    var s = new StringBuilder();
+    s.append("set terminal pngcairo size 1200,800 font ',10'\n")
+        .append("set output '").append(png).append("'\n")
+        .append("set multiplot layout 2,1 title 'Upgrade drill: previous ").append(previous).append(" -> current ")
+        .append(current).append(" -> previous'\n")
+        .append("set xrange [0:").append(String.format(Locale.ROOT, "%.1f", Math.max(1, timeline.end())))
+        .append("]\nset grid\nset key outside right top\n")
+        .append("set lmargin 10\nset rmargin 28\n")
+        .append("set size 1,0.62\nset origin 0,0.33\n")
+        .append("set ylabel 'requests/s'\nset title 'Answers per second by outcome class'\n");
+    int arrow = 1;
+    for (var band : timeline.bands()) {
+      if (band.state().equals("draining")) {
+        s.append(String.format(Locale.ROOT, "set arrow %d from %.2f, graph 0 to %.2f, graph 1 nohead dt 2 lc rgb '%s'%n",
+            arrow++, band.from(), band.from(), STATE_COLOURS.get("draining")));
+      }
+    }
+    var plots = new ArrayList<String>();
+    for (int i = 0; i < DrillRequest.OUTCOMES.size(); i++) {
+      String outcome = DrillRequest.OUTCOMES.get(i);
+      plots.add("'" + data + "' using 1:" + (i + 2) + " with lines lw " + (i == 0 ? 2 : 1.5) + " lc rgb '"
+          + OUTCOME_COLOURS.get(outcome) + "' title '" + outcome + "'");
+    }
+    s.append("plot ").append(String.join(", ", plots)).append('\n');
+    s.append("unset arrow\nset size 1,0.33\nset origin 0,0\n")
+        .append("set title 'Instances: version and state'\nset xlabel 'seconds since the load started'\n")
+        .append("set ylabel ''\nunset grid\n");
+    int instances = timeline.bands().stream().mapToInt(DrillTimeline.Band::instance).max().orElse(1);
+    s.append("set yrange [0.4:").append(instances).append(".6]\nset ytics (");
+    for (int i = 1; i <= instances; i++) {
+      s.append(i == 1 ? "" : ", ").append("'i").append(i).append("' ").append(i);
+    }
+    s.append(")\n");
+    int object = 1;
+    for (var band : timeline.bands()) {
+      String key = band.state().equals("serving") ? band.version() : band.state();
+      s.append(String.format(Locale.ROOT,
+          "set object %d rect from %.2f, %.2f to %.2f, %.2f fc rgb '%s' fs solid 0.8 noborder%n", object++,
+          band.from(), band.instance() - 0.35, Math.max(band.to(), band.from() + 0.05), band.instance() + 0.35,
+          STATE_COLOURS.getOrDefault(key, "#333333")));
+    }
+    var legend = new ArrayList<String>();
+    for (String state : List.of("previous", "current", "draining", "stopped", "starting")) {
+      legend.add("NaN with boxes fs solid 0.8 lc rgb '" + STATE_COLOURS.get(state) + "' title '"
+          + (state.equals("previous") ? "serving previous " + previous
+          : state.equals("current") ? "serving current " + current : state) + "'");
+    }
+    s.append("plot ").append(String.join(", ", legend)).append("\nunset multiplot\n");
+    return s.toString();
+  }
+
+  /** Draws the chart with gnuplot; a missing or failing gnuplot leaves a note on stderr, not a failure. */
+  private static void plot(String script) throws InterruptedException {
+    try {
+      Process gnuplot = new ProcessBuilder("gnuplot").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      try (var stdin = gnuplot.getOutputStream()) {
+        stdin.write(script.getBytes(StandardCharsets.UTF_8));
+      }
+      String errors = new String(gnuplot.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (gnuplot.waitFor() != 0) {
+        System.err.println("upgrade-drill: no chart: " + errors);
+      }
+    } catch (IOException e) {
+      System.err.println("upgrade-drill: no chart: " + e.getMessage());
+    }
+  }
+}
