@@ -29,6 +29,13 @@ import java.util.concurrent.TimeoutException;
 public class Broker {
   private static final Logger LOG = Logger.getLogger(Broker.class);
 
+  /**
+   * AMQP's app_id of every message: the publishing application. Releases that publish it also drain their relay on
+   * shutdown (order.OrderEventRelay), so a consumer or a drill can tell a repeat they cause from an earlier
+   * release's.
+   */
+  static final String APP_ID = "order-service";
+
   private final MessagingConfig config;
   private volatile Connection connection;
   private volatile Channel channel;
@@ -56,7 +63,7 @@ public class Broker {
       }
       for (Message m : messages) {
         var properties = new AMQP.BasicProperties.Builder()
-            .messageId(m.id()).contentType(m.contentType()).deliveryMode(2).build();
+            .messageId(m.id()).appId(APP_ID).contentType(m.contentType()).deliveryMode(2).build();
         ch.basicPublish(config.exchange(), m.routingKey(), properties, m.body());
       }
       ch.waitForConfirmsOrDie(config.confirmTimeout().toMillis());

@@ -7,6 +7,7 @@ import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -28,6 +29,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -51,6 +54,8 @@ public class OrderEventRelay {
   private static final Duration PURGE_BUDGET = Duration.ofSeconds(5);
   private static final int PURGE_BATCH = 5_000;
   private static final Duration WARN_EVERY = Duration.ofMinutes(1);
+  /** How long a stop waits for a batch under way. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
   private final Jdbc jdbc;
   private final Broker broker;
@@ -60,6 +65,9 @@ public class OrderEventRelay {
   private final EventFormat format = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong lagMillis = new AtomicLong();
+  /** Held while a run publishes, so a stop waits for its batch instead of cutting it. */
+  private final ReentrantLock running = new ReentrantLock();
+  private volatile boolean stopping;
   private volatile Instant lastPurge = Instant.EPOCH;
   private volatile Instant lastWarning = Instant.EPOCH;
 
@@ -90,15 +98,44 @@ public class OrderEventRelay {
     LOG.debugf("Outbox relay %s ready", holder);
   }
 
-  /** A stopping instance hands the lease back, so the next relay need not wait for it to expire. */
+  /**
+   * A stopping instance stops relaying as its drain begins (readiness DOWN, still serving): a batch under way
+   * finishes, its broker confirms and its marks included, while the broker connection and the database are still
+   * there, and no new batch starts. Then the lease is handed back, so the next relay need not wait for it to expire.
+   * Stopping in the middle of a batch would leave confirmed events unmarked, and the next relay would publish them
+   * again (consumers deduplicate by id, but a release should not make them).
+   */
+  void onDrain(@Observes ShutdownDelayInitiatedEvent event) {
+    stop();
+  }
+
+  /** The same on shutdown, for an instance stopped without a drain delay (a no-op after the drain's). */
   void onStop(@Observes ShutdownEvent event) {
+    stop();
+  }
+
+  void stop() {
+    stopping = true;
+    boolean idle = false;
     try {
+      // a batch is bounded by the broker's deadlines (messaging.*) and a few short transactions
+      idle = running.tryLock(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      if (!idle) {
+        LOG.warnf("the outbox relay's batch did not finish within %s of the shutdown; its events are published "
+            + "again by the next relay", STOP_WAIT);
+      }
       jdbc.inNewTransaction(c -> {
         OrderEventRows.releaseLease(c, LEASE, holder);
         return null;
       });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       LOG.debugf("could not release the outbox lease: %s", e);
+    } finally {
+      if (idle) {
+        running.unlock();
+      }
     }
   }
 
@@ -112,12 +149,26 @@ public class OrderEventRelay {
     relay();
   }
 
-  /** Publishes what is unpublished while this relay holds the lease; returns how many events it published. */
+  /**
+   * Publishes what is unpublished while this relay holds the lease; returns how many events it published. Nothing
+   * once the instance is stopping, or while another call of this relay runs.
+   */
   public int relay() {
+    if (stopping || !running.tryLock()) {
+      return 0;
+    }
+    try {
+      return relayBatches();
+    } finally {
+      running.unlock();
+    }
+  }
+
+  private int relayBatches() {
     int total = 0;
     boolean holdsLease = false;
     try {
-      for (int i = 0; i < MAX_BATCHES_PER_RUN; i++) {
+      for (int i = 0; i < MAX_BATCHES_PER_RUN && !stopping; i++) {
         Optional<List<Row>> batch = claim();
         if (batch.isEmpty()) {
           break;

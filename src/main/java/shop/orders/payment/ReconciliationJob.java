@@ -109,9 +109,9 @@ public class ReconciliationJob {
     }
     SettledBy by = SettledBy.LOOKUP;
     if (known.isEmpty()) {
-      var charge = ledger.sendAgain(paymentId, now);
-      if (charge.isPresent()) {
-        known = sendAgain(charge.get());
+      var answer = ledger.sendAgain(paymentId, now).flatMap(this::sendAgain);
+      if (answer.isPresent()) {
+        known = answer;
         by = SettledBy.ANSWER;
       }
     }

@@ -62,11 +62,22 @@ class LateChargeTests extends WithPaymentGateway {
     return Instant.now().plus(config.reconciliation().notFoundFinalAfter()).plusSeconds(60);
   }
 
-  /** The gateway does not know the payment yet, and the window passes: FAILED, the order payable again. */
+  /**
+   * The gateway has not recorded the payment yet (a lookup finds nothing, the charge sent again is still in progress:
+   * 409), and the window passes: FAILED, the order payable again.
+   */
   private void failedAfterTheWindow(String paymentId) throws Exception {
     gateway().stubFor(get(urlPathMatching("/v1/payments/.+")).willReturn(notFound()));
+    stillInProgress();
     reconciliation.settleDue(pastTheWindow());
     assertThat(paymentRow(paymentId)).isEqualTo("FAILED/LOOKUP");
+  }
+
+  /** A charge sent again is answered as real gateways answer a key whose first request they still process. */
+  private static void stillInProgress() {
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(
+        com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(409)
+            .withHeader("Content-Type", "application/json").withBody("{\"error\":\"idempotency_key_in_use\"}")));
   }
 
   @Test
@@ -74,6 +85,7 @@ class LateChargeTests extends WithPaymentGateway {
     var order = order(LateChargeTests.class);
     String paymentId = unknownPayment(order);
     gateway().stubFor(get(urlPathMatching("/v1/payments/.+")).willReturn(notFound()));
+    stillInProgress();
 
     reconciliation.settleDue(Instant.now().plus(Duration.ofMinutes(1)));
 
@@ -93,7 +105,9 @@ class LateChargeTests extends WithPaymentGateway {
     assertThat(paymentRow(paymentId)).isEqualTo("CAPTURED/LOOKUP");
     assertThat(orderStatus(order)).isEqualTo("PAID");
     assertThat(capturedPayments(order)).isEqualTo(1);
-    gateway().verify(1, postRequestedFor(urlPathEqualTo("/v1/payments")));
+    // the first request, and the same request sent again under its key once the lookup found nothing (answered
+    // "in progress"); the approval found by the next lookup is the one charge
+    gateway().verify(2, postRequestedFor(urlPathEqualTo("/v1/payments")));
     gateway().verify(0, postRequestedFor(urlPathEqualTo("/v1/refunds")));
   }
 

@@ -170,6 +170,21 @@ class DrillAuditTests {
   }
 
   @Test
+  void aRepeatFirstPublishedByARelayWithoutDrainIsAFigureNotAViolation() {
+    Map<String, Object> result = audit(f -> {
+      f.received.replaceAll(r -> r.id().equals("e2") ? new DrillAudit.Received("e2", "o1", 2, null) : r);
+      f.received.add(got("e2", "o1", 2));
+    });
+    @SuppressWarnings("unchecked")
+    var rules = (Map<String, Long>) result.get("rules");
+    @SuppressWarnings("unchecked")
+    var figures = (Map<String, Object>) result.get("figures");
+    assertThat(rules).containsEntry("eventsReceivedMoreThanOnce", 0L);
+    assertThat(figures).containsEntry("eventsRepeatedByARelayWithoutDrain", 1L);
+    assertThat(result).containsEntry("passed", true);
+  }
+
+  @Test
   void answersAreClassifiedAsTheApiPromisesThem() {
     assertThat(DrillRequest.classify(201, false, false)).isEqualTo("ok");
     assertThat(DrillRequest.classify(409, true, true)).isEqualTo("promised-4xx");

@@ -59,16 +59,19 @@ final class DrillQueue {
         if (message == null) {
           break;
         }
-        received.add(event(message.getBody()));
+        received.add(event(message.getBody(), message.getProps().getAppId()));
       }
     }
     return received;
   }
 
-  /** A CloudEvent of the outbox relay: id, subject (the order) and the sequence extension. */
-  static DrillAudit.Received event(byte[] body) throws IOException {
+  /**
+   * A CloudEvent of the outbox relay: id, subject (the order) and the sequence extension; {@code appId}, the AMQP
+   * app_id it came with (null from releases that did not set it).
+   */
+  static DrillAudit.Received event(byte[] body, String appId) throws IOException {
     JsonNode event = JSON.readTree(body);
     return new DrillAudit.Received(event.path("id").asText(), event.path("subject").asText(),
-        Integer.parseInt(event.path("sequence").asText("0").replaceFirst("^0+(?=.)", "")));
+        Integer.parseInt(event.path("sequence").asText("0").replaceFirst("^0+(?=.)", "")), appId);
   }
 }
