@@ -150,7 +150,10 @@ class LateChargeTests extends WithPaymentGateway {
     gateway().stubFor(get(urlPathEqualTo("/v1/payments")).willReturn(okJson(charges(first, order.orderId()))));
     assertThat(sweep.sweep(Instant.now()).settled()).isZero();
     gateway().verify(1, postRequestedFor(urlPathEqualTo("/v1/refunds")));
-    gateway().verify(2, postRequestedFor(urlPathEqualTo("/v1/payments")));
+    // the first attempt, the same sent again once (answered "in progress") before its window passed, the second
+    gateway().verify(3, postRequestedFor(urlPathEqualTo("/v1/payments")));
+    gateway().verify(2, postRequestedFor(urlPathEqualTo("/v1/payments"))
+        .withHeader("Idempotency-Key", equalTo(first)));
   }
 
   @Test
