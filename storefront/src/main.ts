@@ -213,6 +213,7 @@ async function orderPage(id: string, mine: number) {
     h('ul', {}, ...(order.lines ?? []).map((l) => h('li', {}, `${l.quantity} × ${l.sku} — ${formatMoney(l.lineTotal)}`))),
     h('p', { class: 'total' }, `Total ${formatMoney(order.total)}`)];
   if (payment) nodes.push(h('p', {}, 'Payment: ', h('strong', { 'data-testid': 'payment-status' }, payment.status ?? '')));
+  if (payment?.refund) nodes.push(refundNotice(payment.refund));
   const open = payment && !SETTLED.includes(payment.status);
   if (open) {
     // the gateway's answer is not known yet: the service settles it by itself; follow it until it does
@@ -226,6 +227,17 @@ async function orderPage(id: string, mine: number) {
   }
   nodes.push(out);
   show(...nodes);
+}
+
+/** What became of the money: paid back (and when), or on its way back. */
+function refundNotice(refund: NonNullable<Payment['refund']>): HTMLElement {
+  const why = refund.reason === 'LATE_CHARGE' ? 'The bank charged after the order could no longer take it. ' : '';
+  const text = refund.status === 'REFUNDED'
+    ? `${why}Refunded ${formatMoney(refund.amount)}${refund.refundedAt ? ` on ${new Date(refund.refundedAt).toLocaleString()}` : ''}.`
+    : refund.status === 'FAILED'
+      ? `${why}The refund of ${formatMoney(refund.amount)} did not go through yet; our team is on it.`
+      : `${why}A refund of ${formatMoney(refund.amount)} is on its way.`;
+  return h('p', { 'data-testid': 'payment-refund' }, text);
 }
 
 function payForm(order: Order, out: HTMLElement): HTMLElement {

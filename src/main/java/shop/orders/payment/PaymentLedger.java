@@ -203,7 +203,8 @@ public class PaymentLedger {
 
   @Transactional(Transactional.TxType.SUPPORTS)
   public Optional<PaymentView> latest(UUID orderId, String customerId, boolean admin) {
-    return Payment.latestFor(orderId).filter(p -> admin || p.customerId.equals(customerId)).map(PaymentView::of);
+    return Payment.latestFor(orderId).filter(p -> admin || p.customerId.equals(customerId))
+        .map(PaymentView::withRefund);
   }
 
   private Applied apply(Payment payment, PaymentGatewayClient.Decision decision, SettledBy by, Instant now) {

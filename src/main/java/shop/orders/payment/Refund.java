@@ -4,6 +4,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Table;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,9 +20,13 @@ import java.util.UUID;
 @Entity
 @Table(name = "refund")
 public class Refund extends GatewayOperation {
+  @Schema(name = "RefundStatus", description = "REFUNDING: sent to the gateway, or being sent again; UNKNOWN: no "
+      + "answer yet, being checked; REFUNDED: paid back; FAILED: the gateway refused it (an operator follows it up)")
   public enum Status { REFUNDING, REFUNDED, UNKNOWN, FAILED }
 
   /** Why the charge is paid back. */
+  @Schema(name = "RefundReason", description = "CANCEL: the paid order was cancelled; LATE_CHARGE: the gateway "
+      + "charged after the order could no longer take it, and the charge is paid back automatically")
   public enum Reason { CANCEL, LATE_CHARGE }
 
   @Column(name = "payment_id")

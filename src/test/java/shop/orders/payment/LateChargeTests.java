@@ -193,6 +193,9 @@ class LateChargeTests extends WithPaymentGateway {
 
     assertThat(paymentRow(paymentId)).isEqualTo("REVERSED/SWEEP");
     assertThat(orderStatus(order)).isEqualTo("EXPIRED");
+    given().auth().oauth2(order.token()).get("/api/orders/{id}/payment", order.orderId()).then().statusCode(200)
+        .body("status", is("REVERSED"), "refund.status", is("REFUNDED"), "refund.reason", is("LATE_CHARGE"),
+            "refund.refundedAt", org.hamcrest.Matchers.notNullValue());
     assertThat(Api.available(order.sku())).as("an expired order's stock is not taken back").isEqualTo(5);
     gateway().verify(1, postRequestedFor(urlPathEqualTo("/v1/refunds")));
   }

@@ -66,6 +66,11 @@ class RefundTests extends WithPaymentGateway {
 
     assertThat(Api.available(o[2])).isEqualTo(5);
     gateway().verify(1, postRequestedFor(urlPathEqualTo("/v1/refunds")));
+    // the payment read says the charge was paid back, how much and when
+    given().auth().oauth2(o[0]).get("/api/orders/{id}/payment", o[1]).then().statusCode(200)
+        .body("status", is("CAPTURED"), "refund.status", is("REFUNDED"), "refund.reason", is("CANCEL"),
+            "refund.amount.amountMinor", is(20_000), "refund.refundedAt", org.hamcrest.Matchers.notNullValue(),
+            "refund.requestedAt", org.hamcrest.Matchers.notNullValue());
   }
 
   @Test
