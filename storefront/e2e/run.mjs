@@ -77,7 +77,7 @@ function token(subject, admin = false) {
 /**
  * The payment gateway, faked: charges are recorded when received and APPROVED; a charge paid with tok_mastercard is
  * answered only after 3 s, past the service's 2 s timeout, so the payment's outcome is UNKNOWN until the service's
- * reconciliation looks it up.
+ * reconciliation looks it up; refunds are paid back at once.
  */
 function fakeGateway() {
   const charges = new Map();
@@ -102,6 +102,8 @@ function fakeGateway() {
         else answer(404, {});
       } else if (req.method === 'GET' && url.pathname === '/v1/payments') {
         answer(200, { data: [], has_more: false });
+      } else if (req.method === 'POST' && url.pathname === '/v1/refunds') {
+        answer(200, { status: 'REFUNDED', gateway_ref: `rf_${randomUUID()}` });
       } else {
         answer(404, {});
       }
@@ -253,6 +255,14 @@ async function main() {
     await page.getByTestId('order-status').filter({ hasText: 'PAID' }).waitFor();
     await screenshot(page, 'paid');
     assert.equal(pg("select string_agg(status, ',') from customer_order where customer_id = 'alice'"), 'PAID');
+    // cancelled after payment: the page says the money was paid back, and when
+    const orderId = pg("select id from customer_order where customer_id = 'alice'");
+    const cancel = await apiCall('POST', `/api/orders/${orderId}/cancel`, 'alice');
+    assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
+    await page.reload();
+    await page.getByTestId('order-status').filter({ hasText: 'REFUNDED' }).waitFor();
+    await page.getByTestId('payment-refund').filter({ hasText: /^Refunded .* on / }).waitFor();
+    await screenshot(page, 'refunded');
     await page.context().close();
   });
 
