@@ -1,6 +1,8 @@
 package shop.orders.payment;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -10,9 +12,14 @@ import shop.orders.money.Money;
 
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -67,9 +74,7 @@ public class ReconciliationJob {
     int settled = 0;
     for (int batch = 0; batch < MAX_BATCHES_PER_RUN && !gatewayIsDown(); batch++) {
       var due = ledger.leaseDue(now, config.reconciliation().batchSize());
-      for (UUID paymentId : due) {
-        settled += settle(paymentId, now) ? 1 : 0;
-      }
+      settled += settleAll(due, now);
       if (due.size() < config.reconciliation().batchSize()) {
         break;
       }
@@ -82,6 +87,49 @@ public class ReconciliationJob {
     backlog.set(ledger.unsettled());
     reversing.set(ledger.reversing());
     return settled;
+  }
+
+  /**
+   * Settles a leased batch, {@code payment.reconciliation.parallelism} payments at a time: each is a lookup and
+   * perhaps a charge sent again, a gateway round trip or two, so after a crash that left dozens open one at a time
+   * would take a minute. Each payment is leased to this run, and each gateway call is bounded by its timeout.
+   */
+  private int settleAll(List<UUID> due, Instant now) {
+    if (due.size() <= 1) {
+      return due.isEmpty() ? 0 : settle(due.getFirst(), now) ? 1 : 0;
+    }
+    int settled = 0;
+    int threads = Math.min(config.reconciliation().parallelism(), due.size());
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofVirtual().name("reconcile-", 0)
+        .factory())) {
+      List<Future<Boolean>> outcomes = due.stream()
+          .map(paymentId -> pool.submit(() -> inRequestContext(() -> settle(paymentId, now)))).toList();
+      for (int i = 0; i < outcomes.size(); i++) {
+        try {
+          settled += outcomes.get(i).get() ? 1 : 0;
+        } catch (ExecutionException e) {
+          LOG.debugf("Payment %s not reconciled yet: %s", due.get(i), e.getCause().toString());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    return settled;
+  }
+
+  /** Runs {@code work} as the scheduler runs a job: in a request context of its own. */
+  private static <T> T inRequestContext(java.util.function.Supplier<T> work) {
+    ManagedContext context = Arc.container().requestContext();
+    if (context.isActive()) {
+      return work.get();
+    }
+    context.activate();
+    try {
+      return work.get();
+    } finally {
+      context.terminate();
+    }
   }
 
   /**
@@ -108,7 +156,8 @@ public class ReconciliationJob {
       return false;   // leased: asked again after payment.reconciliation.retry-every
     }
     SettledBy by = SettledBy.LOOKUP;
-    if (known.isEmpty()) {
+    // a charge the breaker would refuse is not sent, and does not spend one of the payment's sendings
+    if (known.isEmpty() && breakers.currentState(PaymentGatewayClient.BREAKER) != CircuitBreakerState.OPEN) {
       var answer = ledger.sendAgain(paymentId, now).flatMap(this::sendAgain);
       if (answer.isPresent()) {
         known = answer;

@@ -116,7 +116,7 @@ public final class GatewaySimulator {
   private HttpServer server;
 
   /** A simulator with the behaviour {@code env} (PG_* names, as the process environment gives them) sets. */
-  GatewaySimulator(Map<String, String> env) {
+  public GatewaySimulator(Map<String, String> env) {
     this.env = Map.copyOf(env);
     this.journal = Path.of(this.env.getOrDefault("PG_JOURNAL", "target/gateway-journal.log"));
   }
@@ -126,7 +126,7 @@ public final class GatewaySimulator {
   }
 
   /** Listens on 127.0.0.1:PG_PORT (0: any free port) and returns the port. */
-  int start() throws IOException {
+  public int start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1",
         Integer.parseInt(env.getOrDefault("PG_PORT", "8089"))), 256);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -140,7 +140,12 @@ public final class GatewaySimulator {
     return port;
   }
 
-  void stop() {
+  /** How many payment keys it has been asked to charge so far (recorded or still being processed). */
+  public int chargesRequested() {
+    return charges.size();
+  }
+
+  public void stop() {
     server.stop(0);
   }
 
