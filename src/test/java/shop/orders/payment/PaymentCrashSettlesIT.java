@@ -79,7 +79,8 @@ class PaymentCrashSettlesIT {
 
   @Test
   void killedRightAfterThePaymentsWereSent() throws Exception {
-    run("early", Map.of(), SETTLE_WITHIN, () -> true);
+    // as soon as the first charge reached the gateway: most attempts are being recorded or about to be sent
+    run("early", Map.of(), SETTLE_WITHIN, () -> gateway.chargesRequested() >= 1);
   }
 
   @Test
