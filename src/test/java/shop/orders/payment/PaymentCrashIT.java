@@ -182,16 +182,7 @@ class PaymentCrashIT {
     gateway.stubFor(get(urlPathEqualTo("/v1/payments/" + paymentId)).willReturn(okJson(APPROVED)));
     service = start("call-then-kill-2", gateway.baseUrl(), window, false);
 
-    Reply replay = await("the client's retry replays the payment's outcome", Duration.ofSeconds(30),
-        Duration.ofMillis(250), () -> {
-          Reply retry = pay(order, key);
-          if (retry.status() == 409) {
-            assertThat(retry.type()).as("409 while the outcome is open: %s", retry.text())
-                .endsWith("/idempotency-key-in-flight");
-            return Optional.empty();
-          }
-          return Optional.of(retry);
-        });
+    Reply replay = replayOnceSettled(order, key);
     assertThat(replay.status()).as(replay.text()).isEqualTo(201);
     assertThat(replay.body().path("id").asText()).isEqualTo(paymentId);
     assertThat(replay.body().path("status").asText()).isEqualTo("CAPTURED");
@@ -241,16 +232,7 @@ class PaymentCrashIT {
 
     // the gateway has no such payment: the charge is sent again under its own key, and the buyer's retry with the
     // key of the interrupted request gets its outcome, seconds after the restart instead of after the window
-    Reply replay = await("the client's retry replays the payment's outcome", Duration.ofSeconds(30),
-        Duration.ofMillis(250), () -> {
-          Reply retry = pay(order, firstKey);
-          if (retry.status() == 409) {
-            assertThat(retry.type()).as("409 while the outcome is open: %s", retry.text())
-                .endsWith("/idempotency-key-in-flight");
-            return Optional.empty();
-          }
-          return Optional.of(retry);
-        });
+    Reply replay = replayOnceSettled(order, firstKey);
     assertThat(replay.status()).as(replay.text()).isEqualTo(201);
     assertThat(replay.body().path("id").asText()).isEqualTo(started.id());
     assertThat(replay.body().path("status").asText()).isEqualTo("CAPTURED");
@@ -372,6 +354,20 @@ class PaymentCrashIT {
   }
 
   /** A customer's order of 2 units of a fresh product. */
+  /** The client's retry with {@code key}, once a second, until it replays the payment's outcome (409 meanwhile). */
+  private static Reply replayOnceSettled(Placed order, String key) throws Exception {
+    return await("the client's retry replays the payment's outcome", Duration.ofSeconds(30),
+        Duration.ofMillis(250), () -> {
+          Reply retry = pay(order, key);
+          if (retry.status() == 409) {
+            assertThat(retry.type()).as("409 while the outcome is open: %s", retry.text())
+                .endsWith("/idempotency-key-in-flight");
+            return Optional.empty();
+          }
+          return Optional.of(retry);
+        });
+  }
+
   private static Placed placeOrder() throws Exception {
     String sku = Api.prefix(PaymentCrashIT.class) + UUID.randomUUID().toString().substring(0, 8);
     Reply product = send("PUT", "/api/products/" + sku, ADMIN, null, """

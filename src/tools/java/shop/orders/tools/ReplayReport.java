@@ -294,18 +294,7 @@ public final class ReplayReport {
     if (script == null) {
       return;
     }
-    try {
-      Process gnuplot = new ProcessBuilder("gnuplot").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      try (var stdin = gnuplot.getOutputStream()) {
-        stdin.write(script.getBytes(StandardCharsets.UTF_8));
-      }
-      String errors = new String(gnuplot.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (gnuplot.waitFor() != 0) {
-        System.err.println("replay-report: no chart: " + errors);
-      }
-    } catch (IOException e) {
-      System.err.println("replay-report: no chart: " + e.getMessage());
-    }
+    Gnuplot.draw(script, "replay-report");
   }
 
   private static void row(List<Map.Entry<String, Function<JsonNode, String>>> rows, String label,

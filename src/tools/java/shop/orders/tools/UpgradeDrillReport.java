@@ -444,17 +444,6 @@ public final class UpgradeDrillReport {
 
   /** Draws the chart with gnuplot; a missing or failing gnuplot leaves a note on stderr, not a failure. */
   private static void plot(String script) throws InterruptedException {
-    try {
-      Process gnuplot = new ProcessBuilder("gnuplot").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      try (var stdin = gnuplot.getOutputStream()) {
-        stdin.write(script.getBytes(StandardCharsets.UTF_8));
-      }
-      String errors = new String(gnuplot.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (gnuplot.waitFor() != 0) {
-        System.err.println("upgrade-drill: no chart: " + errors);
-      }
-    } catch (IOException e) {
-      System.err.println("upgrade-drill: no chart: " + e.getMessage());
-    }
+    Gnuplot.draw(script, "upgrade-drill");
   }
 }
