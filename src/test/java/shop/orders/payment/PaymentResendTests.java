@@ -4,6 +4,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import org.junit.jupiter.api.Test;
 import shop.orders.testing.TestDatabase;
 
@@ -168,7 +169,7 @@ class PaymentResendTests extends WithPaymentGateway {
     var order = order(PaymentResendTests.class);
     String paymentId = crashedPayment(order, UUID.randomUUID().toString());
     gatewayHasNothing();
-    gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(aResponse().withStatus(503)));
+    stillInProgress();
     int attempts = config.reconciliation().resend().attempts();
 
     // each check sends it again; the longest pause is 30 s, so a check a minute apart is always due
@@ -182,6 +183,32 @@ class PaymentResendTests extends WithPaymentGateway {
     reconciliation.settleDue(Instant.now().plus(config.reconciliation().notFoundFinalAfter()).plusSeconds(60));
     assertThat(paymentRow(paymentId)).isEqualTo("FAILED/LOOKUP");
     assertThat(orderStatus(order)).isEqualTo("PENDING_PAYMENT");
+  }
+
+  @Test
+  void aChargeTheBreakerWouldRefuseIsNotSentAndDoesNotSpendASending() throws Exception {
+    var order = order(PaymentResendTests.class);
+    String paymentId = crashedPayment(order, UUID.randomUUID().toString());
+    gatewayHasNothing();
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(aResponse().withStatus(503)));
+
+    // every sending fails (a 5xx, tried twice): the charge breaker opens within a few
+    for (int i = 0; i < ShortGatewayTimeouts.VOLUME
+        && breakers.currentState(PaymentGatewayClient.BREAKER) != CircuitBreakerState.OPEN; i++) {
+      reconcileAfter(Duration.ofMinutes(i));
+    }
+    assertThat(breakers.currentState(PaymentGatewayClient.BREAKER)).isEqualTo(CircuitBreakerState.OPEN);
+    long sendings = TestDatabase.count("select resends from payment where id = ?::uuid", paymentId);
+    int calls = gateway().findAll(postRequestedFor(urlPathEqualTo("/v1/payments"))).size();
+
+    // later checks, still inside the not-found window: nothing sent while the breaker is open
+    reconcileAfter(Duration.ofMinutes(5));
+    reconcileAfter(Duration.ofMinutes(6));
+    assertThat(TestDatabase.count("select resends from payment where id = ?::uuid", paymentId))
+        .as("sendings while the breaker is open").isEqualTo(sendings);
+    assertThat(gateway().findAll(postRequestedFor(urlPathEqualTo("/v1/payments")))).hasSize(calls);
+    assertThat(sendings).isLessThan(config.reconciliation().resend().attempts());
+    assertThat(paymentRow(paymentId)).isEqualTo("AUTHORIZING/-");
   }
 
   @Test

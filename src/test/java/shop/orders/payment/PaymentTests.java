@@ -138,14 +138,18 @@ class PaymentTests extends WithPaymentGateway {
   }
 
   @Test
-  void aPaymentTheGatewayNeverReceivedFailsAndTheOrderIsPayableAgain() throws Exception {
+  void aPaymentTheGatewayNeverSettlesFailsAfterItsWindowAndTheOrderIsPayableAgain() throws Exception {
     gateway().stubFor(post(urlPathEqualTo("/v1/payments"))
         .willReturn(okJson(APPROVED).withFixedDelay(ShortGatewayTimeouts.TIMEOUT_MS * 3)));
     String token = LocalTokens.customer(Api.newCustomer());
     String orderId = order(token);
     pay(token, orderId, UUID.randomUUID().toString()).statusCode(202);
 
+    // the gateway never records it: lookups find nothing, the charge sent again is "still in progress"
     gateway().stubFor(get(urlPathMatching("/v1/payments/.*")).willReturn(notFound()));
+    gateway().stubFor(post(urlPathEqualTo("/v1/payments")).willReturn(com.github.tomakehurst.wiremock.client.WireMock
+        .aResponse().withStatus(409).withHeader("Content-Type", "application/json")
+        .withBody("{\"error\":\"idempotency_key_in_use\"}")));
     reconciliation.settleDue(Instant.now().plus(Duration.ofMinutes(1)));
     given().auth().oauth2(token).get("/api/orders/{id}/payment", orderId).then().body("status", is("UNKNOWN"));
     reconciliation.settleDue(Instant.now().plus(config.reconciliation().notFoundFinalAfter()).plusSeconds(60));
