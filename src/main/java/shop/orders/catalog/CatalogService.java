@@ -70,6 +70,9 @@ public class CatalogService {
   public Page<ProductView> page(String cursor, String limit) {
     int size = Cursor.checkLimit(limit);
     String after = cursor == null ? null : Cursor.decode(cursor);
+    if (after != null && !after.matches(Sku.PATTERN)) {
+      throw Cursor.refused();   // the catalog's positions are SKUs
+    }
     return Page.of(Product.pageAfter(after, size + 1), size, this::view, p -> p.sku);
   }
 

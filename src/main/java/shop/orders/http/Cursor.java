@@ -2,6 +2,9 @@ package shop.orders.http;
 
 import shop.orders.problem.ApiException;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -20,13 +23,31 @@ public final class Cursor {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The position a cursor stands for; a cursor this service did not issue is a 400 on {@code cursor}. */
+  /**
+   * The position a cursor stands for; a cursor this service did not issue is a 400 on {@code cursor}: not base64url,
+   * not UTF-8, or holding a control character (a NUL byte would reach SQL), or longer than the contract allows.
+   * What the position must look like is its caller's to check ({@link #refused()}).
+   */
   public static String decode(String cursor) {
-    try {
-      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("cursor", "not a cursor returned by this API");
+    if (cursor.length() > MAX_LENGTH) {
+      throw refused();
     }
+    try {
+      String position = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor))).toString();
+      if (position.isEmpty() || position.chars().anyMatch(Character::isISOControl)) {
+        throw refused();
+      }
+      return position;
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      throw refused();
+    }
+  }
+
+  /** The answer to a cursor this service did not issue. */
+  public static ApiException refused() {
+    return ApiException.badRequest("cursor", "not a cursor returned by this API");
   }
 
   /**

@@ -31,6 +31,8 @@ import java.util.UUID;
 /** Owns the order transactions: each is a few statements and calls nothing remote. */
 @ApplicationScoped
 public class OrderService {
+  /** The latest creation time an orders cursor may name (PostgreSQL's timestamptz ends in the year 294276). */
+  private static final Instant LATEST_POSITION = Instant.parse("9999-12-31T23:59:59Z");
   private static final Logger LOG = Logger.getLogger(OrderService.class);
   static final String PLACE_OPERATION = "POST /api/orders";
 
@@ -131,7 +133,11 @@ public class OrderService {
         afterCreatedAt = Instant.parse(position[0]);
         afterId = UUID.fromString(position[1]);
       } catch (RuntimeException e) {
-        throw ApiException.badRequest("cursor", "not a cursor returned by this API");
+        throw Cursor.refused();
+      }
+      // the positions this API writes: an order's creation, which PostgreSQL's timestamptz can hold
+      if (afterCreatedAt.isBefore(Instant.EPOCH) || afterCreatedAt.isAfter(LATEST_POSITION)) {
+        throw Cursor.refused();
       }
     }
     return Page.of(Order.pageFor(customerId, afterCreatedAt, afterId, size + 1), size, OrderView::of,

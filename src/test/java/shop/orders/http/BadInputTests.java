@@ -47,6 +47,11 @@ class BadInputTests {
   void wrongTypesNameTheField() {
     post("{\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":\"two\"}]}").statusCode(400)
         .body("errors.field", contains("lines[0].quantity"));
+    // numbers are taken as written: neither a fraction nor a string of digits is a quantity
+    post("{\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":1.5}]}").statusCode(400)
+        .body("errors.field", contains("lines[0].quantity"));
+    post("{\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":\"3\"}]}").statusCode(400)
+        .body("errors.field", contains("lines[0].quantity"));
     post("{\"lines\":{\"sku\":\"x\"}}").statusCode(400).body("errors.field", contains("lines"));
   }
 
@@ -70,6 +75,21 @@ class BadInputTests {
     post("{}").statusCode(400).body("errors.field", contains("lines"));
     post(Api.lines("bad sku!", 1)).statusCode(400).body("errors.field", contains("lines[0].sku"));
     post(Api.lines(SKU, 1, SKU, 2)).statusCode(400).body("errors.field", contains("lines[1].sku"));
+  }
+
+  @Test
+  void cursorsThisApiDidNotWriteAre400OnCursorNever500() {
+    // a NUL byte (would reach SQL), and a position past what PostgreSQL's timestamptz holds
+    given().when().get("/api/products?limit=1&cursor=AA").then().statusCode(400)
+        .contentType(startsWith("application/problem+json")).body("errors.field", contains("cursor"));
+    given().when().get("/api/products?limit=1&cursor=" + Cursor.encode("not a SKU!")).then().statusCode(400)
+        .body("errors.field", contains("cursor"));
+    String farFuture = Cursor.encode("+1000000000-01-01T00:00:00Z_" + UUID.randomUUID());
+    given().auth().oauth2(TOKEN).when().get("/api/orders?cursor=" + farFuture).then().statusCode(400)
+        .contentType(startsWith("application/problem+json")).body("errors.field", contains("cursor"));
+    String beforeEpoch = Cursor.encode("1969-12-31T23:59:59Z_" + UUID.randomUUID());
+    given().auth().oauth2(TOKEN).when().get("/api/orders?cursor=" + beforeEpoch).then().statusCode(400)
+        .body("errors.field", contains("cursor"));
   }
 
   @Test

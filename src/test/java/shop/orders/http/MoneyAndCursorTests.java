@@ -48,6 +48,18 @@ class MoneyAndCursorTests {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"AA", "AAAA", "_w", "gA", "", "YQ" + "A"})
+  void aCursorThatIsNotTextThisApiWritesIsA400(String cursor) {
+    // "AA" is a NUL byte, "_w" and "gA" are not UTF-8, "" is nothing, "YQA" is "a" and a NUL
+    assertThat(problemField(() -> Cursor.decode(cursor))).isEqualTo("cursor");
+  }
+
+  @Test
+  void anOverlongCursorIsA400() {
+    assertThat(problemField(() -> Cursor.decode("A".repeat(Cursor.MAX_LENGTH + 1)))).isEqualTo("cursor");
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"0", "101", "-1", "abc", "1.5"})
   void aLimitOutside1To100IsA400OnLimit(String limit) {
     assertThat(problemField(() -> Cursor.checkLimit(limit))).isEqualTo("limit");

@@ -80,6 +80,14 @@ class AuthTests {
   }
 
   @Test
+  void tokenIssuedInTheFutureBeyondTheSkewIs401() {
+    refused(LocalTokens.issuedIn(Api.newCustomer(), 50 * 60));
+    refused(LocalTokens.issuedIn(Api.newCustomer(), 120));
+    // within the clocks' skew it is fine
+    given().auth().oauth2(LocalTokens.issuedIn(Api.newCustomer(), 30)).when().get("/api/orders").then().statusCode(200);
+  }
+
+  @Test
   void validCustomerTokenIsAccepted() {
     given().auth().oauth2(LocalTokens.customer(Api.newCustomer())).when().get("/api/orders").then().statusCode(200);
     given().auth().oauth2(LocalTokens.customer("c".repeat(128))).when().get("/api/orders").then().statusCode(200);

@@ -93,7 +93,16 @@ public final class LocalTokens {
 
   public static String sign(String subject, boolean admin, long ttl, java.security.PrivateKey key, String issuer,
                      String audience) {
-    long now = System.currentTimeMillis() / 1000;
+    return sign(subject, admin, ttl, key, issuer, audience, System.currentTimeMillis() / 1000);
+  }
+
+  /** A customer's token that says it was issued {@code issuedInSeconds} from now (negative: in the past). */
+  public static String issuedIn(String customerId, long issuedInSeconds) {
+    return sign(customerId, false, 600, key(KEY), ISSUER, AUDIENCE, System.currentTimeMillis() / 1000 + issuedInSeconds);
+  }
+
+  private static String sign(String subject, boolean admin, long ttl, java.security.PrivateKey key, String issuer,
+                             String audience, long now) {
     String groups = admin ? "[\"customer\",\"admin\"]" : "[\"customer\"]";
     String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
     String claims = ("{\"iss\":\"%s\",\"aud\":\"%s\",\"sub\":\"%s\",\"upn\":\"%s\",\"groups\":%s,\"iat\":%d,"

@@ -1,0 +1,26 @@
+package shop.orders.http;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import io.quarkus.jackson.ObjectMapperCustomizer;
+import jakarta.inject.Singleton;
+
+/**
+ * JSON numbers and booleans are taken as they are written, never coerced: {@code "quantity": 1.5} was taken as 1
+ * and {@code "quantity": "3"} as 3 (Jackson's defaults). Each is now a 400 naming the field, as any other wrong type.
+ */
+@Singleton
+public class StrictJson implements ObjectMapperCustomizer {
+  @Override
+  public void customize(ObjectMapper mapper) {
+    mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+      mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    }
+    mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+  }
+}
