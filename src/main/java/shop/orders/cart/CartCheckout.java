@@ -56,11 +56,22 @@ public class CartCheckout {
    * response from PostgreSQL; otherwise there is nothing to order.
    */
   private Uni<OrderService.Placed> earlierResponse(String customerId, String idempotencyKey) {
-    return Blocking.onWorker(() -> keys.completed(customerId, idempotencyKey)).map(stored -> stored
+    return Blocking.onWorker(() -> keys.completed(customerId, idempotencyKey, CartCheckout::anOrderPlacements))
+        .map(stored -> stored
         .map(response -> new OrderService.Placed(response, true))
         .orElseThrow(() -> new ApiException(Problem.of(422, "cart-empty", "Cart empty",
             "There is nothing in the cart to order."))));
   }
+
+  /**
+   * Whether a stored response is one placing an order gives: 201 with the order's Location, or a refusal with none.
+   * A payment's answer (Location .../payment) under the same key is another operation's.
+   */
+  static boolean anOrderPlacements(IdempotencyKeys.StoredResponse response) {
+    return response.location() == null || ORDER_LOCATION.matcher(response.location()).matches();
+  }
+
+  private static final java.util.regex.Pattern ORDER_LOCATION = java.util.regex.Pattern.compile("/api/orders/[^/]+");
 
   private static OrderRequest toOrder(Map<String, Integer> lines) {
     return new OrderRequest(lines.entrySet().stream()

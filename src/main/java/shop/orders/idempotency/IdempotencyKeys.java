@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Durable idempotency keys, scoped per customer. The request's own transaction claims the key (a transaction-level
@@ -94,8 +95,7 @@ public class IdempotencyKeys {
     }
     Optional<IdempotencyRows.Stored> earlier = claim.stored();
     if (earlier.isPresent() && !fingerprint.equals(earlier.get().fingerprint())) {
-      throw new ApiException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
-          "This Idempotency-Key was already used for a different request; use a new key for a new request."));
+      throw reused();
     }
     if (earlier.isPresent() && !earlier.get().completed()) {
       throw inFlight();
@@ -103,11 +103,25 @@ public class IdempotencyKeys {
     return earlier.map(IdempotencyRows.Stored::response);
   }
 
-  /** The final response stored for this customer's key, if any (a read of its own, for a retry to replay). */
+  /**
+   * The final response stored for this customer's key, for a retry that cannot show its request again (its body is
+   * gone, so the fingerprint cannot be compared): empty when the key is new; 409 while its request is in flight; 422
+   * {@code idempotency-key-reused} when the stored response is not one this operation gives
+   * ({@code sameOperation}), as for any key reused with another request.
+   */
   @Transactional
-  public Optional<StoredResponse> completed(String customerId, String key) {
-    return jdbc.inTransaction(c -> IdempotencyRows.find(c, customerId, key))
-        .filter(IdempotencyRows.Stored::completed).map(IdempotencyRows.Stored::response);
+  public Optional<StoredResponse> completed(String customerId, String key, Predicate<StoredResponse> sameOperation) {
+    Optional<IdempotencyRows.Stored> stored = jdbc.inTransaction(c -> IdempotencyRows.find(c, customerId, key));
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!stored.get().completed()) {
+      throw inFlight();
+    }
+    if (!sameOperation.test(stored.get().response())) {
+      throw reused();
+    }
+    return Optional.of(stored.get().response());
   }
 
   /** Stores the response of a claimed key; it commits or rolls back with the request's effect. */
@@ -144,6 +158,11 @@ public class IdempotencyKeys {
 
   private void insert(String customerId, String key, String fingerprint, StoredResponse response, boolean completed) {
     jdbc.inTransaction(c -> RoundTrip.run(c, IdempotencyRows.insert(customerId, key, fingerprint, response, completed)));
+  }
+
+  static ApiException reused() {
+    return new ApiException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
+        "This Idempotency-Key was already used for a different request; use a new key for a new request."));
   }
 
   static ApiException inFlight() {

@@ -22,6 +22,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 
 /** A customer's cart in Redis: lines set, changed and removed, checked out into an order exactly once. */
 @QuarkusTest
@@ -151,6 +152,27 @@ class CartTests {
         .statusCode(422).body("type", endsWith("/cart-empty"));
     as(token).when().post("/api/cart/checkout").then().statusCode(400)
         .body("errors[0].field", is("Idempotency-Key"));
+    assertThat(TestDatabase.ordersOf(customer)).isZero();
+  }
+
+  @Test
+  void anEmptyCartCheckoutUnderAKeyOfAnotherOperationIs422NotItsAnswer() throws Exception {
+    String customer = Api.newCustomer();
+    String token = LocalTokens.customer(customer);
+    String key = UUID.randomUUID().toString();
+    // this customer paid an order with this key before (its answer stored as the payment service stores it)
+    String orderId = UUID.randomUUID().toString();
+    try (var c = TestDatabase.connect(); var insert = c.prepareStatement("insert into idempotency_key (customer_id, "
+        + "idem_key, fingerprint, response_status, response_body, location, completed) values (?, ?, ?, 201, ?, ?, true)")) {
+      insert.setString(1, customer);
+      insert.setString(2, key);
+      insert.setString(3, "0".repeat(64));
+      insert.setString(4, "{\"id\":\"" + UUID.randomUUID() + "\",\"orderId\":\"" + orderId + "\",\"status\":\"CAPTURED\"}");
+      insert.setString(5, "/api/orders/" + orderId + "/payment");
+      insert.executeUpdate();
+    }
+    as(token).header("Idempotency-Key", key).when().post("/api/cart/checkout").then().statusCode(422)
+        .header("Location", nullValue()).body("type", endsWith("/idempotency-key-reused"));
     assertThat(TestDatabase.ordersOf(customer)).isZero();
   }
 
