@@ -33,6 +33,14 @@ public final class CatalogProblems {
         .with("sku", sku).with("available", available));
   }
 
+  /** 409: adding {@code delta} units would take the stock above the most a product may have; nothing changed. */
+  static ApiException stockAboveMaximum(String sku, int available, int delta, int maximum) {
+    return new ApiException(Problem.of(409, "stock-above-maximum", "Too much stock",
+            "Product " + sku + " has " + available + " units available; adding " + delta + " would go above "
+                + maximum + ". Nothing changed.")
+        .with("sku", sku).with("available", available));
+  }
+
   /**
    * Replacing an existing product needs the tag it was read with: 428 without {@code If-Match}, 412 when the product
    * changed since; both carry the current tag in {@code ETag}. {@code *} matches any current state.

@@ -122,7 +122,8 @@ public class CatalogResource {
 
   /**
    * Adds to or removes from a product's stock atomically ({@code {"delta": n}}), with an Idempotency-Key: the way
-   * to change stock while orders take it. 200 the product, 404, 409 {@code stock-would-go-negative}.
+   * to change stock while orders take it. 200 the product, 404, 409 {@code stock-would-go-negative} or
+   * {@code stock-above-maximum}.
    */
   @POST
   @Path("/{sku}/stock-adjustments")
@@ -137,8 +138,8 @@ public class CatalogResource {
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProductView.class)))
   @APIResponse(responseCode = "403", description = "forbidden: this operation needs the admin role.")
   @APIResponse(responseCode = "404", description = "not-found: no such product")
-  @APIResponse(responseCode = "409", description = "stock-would-go-negative (nothing changed), or "
-      + "idempotency-key-in-flight (Retry-After: 1)")
+  @APIResponse(responseCode = "409", description = "stock-would-go-negative or stock-above-maximum (more than "
+      + "1,000,000,000 available; nothing changed), or idempotency-key-in-flight (Retry-After: 1)")
   @APIResponse(responseCode = "422", description = "idempotency-key-reused: the key was used with another body")
   public Response adjust(@PathParam("sku") @Pattern(regexp = Sku.PATTERN, message = Sku.MESSAGE) String sku,
                          @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,

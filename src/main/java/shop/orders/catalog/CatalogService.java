@@ -125,7 +125,7 @@ public class CatalogService {
   /**
    * Adds {@code delta} units to a product's stock (negative: removes them) in one atomic statement, so units that
    * orders take or give back meanwhile are never lost; idempotent per admin and key. 404 unknown SKU, 409 when the
-   * stock would go below zero.
+   * stock would go below zero or above 1,000,000,000.
    */
   @Transactional
   public IdempotencyKeys.StoredResponse adjustStock(String adminId, String key, String sku, int delta) {
@@ -139,6 +139,9 @@ public class CatalogService {
       Product product = Product.findById(sku);
       if (product == null) {
         throw ApiException.notFound("Product " + sku);
+      }
+      if ((long) product.available + delta > ProductRows.MAX_AVAILABLE) {
+        throw CatalogProblems.stockAboveMaximum(sku, product.available, delta, ProductRows.MAX_AVAILABLE);
       }
       throw CatalogProblems.stockWouldGoNegative(sku, product.available, delta);
     }

@@ -18,6 +18,12 @@ import java.util.OptionalInt;
  * entity.
  */
 final class ProductRows {
+  /**
+   * The most units a product may have available (the contract's maximum). Units given back by orders may take it
+   * above by what orders held, never near integer's end (2^31 - 1): orders only give back what they took.
+   */
+  static final int MAX_AVAILABLE = 1_000_000_000;
+
   private static final String RESERVE =
       "update product set available = available - ? where sku = ? and available >= ? returning available";
 
@@ -25,16 +31,19 @@ final class ProductRows {
   }
 
   /**
-   * Atomic: adds {@code delta} (negative: removes) unless that would take the stock below zero; the stock after,
-   * or empty when the product does not exist or has too little. Call inside a transaction.
+   * Atomic: adds {@code delta} (negative: removes) unless that would take the stock below zero or above
+   * {@link #MAX_AVAILABLE}; the stock after, or empty when the product does not exist or the stock would leave its
+   * bounds. Call inside a transaction.
    */
   static OptionalInt adjust(Connection c, String sku, int delta) throws SQLException {
+    // compared as bigint: the sum of two integers near the bound must not overflow before it is compared
     try (var update = c.prepareStatement("""
         update product set available = available + ?, updated_at = now()
-        where sku = ? and available + ? >= 0 returning available""")) {
+        where sku = ? and available::bigint + ? between 0 and ? returning available""")) {
       update.setInt(1, delta);
       update.setString(2, sku);
       update.setInt(3, delta);
+      update.setInt(4, MAX_AVAILABLE);
       try (var rs = update.executeQuery()) {
         return rs.next() ? OptionalInt.of(rs.getInt(1)) : OptionalInt.empty();
       }

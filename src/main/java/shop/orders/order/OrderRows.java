@@ -91,6 +91,20 @@ final class OrderRows {
     }
   }
 
+  /** {@code id}, locked, when it is still due to expire at {@code now}; empty otherwise (or another holds it). */
+  static List<UUID> lockExpired(Connection c, UUID id, Instant now) throws SQLException {
+    try (var query = c.prepareStatement("""
+        select id from customer_order
+        where id = ? and status = 'PENDING_PAYMENT' and expires_at <= ? and not payment_in_progress
+        for update skip locked""")) {
+      query.setObject(1, id);
+      query.setTimestamp(2, Timestamp.from(now));
+      try (var rs = query.executeQuery()) {
+        return rs.next() ? List.of(rs.getObject(1, UUID.class)) : List.of();
+      }
+    }
+  }
+
   /**
    * The order, its lines and its first event (placed, with the order as the API shows it: {@code view}), in one
    * statement (one round trip, whatever the number of lines).

@@ -176,7 +176,22 @@ public class OrderService {
   /** Expires one batch of unpaid orders past their window and releases their stock; returns how many. */
   @Transactional
   public int expireBatch(Instant now, int limit) {
-    List<UUID> ids = jdbc.inTransaction(c -> OrderRows.lockExpired(c, now, limit));
+    return expire(jdbc.inTransaction(c -> OrderRows.lockExpired(c, now, limit)), now);
+  }
+
+  /** The orders due to expire at {@code now}, oldest first, up to {@code limit} (locked only until this returns). */
+  @Transactional
+  public List<UUID> dueToExpire(Instant now, int limit) {
+    return jdbc.inTransaction(c -> OrderRows.lockExpired(c, now, limit));
+  }
+
+  /** Expires this order if it is still due, in a transaction of its own; true when it expired. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public boolean expireOne(UUID id, Instant now) {
+    return expire(jdbc.inTransaction(c -> OrderRows.lockExpired(c, id, now)), now) == 1;
+  }
+
+  private int expire(List<UUID> ids, Instant now) {
     if (ids.isEmpty()) {
       return 0;
     }

@@ -107,6 +107,27 @@ class CatalogResourceTests {
   }
 
   @Test
+  void stockNeverGoesAboveItsMaximumWhateverTheAdjustments() {
+    String sku = PREFIX + "HUGE";
+    Api.putProduct(sku, 1_000, 990);
+    var first = Api.post("/api/products/" + sku + "/stock-adjustments", Api.ADMIN, UUID.randomUUID().toString(),
+        "{\"delta\":1000000000}");
+    assertThat(first.status()).as(first.body()).isEqualTo(409);
+    assertThat(first.body()).contains("stock-above-maximum");
+    assertThat(Api.available(sku)).isEqualTo(990);
+    var toTheMaximum = Api.post("/api/products/" + sku + "/stock-adjustments", Api.ADMIN,
+        UUID.randomUUID().toString(), "{\"delta\":" + (1_000_000_000 - 990) + "}");
+    assertThat(toTheMaximum.status()).as(toTheMaximum.body()).isEqualTo(200);
+    // near the end of integer's range the sum is still compared, never overflowed into a 500
+    for (int i = 0; i < 3; i++) {
+      var more = Api.post("/api/products/" + sku + "/stock-adjustments", Api.ADMIN, UUID.randomUUID().toString(),
+          "{\"delta\":1000000000}");
+      assertThat(more.status()).as(more.body()).isEqualTo(409);
+    }
+    assertThat(Api.available(sku)).isEqualTo(1_000_000_000);
+  }
+
+  @Test
   void unknownProductIs404Problem() {
     given().when().get("/api/products/{sku}", PREFIX + "NONE")
         .then().statusCode(404).contentType(startsWith("application/problem+json")).body("status", is(404));
