@@ -63,6 +63,11 @@ public final class PackagedService implements AutoCloseable {
                                       Map<String, String> env, Set<String> withoutEnv) throws IOException {
     int port = freePort();
     int management = freePort();
+    // the kernel may hand out the same free port twice in a row: both servers would then bind it (Vert.x shares a
+    // port between servers) and the management paths would reach the API's router (seen once: a start never ready)
+    for (int i = 0; i < 10 && management == port; i++) {
+      management = freePort();
+    }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
