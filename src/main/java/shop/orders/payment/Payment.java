@@ -97,7 +97,10 @@ public class Payment extends GatewayOperation {
     return true;
   }
 
-  /** The charge request as it was first sent: same id (the gateway's idempotency key), order, amount and method. */
+  /**
+   * The charge request, the same every time it is sent: the payment's id (the gateway's idempotency key), order,
+   * amount and method token.
+   */
   PaymentGatewayApi.Charge charge() {
     return new PaymentGatewayApi.Charge(id, orderId, amountMinor, currency, methodToken);
   }

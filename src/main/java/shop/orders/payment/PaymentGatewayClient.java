@@ -42,10 +42,8 @@ public class PaymentGatewayClient {
       skipOn = {BulkheadException.class, GatewayRefusal.class})
   @CircuitBreakerName(BREAKER)
   @Retry(maxRetries = 1, delay = 50, retryOn = GatewayServerError.class)
-  public Decision authorize(UUID paymentId, UUID orderId, Money amount, String methodToken) {
-    return order(() -> api.charge(paymentId.toString(),
-        new PaymentGatewayApi.Charge(paymentId, orderId, amount.amountMinor(), amount.currency(), methodToken)),
-        "APPROVED");
+  public Decision authorize(PaymentGatewayApi.Charge charge) {
+    return order(() -> api.charge(charge.paymentId().toString(), charge), "APPROVED");
   }
 
   /** What the gateway knows of a payment; empty when it never received it. */

@@ -46,7 +46,7 @@ public class PaymentService {
     Payment payment = start.payment();
     Optional<PaymentGatewayClient.Decision> decision;
     try {
-      decision = Optional.of(gateway.authorize(payment.id, orderId, payment.amount(), request.methodToken()));
+      decision = Optional.of(gateway.authorize(payment.charge()));
     } catch (CircuitBreakerOpenException | BulkheadException e) {
       ledger.notSent(payment.id);
       throw PaymentProblems.gatewayUnavailable(config.retryAfter());

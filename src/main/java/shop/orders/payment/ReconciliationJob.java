@@ -8,7 +8,6 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
-import shop.orders.money.Money;
 
 import java.time.Instant;
 import java.time.InstantSource;
@@ -118,12 +117,9 @@ public class ReconciliationJob {
     return settled;
   }
 
-  /** Runs {@code work} as the scheduler runs a job: in a request context of its own. */
+  /** Runs {@code work} on a pool thread (which has none) as the scheduler runs a job: in a request context. */
   private static <T> T inRequestContext(java.util.function.Supplier<T> work) {
     ManagedContext context = Arc.container().requestContext();
-    if (context.isActive()) {
-      return work.get();
-    }
     context.activate();
     try {
       return work.get();
@@ -176,8 +172,7 @@ public class ReconciliationJob {
    */
   private Optional<PaymentGatewayClient.Decision> sendAgain(PaymentGatewayApi.Charge charge) {
     try {
-      return Optional.of(gateway.authorize(charge.paymentId(), charge.orderId(),
-          new Money(charge.amount(), charge.currency()), charge.methodToken()));
+      return Optional.of(gateway.authorize(charge));
     } catch (GatewayRefusal refusal) {
       LOG.debugf("Payment %s sent again: the gateway refused it for now (%d, %s)", charge.paymentId(),
           refusal.status, refusal.meaning());
