@@ -15,12 +15,14 @@ import java.time.Duration;
 
 /**
  * Migrates the schema at start, before anything else starts (the first observer of the start event, which comes
- * before the HTTP server listens), through Flyway on a connection of its own ({@code quarkus.flyway.jdbc-url}): not
- * one of the pool's, whose statement timeout would cut a long backfill and whose settings a migration's {@code SET}
- * would leave behind. A migration that runs out of {@code lock_timeout} rolls back and is tried again after a pause
+ * before the HTTP server listens), through Flyway on a connection of its own (db.MigrationConnection): not one of the
+ * pool's, whose statement timeout would cut a long backfill and whose settings a migration's {@code SET} would leave
+ * behind. A migration that runs out of {@code lock_timeout} rolls back and is tried again after a pause
  * (db.MigrationConfig); any other failure stops the start, as Quarkus' own migrate-at-start would.
  * <p>
- * The same code migrates in the chart's migration Job ({@code quarkus.init-and-exit}: start, migrate, exit).
+ * The chart's migration Job does not come here: Quarkus' migrate-and-exit mode ({@code quarkus.init-and-exit}) stops
+ * before the start event, so the Job migrates with Quarkus' own migrate-at-start (on the same connection of its own)
+ * and a lock timeout fails the Job's pod, which Kubernetes starts again with back-off ({@code backoffLimit}).
  */
 @ApplicationScoped
 public class SchemaMigrations {
