@@ -38,6 +38,14 @@ public interface AdmissionConfig {
   @WithDefault("PT0.03S")
   Duration maxWait();
 
+  /**
+   * Places one customer (the subject of a valid token) may hold at once; beyond it 429 + Retry-After. A shopper's
+   * page makes one or two such requests at a time; 4 leaves room for a second tab and a retry.
+   */
+  @WithDefault("4")
+  @jakarta.validation.constraints.Positive
+  int maxPerCustomer();
+
   /** Retry-After sent with the refusal. */
   @WithDefault("PT1S")
   Duration retryAfter();

@@ -1,13 +1,18 @@
 package shop.orders.admission;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.security.identity.IdentityProviderManager;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
 import shop.orders.time.Ticker;
@@ -20,7 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pool or a worker thread.
  * Order writes and reads share {@code pool - reserve} places (reads at most {@code maxReads} of them), so the
  * reserve stays free for completing payments and webhooks, which are never refused here (a payment holds no
- * connection while the gateway answers; its bulkhead bounds it). Runs on the I/O thread, before Quarkus REST.
+ * connection while the gateway answers; its bulkhead bounds it). One customer holds at most
+ * {@code max-per-customer} places at once (429 + Retry-After beyond), so one account's idle connections cannot keep
+ * every other buyer out; how long a place may wait for the request's body is http.BodyDeadline's bound. Runs on the
+ * I/O thread, before Quarkus REST, once the token (if any) is verified: a forged subject cannot take another
+ * customer's places, and a request without a valid token is counted only against the pod's places.
  */
 @ApplicationScoped
 public class AdmissionControl {
@@ -36,10 +45,14 @@ public class AdmissionControl {
   private final int maxQueue;
   private final MeterRegistry registry;
   private final Vertx vertx;
+  private final IdentityProviderManager identities;
+  private final PlacesByCustomer byCustomer;
 
-  AdmissionControl(AdmissionConfig config, MeterRegistry registry, Vertx vertx,
+  AdmissionControl(AdmissionConfig config, MeterRegistry registry, Vertx vertx, IdentityProviderManager identities,
                    @ConfigProperty(name = "quarkus.datasource.jdbc.max-size") int poolSize, Ticker ticker) {
     this.config = config;
+    this.identities = identities;
+    this.byCustomer = new PlacesByCustomer(config.maxPerCustomer());
     this.ticker = ticker;
     this.registry = registry;
     this.vertx = vertx;
@@ -60,6 +73,26 @@ public class AdmissionControl {
     if (route == Route.PRIORITY || route == Route.OTHER) {
       rc.next();
       return;
+    }
+    // the identity is resolved once per request (memoized) and reused by authentication proper later
+    Context context = Vertx.currentContext();
+    QuarkusHttpUser.getSecurityIdentity(rc, identities).onFailure().recoverWithNull().subscribe().with(identity -> {
+      if (Vertx.currentContext() == context) {
+        enter(rc, route, customerOf(identity));
+      } else {
+        context.runOnContext(v -> enter(rc, route, customerOf(identity)));
+      }
+    });
+  }
+
+  private void enter(RoutingContext rc, Route route, String customer) {
+    if (customer != null) {
+      if (!byCustomer.take(customer)) {
+        registry.counter("admission.customer.refused", "route", route.name().toLowerCase()).increment();
+        refuse(rc, tooManyAtOnce());
+        return;
+      }
+      rc.addEndHandler(done -> byCustomer.give(customer));
     }
     if (take(route)) {
       admitted(rc, route);
@@ -98,11 +131,29 @@ public class AdmissionControl {
 
   private void refuse(RoutingContext rc, Route route) {
     registry.counter("admission.rejected", "route", route.name().toLowerCase()).increment();
-    long seconds = Math.max(1, config.retryAfter().toSeconds());
-    rc.response().setStatusCode(503)
+    refuse(rc, overloaded());
+  }
+
+  private void refuse(RoutingContext rc, ApiException refusal) {
+    rc.response().setStatusCode(refusal.problem().status())
         .putHeader("Content-Type", Problem.MEDIA_TYPE)
-        .putHeader("Retry-After", Long.toString(seconds))
-        .end(io.vertx.core.json.Json.encode(overloaded().problem()));
+        .putHeader("Retry-After", Long.toString(Math.max(1, config.retryAfter().toSeconds())))
+        .end(io.vertx.core.json.Json.encode(refusal.problem()));
+  }
+
+  private static String customerOf(SecurityIdentity identity) {
+    if (identity == null || identity.isAnonymous()) {
+      return null;
+    }
+    return identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject() : identity.getPrincipal().getName();
+  }
+
+  /** The refusal of a customer's request beyond its places at once: 429, nothing done, retry after a second. */
+  ApiException tooManyAtOnce() {
+    long seconds = Math.max(1, config.retryAfter().toSeconds());
+    return new ApiException(Problem.of(429, "too-many-at-once", "Too many requests at once",
+        "This customer already has " + config.maxPerCustomer() + " requests in progress and nothing was done; "
+            + "retry after " + seconds + " s (with the same Idempotency-Key)."), java.time.Duration.ofSeconds(seconds));
   }
 
   /** The refusal of a request the pool cannot serve now: 503, nothing done, retry after {@code retry-after}. */

@@ -150,6 +150,8 @@ public class ContractFilter implements OASFilter {
           + "and what is wrong) or malformed-json.");
     }
     if (op.getRequestBody() != null) {
+      absent(responses, "408", "body-timeout: the body did not arrive within 5 s of the headers; nothing was done "
+          + "and the connection is closed. Send it again (with the same Idempotency-Key).");
       absent(responses, "413", "body-too-large: the body is over 64 KiB.");
       absent(responses, "415", "unsupported-media-type: send the body as application/json.");
     }
@@ -168,7 +170,8 @@ public class ContractFilter implements OASFilter {
           + ", or cursor is not one this API returned.");
     }
     absent(responses, "429", "rate-limited: over the caller's \"api\" limit (every call counts); nothing was done. "
-        + "Retry after Retry-After; RateLimit names the bucket.");
+        + "Retry after Retry-After; RateLimit names the bucket. Or too-many-at-once: the customer already has 4 "
+        + "requests in progress that need the database; nothing was done, retry after Retry-After.");
     absent(responses, "500", "internal-error: the request failed on our side and nothing was changed; the detail "
         + "names an incident id.");
     absent(responses, "503", "Nothing was done, retry after Retry-After: overloaded (the service is at capacity), "

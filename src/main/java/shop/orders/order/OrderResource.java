@@ -39,8 +39,9 @@ public class OrderResource {
   /** What placing an order answers, here and at the cart's checkout (cart.CartResource), which places one too. */
   public static final String PLACED = "The order, awaiting payment; a replay of the same key answers the first "
       + "response again with Idempotent-Replayed: true";
-  public static final String TOO_MANY_ORDERS = "rate-limited: too many orders this minute; nothing done, retry "
-      + "after Retry-After with the same key";
+  public static final String TOO_MANY_ORDERS = "rate-limited: too many orders this minute; or too-many-at-once: "
+      + "the customer already has 4 requests in progress that need the database. Nothing done, retry after "
+      + "Retry-After with the same key";
 
   private final OrderService orders;
   private final OrderIntake intake;
