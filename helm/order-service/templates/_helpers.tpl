@@ -29,7 +29,7 @@ name, else <release>-<name>. Two releases in one namespace never share a name. 6
 {{- define "order-service.labels" -}}
 helm.sh/chart: {{ include "order-service.chart" . }}
 {{ include "order-service.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/version: {{ include "order-service.version" . | quote }}
 app.kubernetes.io/component: api
 app.kubernetes.io/part-of: shop
 app.kubernetes.io/managed-by: {{ .Release.Service }}
@@ -92,9 +92,12 @@ QUARKUS_SHUTDOWN_TIMEOUT: {{ printf "%ds" (.Values.shutdown.timeoutSeconds | int
 {{/* Pod Security "restricted": the pods' securityContext (the Deployment's and the migration Job's). */}}
 {{- define "order-service.podSecurityContext" -}}
 runAsNonRoot: true
-runAsUser: 185
-runAsGroup: 185
-fsGroup: 185
+{{- range $field := list "runAsUser" "runAsGroup" "fsGroup" }}
+{{- $id := get $.Values.podSecurity $field }}
+{{- if not (kindIs "invalid" $id) }}
+{{ $field }}: {{ $id | int }}
+{{- end }}
+{{- end }}
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
@@ -118,7 +121,7 @@ Labels of the migration Job and its pod: not selected by the Service, the Deploy
 {{- define "order-service.migrationLabels" -}}
 helm.sh/chart: {{ include "order-service.chart" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/version: {{ include "order-service.version" . | quote }}
 app.kubernetes.io/component: migrations
 app.kubernetes.io/part-of: shop
 app.kubernetes.io/managed-by: {{ .Release.Service }}
@@ -142,8 +145,113 @@ default
 {{- end -}}
 {{- end -}}
 
+{{/*
+The image: repository:tag, with image.digest repository:tag@digest (the runtime pulls by digest; the tag is for
+people). A tag given as a digest (sha256:...) is taken as the digest.
+*/}}
 {{- define "order-service.image" -}}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- $tag := default .Chart.AppVersion .Values.image.tag -}}
+{{- if hasPrefix "sha256:" $tag -}}
+{{- printf "%s@%s" .Values.image.repository $tag -}}
+{{- else if .Values.image.digest -}}
+{{- printf "%s:%s@%s" .Values.image.repository $tag .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The app.kubernetes.io/version label: the image tag that runs (the appVersion unless image.tag says otherwise), made
+a valid label value (63 characters of [A-Za-z0-9._-], alphanumeric at both ends).
+*/}}
+{{- define "order-service.version" -}}
+{{- $tag := default .Chart.AppVersion .Values.image.tag -}}
+{{- if hasPrefix "sha256:" $tag -}}{{- $tag = .Chart.AppVersion -}}{{- end -}}
+{{- regexReplaceAll "[^A-Za-z0-9._-]" $tag "_" | trunc 63 | trimAll "._-" -}}
+{{- end -}}
+
+{{/* The Secret the pods take their credentials from: database.credentialsSecret, else one per release. */}}
+{{- define "order-service.credentialsSecret" -}}
+{{- default (printf "%s-secrets" (include "order-service.fullname" .)) .Values.database.credentialsSecret -}}
+{{- end -}}
+
+{{/* The Service of the management port: the API's when it is a ClusterIP one, else a ClusterIP Service of its own. */}}
+{{- define "order-service.managementService" -}}
+{{- if eq .Values.service.type "ClusterIP" -}}
+{{- include "order-service.fullname" . -}}
+{{- else -}}
+{{- include "order-service.fullname" . | trunc 52 | trimSuffix "-" }}-management
+{{- end -}}
+{{- end -}}
+
+{{/*
+Environment variables from Secrets, after the ConfigMap's and credentialsSecret's (envFrom), which they override:
+events.brokerUrlSecret (RABBITMQ_URL), secretEnv, then extraEnv. The Deployment's container and the migration Job's.
+*/}}
+{{- define "order-service.secretEnv" -}}
+{{- with .Values.events.brokerUrlSecret }}
+# order events' broker from a Secret of its own
+- name: RABBITMQ_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .name | quote }}
+      key: {{ .key | quote }}
+{{- end }}
+{{- range $name := keys .Values.secretEnv | sortAlpha }}
+{{- $ref := get $.Values.secretEnv $name }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $ref.name | quote }}
+      key: {{ $ref.key | quote }}
+      {{- if hasKey $ref "optional" }}
+      optional: {{ $ref.optional }}
+      {{- end }}
+{{- end }}
+{{- with .Values.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Where pods may run: the Deployment's and the migration Job's (which leaves out affinity and spread). */}}
+{{- define "order-service.nodePlacement" -}}
+{{- with .Values.priorityClassName }}
+priorityClassName: {{ . | quote }}
+{{- end }}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The pods' spread: topologySpread.constraints as given (each without a labelSelector gets the pods' selector), else
+one constraint per zone and one per node, as topologySpread.zone and .node say.
+*/}}
+{{- define "order-service.topologySpread" -}}
+{{- $selector := include "order-service.selectorLabels" . | fromYaml -}}
+{{- $constraints := list -}}
+{{- if .Values.topologySpread.constraints -}}
+{{- range .Values.topologySpread.constraints -}}
+{{- $c := deepCopy . -}}
+{{- if not (hasKey $c "labelSelector") -}}{{- $_ := set $c "labelSelector" (dict "matchLabels" $selector) -}}{{- end -}}
+{{- $constraints = append $constraints $c -}}
+{{- end -}}
+{{- else -}}
+{{- range $key, $when := dict "topology.kubernetes.io/zone" .Values.topologySpread.zone "kubernetes.io/hostname" .Values.topologySpread.node -}}
+{{- if $when -}}
+{{- $constraints = append $constraints (dict "maxSkew" 1 "topologyKey" $key "whenUnsatisfiable" $when "labelSelector" (dict "matchLabels" $selector)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- with $constraints -}}
+topologySpreadConstraints:
+  {{- toYaml . | nindent 2 }}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -337,8 +445,24 @@ period the drain fits in.
 {{- if .Values.podDisruptionBudget.enabled -}}
 {{- $fewest := ternary (.Values.autoscaling.minReplicas | int) (.Values.replicaCount | int) .Values.autoscaling.enabled -}}
 {{- $what := ternary "autoscaling.minReplicas" "replicaCount" .Values.autoscaling.enabled -}}
-{{- if ge (.Values.podDisruptionBudget.minAvailable | int) $fewest -}}
-{{- fail (printf "podDisruptionBudget.minAvailable %d must be below %s %d: with %d pods and minAvailable %d no pod may ever be evicted, so node drains and cluster upgrades block" (.Values.podDisruptionBudget.minAvailable | int) $what $fewest $fewest (.Values.podDisruptionBudget.minAvailable | int)) -}}
+{{- $pdb := .Values.podDisruptionBudget -}}
+{{- if not (kindIs "invalid" $pdb.minAvailable) -}}
+{{- $kept := include "order-service.resolvePods" (list $pdb.minAvailable $fewest true) | int -}}
+{{- if ge $kept $fewest -}}
+{{- fail (printf "podDisruptionBudget.minAvailable %v must leave a pod to evict at %s %d: it keeps %d of %d pods, so no pod may ever be evicted and node drains and cluster upgrades block. Lower it, or use podDisruptionBudget.maxUnavailable (minAvailable null)" $pdb.minAvailable $what $fewest $kept $fewest) -}}
+{{- end -}}
+{{- else if kindIs "invalid" $pdb.maxUnavailable -}}
+{{- fail "podDisruptionBudget: set maxUnavailable (a number or a percentage) or minAvailable" -}}
+{{- else if lt (include "order-service.resolvePods" (list $pdb.maxUnavailable $fewest true) | int) 1 -}}
+{{- fail (printf "podDisruptionBudget.maxUnavailable %v lets no pod be evicted at %s %d (Kubernetes rounds a percentage up, but 0 stays 0): node drains and cluster upgrades would block. Set 1 or more" $pdb.maxUnavailable $what $fewest) -}}
+{{- end -}}
+{{- end -}}
+{{- if .Values.httpRoute.enabled -}}
+{{- if not .Values.httpRoute.parentRefs -}}
+{{- fail "httpRoute.enabled: httpRoute.parentRefs names no Gateway, so the route would attach to none. Name the Gateway: httpRoute.parentRefs[0].name (and namespace, sectionName)" -}}
+{{- end -}}
+{{- if not (or (.Capabilities.APIVersions.Has "gateway.networking.k8s.io/v1") (has "gateway.networking.k8s.io/v1" .Values.apiVersions)) -}}
+{{- fail "httpRoute.enabled: the cluster does not serve gateway.networking.k8s.io/v1 (Gateway API 1.0 or later): install its CRDs, or use ingress.enabled instead. Without a cluster (helm template), list it: --set apiVersions[0]=gateway.networking.k8s.io/v1" -}}
 {{- end -}}
 {{- end -}}
 {{- include "order-service.capacityGuard" . -}}

@@ -140,7 +140,7 @@ class HelmChartConventionsTests {
     assertThat(test.at("/spec/restartPolicy").asText()).isEqualTo("Never");
     String command = String.join(" ", YAML.convertValue(test.at("/spec/containers/0/command"), String[].class));
     assertThat(command).contains("--fail", "http://orders-order-service:9000/q/health/ready",
-        "'http://orders-order-service/api/products?limit=1'");
+        "'http://orders-order-service:80/api/products?limit=1'");
     String script = test.at("/spec/containers/0/command/2").asText();
     var shellcheck = new ProcessBuilder("shellcheck", "--shell=sh", "-").redirectErrorStream(true).start();
     try (var in = shellcheck.getOutputStream()) {
@@ -156,7 +156,7 @@ class HelmChartConventionsTests {
   void theNotesSayHowToReachTheApiWhereMetricsAreAndWhichSecretIsNeeded() {
     var release = new Helm(CHART).install().withName("orders").withNamespace("shop").clientOnly().dryRun().call();
     assertThat(release.getOutput()).contains(
-        "Secret \"order-service-secrets\"", "kubectl -n shop port-forward svc/orders-order-service 8080:80",
+        "Secret \"orders-order-service-secrets\"", "kubectl -n shop port-forward svc/orders-order-service 8080:80",
         "/q/metrics", "helm test orders -n shop");
   }
 

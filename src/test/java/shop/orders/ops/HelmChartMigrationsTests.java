@@ -66,7 +66,7 @@ class HelmChartMigrationsTests {
     // Its pool: a connection or two from the reserve, none opened up front.
     assertThat(env).containsEntry("QUARKUS_DATASOURCE_JDBC_MIN_SIZE", "0")
         .containsEntry("QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "2");
-    assertThat(container.at("/envFrom/0/secretRef/name").asText()).isEqualTo("order-service-secrets");
+    assertThat(container.at("/envFrom/0/secretRef/name").asText()).isEqualTo("orders-order-service-secrets");
     assertThat(container.at("/resources/limits/memory").asText()).isEqualTo("512Mi");
     assertThat(container.at("/resources/requests/cpu").asText()).isEqualTo("250m");
     assertThat(container.has("readinessProbe")).isFalse();

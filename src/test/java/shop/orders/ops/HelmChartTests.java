@@ -43,7 +43,10 @@ class HelmChartTests {
     assertThat(hpa.at("/spec/behavior/scaleUp/stabilizationWindowSeconds").asInt()).isZero();
     assertThat(hpa.at("/spec/behavior/scaleUp/policies/0/periodSeconds").asInt()).isEqualTo(15);
     assertThat(hpa.at("/spec/behavior/scaleDown/stabilizationWindowSeconds").asInt()).isEqualTo(300);
-    assertThat(only(objects, "PodDisruptionBudget").at("/spec/minAvailable").asInt()).isEqualTo(1);
+    var budget = only(objects, "PodDisruptionBudget");
+    assertThat(budget.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+    assertThat(budget.at("/spec/minAvailable").isMissingNode()).isTrue();
+    assertThat(budget.at("/spec/unhealthyPodEvictionPolicy").asText()).isEqualTo("AlwaysAllow");
 
     var deployment = only(objects, "Deployment");
     var pod = deployment.at("/spec/template/spec");
@@ -77,7 +80,8 @@ class HelmChartTests {
     var defaults = render(t -> t);
     assertThat(only(defaults, "ConfigMap").at("/data/MESSAGING_EXCHANGE").asText()).isEqualTo("shop.orders");
     var container = only(defaults, "Deployment").at("/spec/template/spec/containers/0");
-    assertThat(container.at("/envFrom/1/secretRef/name").asText()).isEqualTo("order-service-secrets");
+    assertThat(container.at("/envFrom/1/secretRef/name").asText()).as("one Secret per release")
+        .isEqualTo("orders-order-service-secrets");
     assertThat(container.path("env").isMissingNode()).as("RABBITMQ_URL from the credentials Secret").isTrue();
 
     var own = render(t -> t.set("events.exchange", "shop.orders.eu")

@@ -12,6 +12,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static shop.orders.ops.HelmChartRendering.EVENT;
+import static shop.orders.ops.HelmChartRendering.only;
 import static shop.orders.ops.HelmChartRendering.render;
 import static shop.orders.ops.HelmChartRendering.strict;
 import static shop.orders.ops.HelmChartRendering.withMonitoringApi;
@@ -59,13 +60,29 @@ class HelmChartValidationTests {
   @Test
   void aDisruptionBudgetThatBlocksEveryDrainIsRefused() {
     assertThatThrownBy(() -> render(t -> t.set("podDisruptionBudget.minAvailable", "2")))
-        .hasMessageContaining("podDisruptionBudget.minAvailable 2 must be below autoscaling.minReplicas 2");
-    assertThatThrownBy(() -> render(t -> t.withValuesFile(EVENT).set("podDisruptionBudget.minAvailable", "4")))
-        .hasMessageContaining("podDisruptionBudget.minAvailable 4 must be below autoscaling.minReplicas 4");
-    assertThatThrownBy(() -> render(t -> t.set("autoscaling.enabled", "false").set("replicaCount", "1")))
-        .hasMessageContaining("podDisruptionBudget.minAvailable 1 must be below replicaCount 1");
-    assertThat(render(t -> t.set("autoscaling.enabled", "false").set("replicaCount", "1")
-        .set("podDisruptionBudget.enabled", "false"))).isNotEmpty();
+        .hasMessageContaining("podDisruptionBudget.minAvailable 2 must leave a pod to evict at autoscaling.minReplicas 2");
+    assertThatThrownBy(() -> render(t -> t.withValuesFile(EVENT).set("podDisruptionBudget.minAvailable", "100%")))
+        .hasMessageContaining("it keeps 4 of 4 pods");
+    assertThatThrownBy(() -> render(t -> t.set("podDisruptionBudget.maxUnavailable", "0")))
+        .hasMessageContaining("podDisruptionBudget.maxUnavailable 0 lets no pod be evicted");
+    assertThatThrownBy(() -> render(t -> t.set("podDisruptionBudget.maxUnavailable", "0%")))
+        .hasMessageContaining("lets no pod be evicted");
+    assertThatThrownBy(() -> render(t -> t.set("podDisruptionBudget.maxUnavailable", "half")))
+        .hasMessageContaining("maxUnavailable");
+    assertThat(render(t -> t.set("autoscaling.enabled", "false").set("replicaCount", "1"))).as("one pod may go")
+        .isNotEmpty();
+  }
+
+  @Test
+  void theDisruptionBudgetTakesNumbersAndPercentages() {
+    var percent = only(render(t -> t.set("podDisruptionBudget.maxUnavailable", "25%")), "PodDisruptionBudget");
+    assertThat(percent.at("/spec/maxUnavailable").asText()).isEqualTo("25%");
+    var kept = only(render(t -> t.withValuesFile(EVENT).set("podDisruptionBudget.minAvailable", "50%")),
+        "PodDisruptionBudget");   // the event overlay keeps 3 of its 4 pods; 50% overrides it
+    assertThat(kept.at("/spec/minAvailable").asText()).isEqualTo("50%");
+    assertThat(kept.at("/spec/maxUnavailable").isMissingNode()).as("one of the two, as the API requires").isTrue();
+    assertThat(HelmChartRendering.strict(t -> t.withValuesFile(EVENT).set("podDisruptionBudget.minAvailable", "50%")
+        .set("podDisruptionBudget.unhealthyPodEvictionPolicy", "IfHealthyBudget"))).isNotEmpty();
   }
 
   @ParameterizedTest(name = "{0}={1}")
