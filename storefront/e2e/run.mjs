@@ -111,12 +111,14 @@ function fakeGateway() {
   });
 }
 
-function nginx(name, port, runtimeDir) {
+function nginx(name, port, runtimeDir, apiOrigin) {
   const dir = join(out, name);
   mkdirSync(join(dir, 'tmp'), { recursive: true });
   const conf = readFileSync(join(storefront, 'nginx.conf'), 'utf8')
     .replace('@LISTEN@', `127.0.0.1:${port}`).replace('@DIST@', join(storefront, 'dist'))
-    .replace('@RUNTIME@', runtimeDir).replace('@USER@', process.getuid() === 0 ? 'user root;' : '');
+    .replace('@RUNTIME@', runtimeDir).replace('@API_ORIGIN@', apiOrigin)
+    .replace('@USER@', process.getuid() === 0 ? 'user root;' : '');
+  assert.doesNotMatch(conf, /@[A-Z_]+@/, 'nginx.conf has a placeholder left');
   writeFileSync(join(dir, 'nginx.conf'), conf);
   return start(name, 'nginx', ['-p', `${dir}/`, '-c', 'nginx.conf', '-e', 'stderr']);
 }
@@ -182,8 +184,8 @@ async function main() {
   writeFileSync(join(localRuntime, 'config.json'), JSON.stringify({ apiBase: api }));
   writeFileSync(join(localRuntime, 'demo-customers.json'), JSON.stringify(customers.map((id) => ({ id, name: id[0].toUpperCase() + id.slice(1), token: token(id) }))));
   writeFileSync(join(prodRuntime, 'config.json'), JSON.stringify({ apiBase: api, identityProvider: { name: 'Shop account', signInUrl: 'https://id.example.com/authorize' } }));
-  const web1 = nginx('nginx-local', webPort, localRuntime);
-  const web2 = nginx('nginx-production', prodWebPort, prodRuntime);
+  const web1 = nginx('nginx-local', webPort, localRuntime, api);
+  const web2 = nginx('nginx-production', prodWebPort, prodRuntime, api);
   await waitHttp(`${web}/`, 10, web1);
   await waitHttp(`http://127.0.0.1:${prodWebPort}/`, 10, web2);
 
