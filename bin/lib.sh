@@ -239,16 +239,18 @@ storefront_packages() {
   fi
 }
 
-# storefront_serve <listen address> <runtime dir> <work dir>: renders storefront/nginx.conf into <work dir> (absolute)
-# and starts nginx in the background on <listen address>, serving storefront/dist and, at /runtime/, the files of
-# <runtime dir> (absolute: config.json, on the local run demo-customers.json); sets STOREFRONT_PID.
+# storefront_serve <listen address> <runtime dir> <api origin> <work dir>: renders storefront/nginx.conf into
+# <work dir> (absolute) and starts nginx in the background on <listen address>, serving storefront/dist and, at
+# /runtime/, the files of <runtime dir> (absolute: config.json, on the local run demo-customers.json); the
+# Content-Security-Policy lets the app call <api origin> (config.json's apiBase: scheme://host[:port]). Sets
+# STOREFRONT_PID.
 storefront_serve() {
   local user=
   [ "$(id -u)" != 0 ] || user='user root;'
-  mkdir -p "$3/tmp"
-  sed -e "s|@LISTEN@|$1|" -e "s|@DIST@|$PWD/storefront/dist|" -e "s|@RUNTIME@|$2|" -e "s|@USER@|$user|" \
-    storefront/nginx.conf >"$3/nginx.conf"
-  nginx -p "$3/" -c nginx.conf -e stderr &
+  mkdir -p "$4/tmp"
+  sed -e "s|@LISTEN@|$1|" -e "s|@DIST@|$PWD/storefront/dist|" -e "s|@RUNTIME@|$2|" -e "s|@API_ORIGIN@|$3|" \
+    -e "s|@USER@|$user|" storefront/nginx.conf >"$4/nginx.conf"
+  nginx -p "$4/" -c nginx.conf -e stderr &
   # shellcheck disable=SC2034 # read by the scripts that source this file
   STOREFRONT_PID=$!
 }

@@ -3,7 +3,8 @@
 // Starts on free loopback ports: the service (profile local, a fresh database, its own Redis key prefix, orders
 // rate-limited to 1 per 3 s per customer so that a second order within 3 s meets a shut door: 429 + Retry-After),
 // a fake payment gateway (below), nginx; builds the storefront against the service's OpenAPI document; then runs the
-// scenarios, writing a screenshot of each step to target/storefront-e2e/. Exits non-zero when one fails.
+// scenarios, writing a screenshot of each step to target/storefront-e2e/. Exits non-zero when one fails, and a
+// scenario fails when a page refused anything under the storefront's Content-Security-Policy.
 // Needs: java 25, psql/createdb (PostgreSQL on 127.0.0.1:5432 as postgres), Redis on 127.0.0.1:6379, nginx,
 // /usr/bin/chromium (CHROMIUM to override), npm packages installed (bin/storefront-e2e does all of it).
 import assert from 'node:assert/strict';
@@ -27,6 +28,8 @@ const database = `orders_e2e_${stamp}`;
 const started = Date.now();
 const children = [];
 const results = [];
+/** Content-Security-Policy violations in any page: its securitypolicyviolation events and chromium's reports of them. */
+const violations = [];
 
 const pg = (sql) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', database, '-tAqc', sql],
   { encoding: 'utf8' }).trim();
@@ -111,25 +114,32 @@ function fakeGateway() {
   });
 }
 
-function nginx(name, port, runtimeDir) {
+function nginx(name, port, runtimeDir, apiOrigin) {
   const dir = join(out, name);
   mkdirSync(join(dir, 'tmp'), { recursive: true });
   const conf = readFileSync(join(storefront, 'nginx.conf'), 'utf8')
     .replace('@LISTEN@', `127.0.0.1:${port}`).replace('@DIST@', join(storefront, 'dist'))
-    .replace('@RUNTIME@', runtimeDir).replace('@USER@', process.getuid() === 0 ? 'user root;' : '');
+    .replace('@RUNTIME@', runtimeDir).replace('@API_ORIGIN@', apiOrigin)
+    .replace('@USER@', process.getuid() === 0 ? 'user root;' : '');
+  assert.doesNotMatch(conf, /@[A-Z_]+@/, 'nginx.conf has a placeholder left');
   writeFileSync(join(dir, 'nginx.conf'), conf);
   return start(name, 'nginx', ['-p', `${dir}/`, '-c', 'nginx.conf', '-e', 'stderr']);
 }
 
 async function scenario(name, run) {
   const t0 = Date.now();
+  const seen = violations.length;
   try {
     await run();
+    // the app works under its Content-Security-Policy: nothing was refused in the scenario's pages
+    assert.deepEqual(violations.slice(seen), [], 'Content-Security-Policy violations');
     results.push({ name, ok: true, seconds: (Date.now() - t0) / 1000 });
     log(`PASS ${name}`);
   } catch (e) {
     results.push({ name, ok: false, seconds: (Date.now() - t0) / 1000, error: e });
     log(`FAIL ${name}: ${e.stack ?? e}`);
+    // a call the policy refused shows as a page that never gets its answer: say so
+    if (violations.length > seen) log(`Content-Security-Policy violations meanwhile:\n  ${violations.slice(seen).join('\n  ')}`);
   }
 }
 
@@ -182,8 +192,8 @@ async function main() {
   writeFileSync(join(localRuntime, 'config.json'), JSON.stringify({ apiBase: api }));
   writeFileSync(join(localRuntime, 'demo-customers.json'), JSON.stringify(customers.map((id) => ({ id, name: id[0].toUpperCase() + id.slice(1), token: token(id) }))));
   writeFileSync(join(prodRuntime, 'config.json'), JSON.stringify({ apiBase: api, identityProvider: { name: 'Shop account', signInUrl: 'https://id.example.com/authorize' } }));
-  const web1 = nginx('nginx-local', webPort, localRuntime);
-  const web2 = nginx('nginx-production', prodWebPort, prodRuntime);
+  const web1 = nginx('nginx-local', webPort, localRuntime, api);
+  const web2 = nginx('nginx-production', prodWebPort, prodRuntime, api);
   await waitHttp(`${web}/`, 10, web1);
   await waitHttp(`http://127.0.0.1:${prodWebPort}/`, 10, web2);
 
@@ -192,6 +202,17 @@ async function main() {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   children.push({ kill: () => browser.close().catch(() => {}), exitCode: null });
+  /** A browser context whose pages report Content-Security-Policy violations to `violations`. */
+  const newContext = async (options) => {
+    const context = await browser.newContext(options);
+    await context.exposeBinding('reportCspViolation', ({ page }, what) => { violations.push(`${page.url()}: ${what}`); });
+    await context.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => window.reportCspViolation(
+      `${e.effectiveDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`)));
+    context.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(`${m.page()?.url()}: console: ${m.text()}`);
+    });
+    return context;
+  };
   let shot = 0;
   const screenshot = (page, name) => page.screenshot({ path: join(out, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
   const apiCall = async (method, path, who, body, headers = {}) => {
@@ -205,7 +226,7 @@ async function main() {
     ? ` and exists (select 1 from order_line l where l.order_id = o.id and l.sku = '${sku}')` : ''}`));
 
   async function signedIn(customer) {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+    const context = await newContext({ viewport: { width: 1100, height: 700 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
     await page.goto(`${web}/#/signin`);
@@ -231,6 +252,59 @@ async function main() {
     page.on('request', (r) => { if (r.url().endsWith('/api/cart/checkout') && r.method() === 'POST') keys.push(r.headers()['idempotency-key']); });
     return keys;
   };
+
+  await scenario('nginx: the security headers on every answer, no version, the bundle gzipped', async () => {
+    const js = readdirSync(join(storefront, 'dist/assets')).find((f) => f.endsWith('.js'));
+    const answers = [
+      ['the document', `${web}/`, 200], ['index.html', `${web}/index.html`, 200], ['an asset', `${web}/assets/${js}`, 200],
+      ['the runtime configuration', `${web}/runtime/config.json`, 200], ['a missing asset', `${web}/assets/nope.js`, 404],
+      ['production\'s missing demo customers', `http://127.0.0.1:${prodWebPort}/runtime/demo-customers.json`, 404],
+    ];
+    for (const [what, url, status] of answers) {
+      const response = await fetch(url, { headers: { 'Accept-Encoding': 'gzip' } });
+      const body = await response.text();
+      const header = (name) => response.headers.get(name);
+      assert.equal(response.status, status, `${what}: ${url}`);
+      const policy = Object.fromEntries((header('content-security-policy') ?? '').split(';')
+        .map((d) => d.trim().split(/\s+/)).filter(([d]) => d).map(([d, ...sources]) => [d, sources]));
+      assert.deepEqual(policy['frame-ancestors'], ["'none'"], `${what}: frame-ancestors of ${header('content-security-policy')}`);
+      assert.deepEqual(policy['script-src'], ["'self'"], `${what}: script-src of ${header('content-security-policy')}`);
+      assert.ok(policy['connect-src']?.includes(api), `${what}: connect-src of ${header('content-security-policy')}`);
+      assert.equal(header('referrer-policy'), 'no-referrer', `${what}: Referrer-Policy`);
+      assert.equal(header('x-content-type-options'), 'nosniff', `${what}: X-Content-Type-Options`);
+      assert.equal(header('x-frame-options'), 'DENY', `${what}: X-Frame-Options`);
+      assert.equal(header('server'), 'nginx', `${what}: the Server header says more than nginx`);
+      assert.doesNotMatch(body, /nginx\/\d/, `${what}: the body names nginx's version`);
+    }
+    const bundle = await fetch(`${web}/assets/${js}`, { headers: { 'Accept-Encoding': 'gzip' } });
+    assert.equal(bundle.headers.get('content-encoding'), 'gzip', 'the bundle is not gzipped');
+    assert.match(bundle.headers.get('vary') ?? '', /Accept-Encoding/i);
+    assert.match(bundle.headers.get('cache-control') ?? '', /immutable/);
+    assert.equal((await fetch(`${web}/runtime/config.json`)).headers.get('cache-control'), 'no-store');
+  });
+
+  await scenario('the Content-Security-Policy holds in the page: no inline style, nothing from or to elsewhere', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${web}/#/signin`);
+    await page.getByTestId('demo-customers').waitFor();
+    const seen = violations.length;
+    // what an injection would try: markup with a style attribute, an image from and a request to another origin
+    const elsewhere = 'http://127.0.0.1:9';
+    await page.evaluate((origin) => {
+      document.body.insertAdjacentHTML('beforeend', `<p style="color: red">injected</p><img src="${origin}/pixel.png">`);
+      return fetch(`${origin}/`).catch(() => null);
+    }, elsewhere);
+    const refused = () => violations.slice(seen).join('\n');
+    for (let i = 0; !['style-src-attr', 'img-src', 'connect-src'].every((d) => refused().includes(`${d} refused`)); i++) {
+      assert.ok(i < 20, `the page refused only:\n${refused()}`);
+      await sleep(250);
+    }
+    assert.match(await page.locator('p', { hasText: 'injected' }).evaluate((p) => getComputedStyle(p).color), /^rgb\(34, 34, 34\)$/,
+      'the style attribute applied, or the stylesheet did not');
+    await context.close();
+    violations.splice(seen); // these were the point
+  });
 
   await scenario('browse, cart, checkout, pay: the order shows PAID', async () => {
     const page = await signedIn('alice');
@@ -358,7 +432,7 @@ async function main() {
   });
 
   await scenario('production serving offers no demo customers', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 500 } });
+    const context = await newContext({ viewport: { width: 1100, height: 500 } });
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${prodWebPort}/#/signin`);
     await page.getByTestId('idp-sign-in').waitFor();
