@@ -92,10 +92,10 @@ QUARKUS_SHUTDOWN_TIMEOUT: {{ printf "%ds" (.Values.shutdown.timeoutSeconds | int
 {{/* Pod Security "restricted": the pods' securityContext (the Deployment's and the migration Job's). */}}
 {{- define "order-service.podSecurityContext" -}}
 runAsNonRoot: true
+{{- /* a null in the user's values removes the key (Helm), so a missing key is the platform's choice too */}}
 {{- range $field := list "runAsUser" "runAsGroup" "fsGroup" }}
-{{- $id := get $.Values.podSecurity $field }}
-{{- if not (kindIs "invalid" $id) }}
-{{ $field }}: {{ $id | int }}
+{{- if and (hasKey $.Values.podSecurity $field) (not (kindIs "invalid" (index $.Values.podSecurity $field))) }}
+{{ $field }}: {{ index $.Values.podSecurity $field | int }}
 {{- end }}
 {{- end }}
 seccompProfile:

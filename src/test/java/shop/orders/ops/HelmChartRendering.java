@@ -36,7 +36,7 @@ final class HelmChartRendering {
   static final Path CHART = copyWithoutKubeVersion();
   static final Path EVENT = SOURCE.resolve("values-event.yaml");
   static final String RELEASE = "orders";
-  static final Set<String> CUSTOM_KINDS = Set.of("ServiceMonitor", "PrometheusRule", "ScaledObject");
+  static final Set<String> CUSTOM_KINDS = Set.of("ServiceMonitor", "PrometheusRule", "ScaledObject", "HTTPRoute");
   static final String MONITORING_API = "monitoring.coreos.com/v1";
   static final String KEDA_API = "keda.sh/v1alpha1";
   /** The hook annotations' prefix in the rendered copy (helm.sh/hook in the chart). */
