@@ -356,8 +356,9 @@ times the pool must fit what PostgreSQL allows minus a reserve. The most pods is
 up to maxSurge new pods before old ones stop, so it counts (maxReplicas + maxSurge). And a pod being replaced keeps
 its pool until it has stopped while its replacement opens minSize connections at start: maxReplicas full pools
 plus (maxSurge + maxUnavailable) x minSize must fit too (pools opened up front, minSize = maxSize, fill the budget
-fastest). Raising the pool by redeploying during an incident is how 2025-06-05 went; this refuses the arithmetic
-that cannot work.
+fastest). A replaced pod's pool does not outlast its step: once its shutdown delay is over it closes its idle
+connections and the rest as they come back (db.DrainingPool), so the next step's pods do not meet it. Raising the pool
+by redeploying during an incident is how 2025-06-05 went; this refuses the arithmetic that cannot work.
 */}}
 {{- define "order-service.capacityGuard" -}}
 {{- $pods := include "order-service.maxPods" . | int -}}
