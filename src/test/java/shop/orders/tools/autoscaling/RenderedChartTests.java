@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The simulation reads what the chart would deploy: rendered by Helm with the release's values files. */
 class RenderedChartTests {
-  private static final Path SMALL_POOLS = Path.of("ops/autoscaling/small-pools.yaml");
+  private static final Path SMALL_POOLS = Path.of("helm/order-service/scenarios/small-pools.yaml");
 
   @Test
   void theChartsOwnValuesDeployTheCpuAutoscalerWithItsBehaviour() {
@@ -30,7 +30,7 @@ class RenderedChartTests {
   @Test
   void kedasScaledObjectBecomesTheAutoscalerWithItsTriggersAndTheCronWindowOnTheSimulationsClock() {
     var chart = RenderedChart.render(RenderedChart.CHART,
-        List.of(SMALL_POOLS, Path.of("ops/autoscaling/keda-prescale.yaml")));
+        List.of(SMALL_POOLS, Path.of("helm/order-service/scenarios/keda-prescale.yaml")));
     var hpa = chart.autoscaler(AutoscalingSimulator.cronWindows(LocalTime.of(20, 0), 120)).orElseThrow();
     assertThat(hpa.minReplicas()).isEqualTo(3);
     assertThat(hpa.maxReplicas()).isEqualTo(10);

@@ -178,7 +178,7 @@ public final class AutoscalingSimulator {
         ? "PostgreSQL is the ceiling: more pods only add connections; spread the sale, or raise the database's ceiling"
         : "the pods are the ceiling: run more pods from before the opening (autoscaling.minReplicas, as"
           + " values-event.yaml does), and more of them within the connection budget with smaller pools"
-          + " (ops/autoscaling/event-small-pools.yaml)";
+          + " (helm/order-service/scenarios/event-small-pools.yaml)";
     return where + ": " + refused;
   }
 
