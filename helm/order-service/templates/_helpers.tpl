@@ -405,7 +405,12 @@ the operator asked for: the capacity guard allowed maxReplicas, not more).
 {{- fail "keda.enabled: the cluster does not serve keda.sh/v1alpha1, so it cannot take a ScaledObject: KEDA 2.x is needed (install it first), or set keda.enabled false to scale with the chart's HorizontalPodAutoscaler. Without a cluster (helm template), list it: --set apiVersions[0]=keda.sh/v1alpha1 (or --api-versions keda.sh/v1alpha1)." -}}
 {{- end -}}
 {{- if and .Values.keda.prometheus.enabled (not (and .Values.serviceMonitor.enabled (include "order-service.hasMonitoringApi" .))) -}}
-{{- fail "keda.prometheus.enabled: the demand trigger queries the series Prometheus scrapes through the chart's ServiceMonitor (labels namespace and service), and no ServiceMonitor is rendered: without it KEDA reads no value and never adds pods for demand. Set serviceMonitor.enabled true (where monitoring.coreos.com/v1 is served), or keda.prometheus.enabled false." -}}
+{{- fail "keda.prometheus.enabled: the demand trigger queries the series Prometheus scrapes through the chart's ServiceMonitor (labels namespace and job), and no ServiceMonitor is rendered: without it KEDA reads no value and never adds pods for demand. Set serviceMonitor.enabled true (where monitoring.coreos.com/v1 is served), or keda.prometheus.enabled false." -}}
+{{- end -}}
+{{- with .Values.keda.fallback.replicas -}}
+{{- if or (lt (int .) (int $.Values.autoscaling.minReplicas)) (gt (int .) (int $.Values.autoscaling.maxReplicas)) -}}
+{{- fail (printf "keda.fallback.replicas %d is outside autoscaling.minReplicas %d .. autoscaling.maxReplicas %d: KEDA before 2.17 may set the Deployment to exactly that many pods while the demand trigger fails, past maxReplicas too (the capacity guard allowed maxReplicas). Choose a count in the range, or leave it empty for maxReplicas." (int .) (int $.Values.autoscaling.minReplicas) (int $.Values.autoscaling.maxReplicas)) -}}
+{{- end -}}
 {{- end -}}
 {{- range $i, $schedule := .Values.keda.cron.schedules -}}
 {{- if eq (toString $schedule.start) (toString $schedule.end) -}}

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import shop.orders.testing.Promtool;
 
 import java.io.IOException;
@@ -18,6 +20,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static shop.orders.ops.HelmChartRendering.CHART;
+import static shop.orders.ops.HelmChartRendering.objects;
+import static shop.orders.ops.HelmChartRendering.renderYaml;
 
 /**
  * The Grafana dashboard in ops/grafana: a dashboard model on the ${datasource} variable, every panel with a query
@@ -32,6 +37,7 @@ class DashboardTests {
   private static final Map<String, String> GRAFANA_VARIABLES = Map.of(
       "__rate_interval", "5m", "__interval", "1m", "__range", "1h");
   private static final Pattern RUNBOOK_LINK = Pattern.compile("ops/runbook\\.md#([a-z0-9-]+)");
+  private static final String ONE_DEPLOYMENT = "app=\"order-service\",namespace=\"$namespace\",job=\"$job\"";
 
   @TempDir
   Path tmp;
@@ -167,6 +173,84 @@ class DashboardTests {
     assertThat(expressions).as("every meter of the service selected by app")
         .filteredOn(e -> e.contains("agroal_") || e.contains("http_server_") || e.contains("orders_"))
         .allMatch(e -> e.contains("app=\"order-service\""));
+    assertThat(expressions).as("every selector of the service's meters holds one deployment: namespace and job")
+        .allSatisfy(e -> assertThat(e.split("app=\"order-service\"", -1).length)
+            .isEqualTo(e.split(Pattern.quote(ONE_DEPLOYMENT), -1).length));
+  }
+
+  @Test
+  void theDashboardShowsOneDeploymentPickedByNamespaceAndJob() throws IOException {
+    var variables = new LinkedHashMap<String, JsonNode>();
+    dashboard().at("/templating/list").forEach(v -> variables.put(v.path("name").asText(), v));
+
+    assertThat(variables.keySet()).containsExactly("datasource", "namespace", "job", "pod", "redis");
+    for (String name : List.of("namespace", "job")) {
+      JsonNode v = variables.get(name);
+      assertThat(v.path("type").asText()).as(name).isEqualTo("query");
+      assertThat(v.path("multi").asBoolean()).as(name + ": one deployment at a time").isFalse();
+      assertThat(v.path("includeAll").asBoolean()).as(name).isFalse();
+      assertThat(v.at("/query/query").asText()).as(name)
+          .startsWith("label_values(agroal_active_count{app=\"order-service\"").endsWith(", " + name + ")");
+    }
+    assertThat(variables.get("job").at("/query/query").asText()).contains("namespace=\"$namespace\"");
+    assertThat(variables.get("pod").at("/query/query").asText()).contains(ONE_DEPLOYMENT);
+  }
+
+  /**
+   * Two releases in one Grafana (the sidecar writes every labelled ConfigMap's keys into one folder): each dashboard
+   * has its own uid, title and file name, and is held to its release's namespace and job; its panels are the file's.
+   */
+  @ParameterizedTest(name = "{0}/{1} and {2}/{3}")
+  @CsvSource({"staging, orders, production, orders", "shop, orders, shop, orders-canary"})
+  void everyReleaseInstallsADashboardOfItsOwn(String namespace, String name, String otherNamespace, String otherName)
+      throws IOException {
+    var one = chartDashboard(namespace, name);
+    var other = chartDashboard(otherNamespace, otherName);
+
+    for (var release : List.of(Map.entry(namespace + "/" + name, one), Map.entry(otherNamespace + "/" + otherName, other))) {
+      String[] parts = release.getKey().split("/");
+      String job = parts[1].contains("order-service") ? parts[1] : parts[1] + "-order-service";
+      var dashboard = release.getValue().getValue();
+      String uid = dashboard.path("uid").asText();
+      assertThat(uid).as("a Grafana uid").matches("[a-zA-Z0-9_-]{1,40}").startsWith(parts[0] + "-" + parts[1] + "-");
+      assertThat(release.getValue().getKey()).as("the sidecar's file").isEqualTo(uid + ".json");
+      assertThat(dashboard.path("title").asText()).isEqualTo("order-service (" + release.getKey() + ")");
+      var pinned = new LinkedHashMap<String, JsonNode>();
+      dashboard.at("/templating/list").forEach(v -> pinned.put(v.path("name").asText(), v));
+      assertThat(pinned.keySet()).containsExactly("datasource", "namespace", "job", "pod", "redis");
+      for (var variable : Map.of("namespace", parts[0], "job", job).entrySet()) {
+        JsonNode v = pinned.get(variable.getKey());
+        assertThat(v.path("type").asText()).as(variable.getKey()).isEqualTo("constant");
+        assertThat(v.path("query").asText()).as(variable.getKey()).isEqualTo(variable.getValue());
+        assertThat(v.at("/current/value").asText()).as(variable.getKey()).isEqualTo(variable.getValue());
+        assertThat(v.path("hide").asInt()).as(variable.getKey() + " hidden").isEqualTo(2);
+      }
+      assertThat(dashboard.path("panels")).isEqualTo(dashboard().path("panels"));
+    }
+    assertThat(one.getValue().path("uid")).isNotEqualTo(other.getValue().path("uid"));
+    assertThat(one.getValue().path("title")).isNotEqualTo(other.getValue().path("title"));
+  }
+
+  @Test
+  void theUidFitsGrafanasFortyCharactersForTheLongestNames() throws IOException {
+    String namespace = "flash-sale-" + "x".repeat(52);
+    var one = chartDashboard(namespace, "orders").getValue().path("uid").asText();
+    var other = chartDashboard(namespace, "orders-canary").getValue().path("uid").asText();
+    var swapped = chartDashboard("flash-sale", "x".repeat(42)).getValue().path("uid").asText();
+
+    assertThat(List.of(one, other, swapped)).allSatisfy(uid -> assertThat(uid).matches("[a-zA-Z0-9_-]{1,40}"))
+        .doesNotHaveDuplicates();
+    assertThat(one).as("cut, with the hash that tells them apart").hasSize(40).startsWith("flash-sale-xxx");
+  }
+
+  /** The dashboard ConfigMap release {@code name} renders in {@code namespace}: its one key and that key's JSON. */
+  private static Map.Entry<String, JsonNode> chartDashboard(String namespace, String name) throws IOException {
+    var config = objects(renderYaml(CHART, name, t -> t.withNamespace(namespace).set("dashboard.enabled", "true")))
+        .stream().filter(o -> o.at("/metadata/name").asText().endsWith("-dashboard")).findFirst().orElseThrow();
+    var keys = new ArrayList<String>();
+    config.path("data").fieldNames().forEachRemaining(keys::add);
+    assertThat(keys).hasSize(1);
+    return Map.entry(keys.getFirst(), new ObjectMapper().readTree(config.path("data").path(keys.getFirst()).asText()));
   }
 
   @Test

@@ -5,11 +5,14 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import shop.orders.testing.Promtool;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +73,8 @@ class HelmChartKedaTests {
     // Every field the chart writes, by name: KEDA's schema, like the API server, lets an unknown field through (and
     // the API server then drops it), so a misspelt one would silently do nothing.
     assertThat(fieldNames(spec)).containsExactly("scaleTargetRef", "pollingInterval", "minReplicaCount",
-        "maxReplicaCount", "advanced", "triggers");
+        "maxReplicaCount", "fallback", "advanced", "triggers");
+    assertThat(fieldNames(spec.path("fallback"))).containsExactly("failureThreshold", "replicas");
     assertThat(fieldNames(spec.path("advanced"))).containsExactly("horizontalPodAutoscalerConfig");
     assertThat(fieldNames(spec.at("/advanced/horizontalPodAutoscalerConfig"))).containsExactly("behavior");
     assertThat(spec.at("/scaleTargetRef/apiVersion").asText()).isEqualTo("apps/v1");
@@ -103,12 +107,15 @@ class HelmChartKedaTests {
     var demand = triggers.path(1);
     assertThat(fieldNames(demand)).containsExactly("type", "metricType", "metadata");
     assertThat(demand.path("metricType").asText()).as("the threshold is per pod").isEqualTo("AverageValue");
-    assertThat(fieldNames(demand.path("metadata"))).containsExactlyInAnyOrder("serverAddress", "threshold", "query");
+    assertThat(fieldNames(demand.path("metadata")))
+        .containsExactlyInAnyOrder("serverAddress", "threshold", "query", "ignoreNullValues");
+    assertThat(demand.at("/metadata/ignoreNullValues").asText()).as("no series is a failed read").isEqualTo("false");
     assertThat(demand.at("/metadata/serverAddress").asText()).isEqualTo("http://prometheus-operated.monitoring.svc:9090");
     assertThat(demand.at("/metadata/threshold").isTextual()).isTrue();
     assertThat(demand.at("/metadata/threshold").asText()).isEqualTo("150");
     assertThat(demand.at("/metadata/query").asText()).isEqualTo("sum(rate(http_server_requests_seconds_count{"
-        + "namespace=\"shop\",service=\"orders-order-service\",method=\"POST\",uri=\"/api/orders\"}[1m]))");
+        + "namespace=\"shop\",job=\"orders-order-service\",method=\"POST\",uri=\"/api/orders\"}[1m]))"
+        + " or 0 * sum(up{namespace=\"shop\",job=\"orders-order-service\"} == 1)");
 
     var cron = triggers.path(2);
     assertThat(fieldNames(cron)).containsExactly("type", "metadata");
@@ -129,6 +136,8 @@ class HelmChartKedaTests {
         .set("keda.cron.schedules[1].end", "0 9 * * 5").set("keda.cron.schedules[1].desiredReplicas", "3")),
         "ScaledObject").path("spec");
     assertThat(spec.path("pollingInterval").asInt()).isEqualTo(30);
+    assertThat(spec.has("fallback")).as("no fallback without the demand trigger: KEDA has none for CPU or cron")
+        .isFalse();
     var triggers = spec.path("triggers");
     assertThat(triggers.findValuesAsText("type")).containsExactly("cpu", "cron", "cron");
     assertThat(triggers.at("/2/metadata/start").asText()).isEqualTo("0 6 * * 5");
@@ -137,7 +146,93 @@ class HelmChartKedaTests {
     var demand = only(render(t -> kedaWithSchedule(t).set("keda.prometheus.threshold", "200")
         .set("keda.prometheus.window", "2m")), "ScaledObject").at("/spec/triggers/1/metadata");
     assertThat(demand.path("threshold").asText()).as("a number given with --set").isEqualTo("200");
-    assertThat(demand.path("query").asText()).endsWith("[2m]))");
+    assertThat(demand.path("query").asText()).contains("[2m])) or ");
+  }
+
+  @Test
+  void whileTheDemandCannotBeReadKedaHoldsMaxReplicasOrTheCountGiven() {
+    var fallback = only(render(HelmChartKedaTests::kedaWithSchedule), "ScaledObject").at("/spec/fallback");
+    assertThat(fallback.path("failureThreshold").asInt()).isEqualTo(3);
+    assertThat(fallback.path("replicas").asInt()).as("autoscaling.maxReplicas").isEqualTo(4);
+
+    var given = only(render(t -> kedaWithSchedule(t).set("keda.fallback.replicas", "3")
+        .set("keda.fallback.failureThreshold", "5")), "ScaledObject").at("/spec/fallback");
+    assertThat(given.path("failureThreshold").asInt()).isEqualTo(5);
+    assertThat(given.path("replicas").asInt()).isEqualTo(3);
+    assertThat(only(render(t -> kedaWithSchedule(t).set("autoscaling.maxReplicas", "3")
+        .set("keda.cron.schedules[0].desiredReplicas", "3")), "ScaledObject")
+        .at("/spec/fallback/replicas").asInt()).as("follows maxReplicas").isEqualTo(3);
+  }
+
+  @Test
+  void aFallbackOutsideTheAutoscalersRangeIsRefused() {
+    assertThatThrownBy(() -> render(t -> kedaWithSchedule(t).set("keda.fallback.replicas", "5")))
+        .hasMessageContaining("keda.fallback.replicas 5 is outside autoscaling.minReplicas 2 .. autoscaling.maxReplicas 4");
+    assertThatThrownBy(() -> render(t -> kedaWithSchedule(t).set("keda.fallback.replicas", "1")))
+        .hasMessageContaining("keda.fallback.replicas 1 is outside");
+    // Without the demand trigger there is no fallback, and nothing to check.
+    assertThat(render(t -> kedaWithSchedule(t).set("keda.prometheus.enabled", "false")
+        .set("keda.fallback.replicas", "2"))).isNotEmpty();
+  }
+
+  /**
+   * The demand query as Prometheus answers it (promtool): this release's offered orders alone; 0 while it is scraped
+   * and has taken no order yet (the counter appears with a pod's first order); nothing at all when no target answers,
+   * which KEDA, told not to ignore an empty answer, counts as a failed read, so the fallback applies instead of 0.
+   */
+  @Test
+  void theDemandQueryReadsItsReleaseAloneAndNothingWhenItIsNotScraped(@TempDir Path dir) throws Exception {
+    String query = only(render(HelmChartKedaTests::kedaWithSchedule), "ScaledObject")
+        .at("/spec/triggers/1/metadata/query").asText();
+    String orders = "http_server_requests_seconds_count{app=\"order-service\",namespace=\"%s\",job=\"%s\","
+        + "pod=\"p\",method=\"POST\",uri=\"/api/orders\",status=\"%s\"}";
+    Files.writeString(dir.resolve("demand.test.yml"), """
+        rule_files: []
+        evaluation_interval: 1m
+        tests:
+          - name: offered orders of the release, refusals included; other releases' are not counted
+            interval: 1m
+            input_series:
+              - {series: 'up{namespace="shop",job="orders-order-service",instance="a"}', values: '1x10'}
+              - {series: '%2$s', values: '0+600x10'}
+              - {series: '%3$s', values: '0+300x10'}
+              - {series: '%4$s', values: '0+6000x10'}
+              - {series: '%5$s', values: '0+6000x10'}
+            promql_expr_test:
+              - expr: '%1$s'
+                eval_time: 5m
+                exp_samples: [{labels: '{}', value: 15}]
+          - name: scraped, no order yet
+            interval: 1m
+            input_series:
+              - {series: 'up{namespace="shop",job="orders-order-service",instance="a"}', values: '1x10'}
+              - {series: 'up{namespace="shop",job="orders-order-service",instance="b"}', values: '0x10'}
+            promql_expr_test:
+              - expr: '%1$s'
+                eval_time: 5m
+                exp_samples: [{labels: '{}', value: 0}]
+          - name: not scraped (another release is)
+            interval: 1m
+            input_series:
+              - {series: 'up{namespace="staging",job="orders-order-service",instance="a"}', values: '1x10'}
+              - {series: '%4$s', values: '0+6000x10'}
+            promql_expr_test:
+              - expr: '%1$s'
+                eval_time: 5m
+                exp_samples: []
+          - name: no target answers
+            interval: 1m
+            input_series:
+              - {series: 'up{namespace="shop",job="orders-order-service",instance="a"}', values: '0x10'}
+            promql_expr_test:
+              - expr: '%1$s'
+                eval_time: 5m
+                exp_samples: []
+        """.formatted(query, orders.formatted("shop", "orders-order-service", "201"),
+        orders.formatted("shop", "orders-order-service", "503"), orders.formatted("staging", "orders-order-service", "201"),
+        orders.formatted("shop", "orders-canary-order-service", "201")));
+
+    assertThat(Promtool.run(dir, "test", "rules", "demand.test.yml")).contains("SUCCESS");
   }
 
   @Test
@@ -269,6 +364,9 @@ class HelmChartKedaTests {
       keda.cron.schedules[0].start       | 30 17         | at '/keda/cron/schedules/0/start'
       keda.cron.schedules[0].desiredReplicas | 0         | at '/keda/cron/schedules/0/desiredReplicas'
       keda.cron.schedules[0].replicas    | 3             | at '/keda/cron/schedules/0': additional properties 'replicas' not allowed
+      keda.fallback.replicas             | 0             | at '/keda/fallback/replicas'
+      keda.fallback.failureThreshold     | 0             | at '/keda/fallback/failureThreshold'
+      keda.fallback.pods                 | 3             | at '/keda/fallback': additional properties 'pods' not allowed
       """)
   void malformedKedaValuesAreRefusedBySchema(String key, String value, String message) {
     assertThatThrownBy(() -> render(t -> kedaWithSchedule(t).set(key, value)))

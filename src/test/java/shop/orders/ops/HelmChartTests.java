@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import shop.orders.testing.Promtool;
 
 import java.nio.file.Path;
@@ -121,8 +123,44 @@ class HelmChartTests {
     var dashboard = objects.stream().filter(o -> o.at("/metadata/name").asText().endsWith("-dashboard")).findFirst();
     assertThat(dashboard).get().satisfies(d -> {
       assertThat(d.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
-      assertThat(d.at("/data/order-service.json").asText()).contains("agroal_awaiting_count");
+      assertThat(d.path("data").size()).isOne();
+      assertThat(d.path("data").elements().next().asText()).contains("agroal_awaiting_count");
     });
+  }
+
+  /**
+   * The job Prometheus gives the ServiceMonitor's targets is the name of the Service it scrapes, the one with the
+   * management port: the release's Service, or its own management Service when the API's is exposed outside the
+   * cluster. The alerts, KEDA's demand query and the dashboard select that job.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"ClusterIP", "LoadBalancer"})
+  void theAlertsTheDemandTriggerAndTheDashboardSelectTheJobOfTheScrapedService(String type) throws Exception {
+    var objects = render(t -> HelmChartRendering.withKeda(t.withNamespace("shop")).set("service.type", type)
+        .set("prometheusRule.enabled", "true").set("dashboard.enabled", "true"));
+    var endpoint = only(objects, "ServiceMonitor").at("/spec/endpoints/0/port").asText();
+    var scraped = objects.stream().filter(o -> "Service".equals(o.path("kind").asText()))
+        .filter(o -> o.at("/spec/ports").findValuesAsText("name").contains(endpoint)).toList();
+    assertThat(scraped).as("Services with the port " + endpoint).hasSize(1);
+    String job = scraped.getFirst().at("/metadata/name").asText();
+    assertThat(job).isEqualTo(type.equals("ClusterIP") ? "orders-order-service" : "orders-order-service-management");
+    String scope = "namespace=\"shop\",job=\"" + job + "\"";
+
+    var rules = only(objects, "PrometheusRule").at("/spec/groups/0/rules");
+    assertThat(rules.findValuesAsText("expr")).filteredOn(e -> e.contains("order-service"))
+        .isNotEmpty().allSatisfy(e -> assertThat(e).contains(scope));
+    assertThat(only(objects, "ScaledObject").at("/spec/triggers/1/metadata/query").asText())
+        .contains("{" + scope + ",method=").contains("up{" + scope + "}");
+    var configMap = objects.stream().filter(o -> o.at("/metadata/name").asText().endsWith("-dashboard")).findFirst()
+        .orElseThrow();
+    var dashboard = new ObjectMapper().readTree(configMap.path("data").elements().next().asText());
+    List<String> constants = new ArrayList<>();
+    dashboard.at("/templating/list").forEach(v -> {
+      if (v.path("type").asText().equals("constant")) {
+        constants.add(v.path("name").asText() + "=" + v.path("query").asText());
+      }
+    });
+    assertThat(constants).containsExactly("namespace=shop", "job=" + job);
   }
 
   @Test
