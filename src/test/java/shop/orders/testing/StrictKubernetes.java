@@ -19,8 +19,9 @@ import java.util.Set;
  * Kubernetes objects read strictly against the API models (fabric8's, generated from Kubernetes' OpenAPI): a kind
  * or apiVersion the API does not know, or a field it does not have at that place (a typo, a field one level too high
  * or low), fails with its path. The models keep unknown fields aside instead of refusing them, so this walks every
- * nested object and fails on any it kept. Custom resources (the Prometheus operator's, KEDA's) are allowed by kind
- * only; their schemas are checked elsewhere.
+ * nested object and fails on any it kept. The Gateway API's kinds are among the models (read like the others); other
+ * custom resources (the Prometheus operator's, KEDA's, those of the chart's examples) are allowed by kind only, and
+ * their schemas are checked elsewhere (tools/contract/validate-custom-resources.mjs).
  */
 public final class StrictKubernetes {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
