@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import shop.orders.testing.KubernetesSchemas;
 import shop.orders.testing.StrictKubernetes;
 
 import java.io.IOException;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The manifests the build generates (target/kubernetes/kubernetes.yml), read strictly against the Kubernetes API
- * models, and as they must be to apply on a cluster, again, and over the previous version. Runs after packaging.
+ * models, validated against the API of Kubernetes 1.30 and of the newest release (testing.KubernetesSchemas), and as
+ * they must be to apply on a cluster, again, and over the previous version. Runs after packaging.
  */
 class KubernetesManifestIT {
   private static final Path GENERATED = Path.of("target/kubernetes/kubernetes.yml");
@@ -45,6 +47,11 @@ class KubernetesManifestIT {
     var strict = StrictKubernetes.parse(Files.readString(GENERATED), Set.of());
     assertThat(strict).extracting(o -> o.getKind()).containsExactlyInAnyOrder(
         "ConfigMap", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget");
+  }
+
+  @Test
+  void everyObjectIsValidInKubernetes130AndTheNewestRelease() {
+    assertThat(KubernetesSchemas.assertValid(OBJECTS, Set.of())).isEqualTo(5);
   }
 
   @Test
