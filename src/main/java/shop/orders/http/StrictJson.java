@@ -1,5 +1,6 @@
 package shop.orders.http;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -11,6 +12,8 @@ import jakarta.inject.Singleton;
 /**
  * JSON numbers and booleans are taken as they are written, never coerced: {@code "quantity": 1.5} was taken as 1
  * and {@code "quantity": "3"} as 3 (Jackson's defaults). Each is now a 400 naming the field, as any other wrong type.
+ * A member written twice in one object ({@code {"quantity":1,"quantity":2}}) is malformed JSON (400): which one
+ * counts is not defined, and for the records the API reads Jackson failed with a definition error (a 500).
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
@@ -22,5 +25,6 @@ public class StrictJson implements ObjectMapperCustomizer {
           .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
     }
     mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    mapper.getFactory().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
   }
 }
