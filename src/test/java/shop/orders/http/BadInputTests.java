@@ -136,6 +136,15 @@ class BadInputTests {
   }
 
   @Test
+  void anAcceptTheOperationCannotAnswerIsADocumented406() {
+    // ContractValidation checks that the contract lists 406 for these operations
+    given().accept("application/xml").when().get("/api/products")
+        .then().statusCode(406).contentType(startsWith("application/problem+json"));
+    given().auth().oauth2(TOKEN).accept("text/html").when().get("/api/cart")
+        .then().statusCode(406).contentType(startsWith("application/problem+json"));
+  }
+
+  @Test
   void unknownPathsAndMethodsAreProblems() {
     given().when().get("/api/nothing-here").then().statusCode(404).contentType(startsWith("application/problem+json"));
     given().when().delete("/api/products").then().statusCode(405).contentType(startsWith("application/problem+json"));
