@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * header on every request and response (and the CORS {@code Access-Control-Allow-Origin} on every response), the
  * {@code Idempotency-Key} header where an operation reads it, 401 on every
  * secured operation, 400/413/415 on every operation with a body, the cursor and limit of every paged list (and
- * its 400), 500 and 503 (+ {@code Retry-After}) everywhere, and
+ * its 400), 406 (an Accept the operation cannot answer), 500 and 503 (+ {@code Retry-After}) everywhere, and
  * problem+json as the body of every error. Resources declare only what is their own (success bodies, their
  * specific statuses and problem types). Registered with {@code mp.openapi.filter}; it runs at build time, so the
  * document in {@code target/openapi/} is the one served.
@@ -169,6 +169,8 @@ public class ContractFilter implements OASFilter {
       absent(responses, "400", "invalid-request: limit is not a whole number between 1 and " + Cursor.MAX_LIMIT
           + ", or cursor is not one this API returned.");
     }
+    absent(responses, "406", "not-acceptable: the Accept header names no media type this operation answers "
+        + "(application/json; application/problem+json for errors).");
     absent(responses, "429", "rate-limited: over the caller's \"api\" limit (every call counts); nothing was done. "
         + "Retry after Retry-After; RateLimit names the bucket. Or too-many-at-once: the customer already has 4 "
         + "requests in progress that need the database; nothing was done, retry after Retry-After.");

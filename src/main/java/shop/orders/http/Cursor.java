@@ -15,6 +15,9 @@ public final class Cursor {
   public static final int MAX_LIMIT = 100;
   /** The longest cursor the contract accepts. */
   public static final int MAX_LENGTH = 512;
+  private static final java.util.regex.Pattern WHOLE =
+      java.util.regex.Pattern.compile("[ \t\r\n]*([1-9][0-9]{0,8})[ \t\r\n]*");
+  private static final java.util.regex.Pattern BLANK = java.util.regex.Pattern.compile("[ \t\r\n]*");
 
   private Cursor() {
   }
@@ -52,23 +55,21 @@ public final class Cursor {
 
   /**
    * The page size asked for (a query parameter taken as text, so "abc" is a 400 and not JAX-RS' 404): 1 to
-   * {@link #MAX_LIMIT}, {@link #DEFAULT_LIMIT} when absent.
+   * {@link #MAX_LIMIT}, {@link #DEFAULT_LIMIT} when absent. Written as the contract's integer is, in ASCII digits
+   * without a sign or a leading zero, with at most JSON's whitespace around it: Integer.parseInt also took "+5",
+   * "05" and the digits of other scripts ("१" for 1), and strip() any Unicode space ("\u2028 5").
    */
   public static int checkLimit(String limit) {
     return checkLimit(limit, DEFAULT_LIMIT, MAX_LIMIT);
   }
 
   private static int checkLimit(String limit, int defaultLimit, int maxLimit) {
-    if (limit == null || limit.isBlank()) {
+    if (limit == null || BLANK.matcher(limit).matches()) {
       return defaultLimit;
     }
-    try {
-      int value = Integer.parseInt(limit.strip());
-      if (value >= 1 && value <= maxLimit) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
+    var whole = WHOLE.matcher(limit);
+    if (whole.matches() && Integer.parseInt(whole.group(1)) <= maxLimit) {
+      return Integer.parseInt(whole.group(1));
     }
     throw ApiException.badRequest("limit", "must be a whole number between 1 and " + maxLimit);
   }

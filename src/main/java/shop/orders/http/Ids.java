@@ -9,12 +9,15 @@ public final class Ids {
   private Ids() {
   }
 
-  /** The UUID in a path; a malformed one is just something that does not exist (404), so ids never leak. */
+  /**
+   * The UUID in a path; a malformed one is just something that does not exist (404), so ids never leak. The answer
+   * does not repeat it: it may hold anything a path can (a NUL, control characters, kilobytes).
+   */
   public static UUID orNotFound(String id, String what) {
     try {
       return UUID.fromString(id);
     } catch (IllegalArgumentException e) {
-      throw ApiException.notFound(what + " " + id);
+      throw ApiException.notFound(what);
     }
   }
 }

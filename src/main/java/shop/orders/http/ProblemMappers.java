@@ -3,6 +3,7 @@ package shop.orders.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -124,6 +125,15 @@ public class ProblemMappers {
       builder.header("Allow", allow);
     }
     return builder.build();
+  }
+
+  /**
+   * Declared so the answer is the problem+json 500 of {@link #unexpected}: Quarkus REST ships its own, bodiless
+   * mapper for it. A definition error is ours (a type Jackson cannot build), never the client's.
+   */
+  @ServerExceptionMapper
+  public Response invalidDefinition(InvalidDefinitionException e) {
+    return unexpected(e);
   }
 
   @ServerExceptionMapper

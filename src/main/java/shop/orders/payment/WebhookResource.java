@@ -26,6 +26,7 @@ import shop.orders.ratelimit.RateLimited;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The gateway's callback. Authenticated by its HMAC signature, not a user token; nothing changes unless the
@@ -49,6 +50,9 @@ public class WebhookResource {
   @Schema(name = "PaymentWebhookAck", requiredProperties = "applied")
   record Ack(@Schema(description = "true when the event changed a payment") boolean applied,
              @Schema(maxLength = 100, pattern = "^[ -~]{1,100}$") String reason) {}
+
+  private static final Pattern TYPE = Pattern.compile("[a-z_.]{1,64}");
+  private static final Pattern VISIBLE = Pattern.compile("[!-~]{1,128}");
 
   private final PaymentLedger ledger;
   private final RefundService refunds;
@@ -100,15 +104,30 @@ public class WebhookResource {
     return Map.of("applied", applied.changed());
   }
 
+  /**
+   * The event, its members as the contract describes them: a gateway_ref outside them was stored as it came, so an
+   * overlong one failed the update (a 500 to every retry) and any other was served back in a Payment that broke the
+   * contract.
+   */
   private Event parse(String body) {
+    Event event;
     try {
-      Event event = json.readValue(body, Event.class);
-      if (event.paymentId() == null || event.type() == null) {
-        throw ApiException.badRequest("payment_id", "and type are required");
-      }
-      return event;
+      event = json.readValue(body, Event.class);
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest("body", "is not a gateway event");
     }
+    if (event == null || event.paymentId() == null || event.type() == null) {
+      throw ApiException.badRequest("payment_id", "and type are required");
+    }
+    if (!TYPE.matcher(event.type()).matches()) {
+      throw ApiException.badRequest("type", "must be 1 to 64 of a-z . _");
+    }
+    if (event.id() != null && !VISIBLE.matcher(event.id()).matches()) {
+      throw ApiException.badRequest("id", "must be 1 to 128 visible ASCII characters");
+    }
+    if (event.gatewayRef() != null && !VISIBLE.matcher(event.gatewayRef()).matches()) {
+      throw ApiException.badRequest("gateway_ref", "must be 1 to 128 visible ASCII characters");
+    }
+    return event;
   }
 }

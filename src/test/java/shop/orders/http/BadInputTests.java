@@ -44,6 +44,15 @@ class BadInputTests {
   }
 
   @Test
+  void aMemberWrittenTwiceIsMalformedJsonNotA500() {
+    // which of the two counts is not defined; Jackson failed on the records with a definition error (a bodiless 500)
+    post("{\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":1,\"quantity\":2}]}").statusCode(400)
+        .body("type", endsWith("/malformed-json"));
+    post("{\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":1}],\"lines\":[]}").statusCode(400)
+        .body("type", endsWith("/malformed-json"));
+  }
+
+  @Test
   void wrongTypesNameTheField() {
     post("{\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":\"two\"}]}").statusCode(400)
         .body("errors.field", contains("lines[0].quantity"));
@@ -53,6 +62,11 @@ class BadInputTests {
     post("{\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":\"3\"}]}").statusCode(400)
         .body("errors.field", contains("lines[0].quantity"));
     post("{\"lines\":{\"sku\":\"x\"}}").statusCode(400).body("errors.field", contains("lines"));
+    // nor is a number or a boolean a SKU: it is not taken as the text it would print as
+    post("{\"lines\":[{\"sku\":123,\"quantity\":1}]}").statusCode(400)
+        .body("errors.field", contains("lines[0].sku"));
+    post("{\"lines\":[{\"sku\":true,\"quantity\":1}]}").statusCode(400)
+        .body("errors.field", contains("lines[0].sku"));
   }
 
   @Test
@@ -124,6 +138,15 @@ class BadInputTests {
     given().auth().oauth2(TOKEN).header("Idempotency-Key", "x".repeat(256)).contentType(ContentType.JSON)
         .body(Api.lines(SKU, 1)).when().post("/api/orders")
         .then().statusCode(400).body("errors.field", contains("Idempotency-Key"));
+  }
+
+  @Test
+  void anAcceptTheOperationCannotAnswerIsADocumented406() {
+    // ContractValidation checks that the contract lists 406 for these operations
+    given().accept("application/xml").when().get("/api/products")
+        .then().statusCode(406).contentType(startsWith("application/problem+json"));
+    given().auth().oauth2(TOKEN).accept("text/html").when().get("/api/cart")
+        .then().statusCode(406).contentType(startsWith("application/problem+json"));
   }
 
   @Test

@@ -60,7 +60,8 @@ class MoneyAndCursorTests {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0", "101", "-1", "abc", "1.5"})
+  @ValueSource(strings = {"0", "101", "-1", "abc", "1.5", "+5", "05", "१", "٣", "1e1", "0x10", "99999999999", "\u20285",
+      "\u00a05", "\u2028"})
   void aLimitOutside1To100IsA400OnLimit(String limit) {
     assertThat(problemField(() -> Cursor.checkLimit(limit))).isEqualTo("limit");
   }

@@ -46,6 +46,18 @@ class OrderAccessTests {
   }
 
   @Test
+  void aPathIdThatIsNoIdIsNotRepeatedInTheAnswer() {
+    String token = LocalTokens.customer(Api.newCustomer());
+    for (String id : List.of("not-a-uuid\u0000", "\u001b[31m", "x".repeat(3_000))) {
+      given().auth().oauth2(token).when().get("/api/orders/{id}", id)
+          .then().statusCode(404).contentType(startsWith("application/problem+json"))
+          .body("detail", is("Order does not exist"));
+      given().auth().oauth2(token).when().post("/api/orders/{id}/cancel", id)
+          .then().statusCode(404).body("detail", is("Order does not exist"));
+    }
+  }
+
+  @Test
   void listShowsOnlyOwnOrdersNewestFirstPageByPage() {
     String sku = PREFIX + "LISTED";
     Api.putProduct(sku, 1_000, 100);

@@ -101,6 +101,29 @@ class WebhookTests {
   }
 
   @Test
+  void anEventWhoseMembersAreNotTheContractsIs400AndChangesNothing() {
+    String[] p = unknownPayment();
+    for (String ref : new String[] {"r".repeat(129), "a b", "\u00e9t\u00e9", ""}) {
+      String body = "{\"type\":\"payment.succeeded\",\"payment_id\":\"" + p[2] + "\",\"gateway_ref\":\"" + ref + "\"}";
+      deliver(body, signed(body, Instant.now().getEpochSecond())).statusCode(400)
+          .body("errors[0].field", is("gateway_ref"));
+    }
+    String upper = "{\"type\":\"PAYMENT.SUCCEEDED\",\"payment_id\":\"" + p[2] + "\"}";
+    deliver(upper, signed(upper, Instant.now().getEpochSecond())).statusCode(400).body("errors[0].field", is("type"));
+    assertThat(orderStatus(p[0], p[1])).isEqualTo("PENDING_PAYMENT");
+    given().auth().oauth2(p[0]).get("/api/orders/{id}/payment", p[1]).then().statusCode(200)
+        .body("status", is("UNKNOWN"));
+  }
+
+  @Test
+  void aSignedBodyThatIsNoEventIs400() {
+    for (String body : new String[] {"null", "[]", "42", "\"event\"", "{}"}) {
+      deliver(body, signed(body, Instant.now().getEpochSecond())).statusCode(400)
+          .body("type", endsWith("/invalid-request"));
+    }
+  }
+
+  @Test
   void aWebhookForAPaymentThatIsNotOursIs404() {
     String body = event("payment.succeeded", UUID.randomUUID().toString());
     deliver(body, signed(body, Instant.now().getEpochSecond())).statusCode(404);
