@@ -62,6 +62,11 @@ class BadInputTests {
     post("{\"lines\":[{\"sku\":\"" + SKU + "\",\"quantity\":\"3\"}]}").statusCode(400)
         .body("errors.field", contains("lines[0].quantity"));
     post("{\"lines\":{\"sku\":\"x\"}}").statusCode(400).body("errors.field", contains("lines"));
+    // nor is a number or a boolean a SKU: it is not taken as the text it would print as
+    post("{\"lines\":[{\"sku\":123,\"quantity\":1}]}").statusCode(400)
+        .body("errors.field", contains("lines[0].sku"));
+    post("{\"lines\":[{\"sku\":true,\"quantity\":1}]}").statusCode(400)
+        .body("errors.field", contains("lines[0].sku"));
   }
 
   @Test
