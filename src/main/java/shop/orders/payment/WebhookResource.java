@@ -116,7 +116,7 @@ public class WebhookResource {
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest("body", "is not a gateway event");
     }
-    if (event.paymentId() == null || event.type() == null) {
+    if (event == null || event.paymentId() == null || event.type() == null) {
       throw ApiException.badRequest("payment_id", "and type are required");
     }
     if (!TYPE.matcher(event.type()).matches()) {

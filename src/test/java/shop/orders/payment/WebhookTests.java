@@ -116,6 +116,14 @@ class WebhookTests {
   }
 
   @Test
+  void aSignedBodyThatIsNoEventIs400() {
+    for (String body : new String[] {"null", "[]", "42", "\"event\"", "{}"}) {
+      deliver(body, signed(body, Instant.now().getEpochSecond())).statusCode(400)
+          .body("type", endsWith("/invalid-request"));
+    }
+  }
+
+  @Test
   void aWebhookForAPaymentThatIsNotOursIs404() {
     String body = event("payment.succeeded", UUID.randomUUID().toString());
     deliver(body, signed(body, Instant.now().getEpochSecond())).statusCode(404);
