@@ -189,6 +189,13 @@ class CatalogResourceTests {
         .body(Map.of("name", "x", "price", Map.of("amountMinor", 1, "currency", "KRW"), "available", 1))
         .when().put("/api/products/{sku}", "bad sku!")
         .then().statusCode(400).body("errors.field", contains("sku"));
+    // a NUL was a 500 (PostgreSQL stores none); an escape or a tab was stored and shown to every buyer
+    for (String name : List.of("nul\u0000", "\u001b[31mred", "tab\there", "line\nbreak")) {
+      given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON)
+          .body(Map.of("name", name, "price", Map.of("amountMinor", 1, "currency", "KRW"), "available", 1))
+          .when().put("/api/products/{sku}", PREFIX + "BAD")
+          .then().statusCode(400).body("errors.field", contains("name"));
+    }
     given().when().get("/api/products/{sku}", PREFIX + "BAD").then().statusCode(404);
   }
 
