@@ -15,6 +15,8 @@ import shop.orders.testing.TestDatabase;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -30,6 +32,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
@@ -239,5 +242,19 @@ class PaymentTests extends WithPaymentGateway {
     given().auth().oauth2(stranger).get("/api/orders/{id}/payment", orderId).then().statusCode(404);
     pay(owner, orderId, null).statusCode(400);
     gateway().verify(0, postRequestedFor(urlPathEqualTo("/v1/payments")));
+  }
+
+  @Test
+  void aMethodTokenOutsideVisibleAsciiIs400AndNeverReachesTheGateway() {
+    String token = LocalTokens.customer(Api.newCustomer());
+    String orderId = order(token);
+    for (String method : List.of("tok_visa\n", "tok visa", "tok_\u00e9", "tok\u0000")) {
+      given().auth().oauth2(token).header("Idempotency-Key", UUID.randomUUID().toString())
+          .contentType(ContentType.JSON).body(Map.of("methodToken", method))
+          .when().post("/api/orders/{id}/payment", orderId)
+          .then().statusCode(400).body("errors.field", contains("methodToken"));
+    }
+    gateway().verify(0, postRequestedFor(urlPathEqualTo("/v1/payments")));
+    assertThat(orderStatus(token, orderId)).isEqualTo("PENDING_PAYMENT");
   }
 }
