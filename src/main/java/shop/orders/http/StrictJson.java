@@ -11,8 +11,8 @@ import jakarta.inject.Singleton;
 
 /**
  * JSON numbers and booleans are taken as they are written, never coerced: {@code "quantity": 1.5} was taken as 1,
- * {@code "quantity": "3"} as 3 and {@code "sku": 123} as "123" (Jackson's defaults). Each is now a 400 naming the
- * field, as any other wrong type.
+ * {@code "quantity": "3"} as 3, {@code "sku": 123} as "123" and {@code "event": 7} as true (Jackson's defaults).
+ * Each is now a 400 naming the field, as any other wrong type.
  * A member written twice in one object ({@code {"quantity":1,"quantity":2}}) is malformed JSON (400): which one
  * counts is not defined, and for the records the API reads Jackson failed with a definition error (a 500).
  */
@@ -26,6 +26,7 @@ public class StrictJson implements ObjectMapperCustomizer {
           .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
     }
     mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
     mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);

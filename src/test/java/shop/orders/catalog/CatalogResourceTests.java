@@ -209,4 +209,13 @@ class CatalogResourceTests {
         .then().statusCode(403).contentType(startsWith("application/problem+json"));
     given().when().get("/api/products/{sku}", PREFIX + "AUTH").then().statusCode(404);
   }
+
+  @Test
+  void aNumberIsNotTakenForABoolean() {
+    // http.StrictJson: "event": 7 was read as true
+    given().auth().oauth2(Api.ADMIN).contentType(ContentType.JSON)
+        .body(Map.of("name", "x", "price", Map.of("amountMinor", 1, "currency", "KRW"), "available", 1, "event", 7))
+        .when().put("/api/products/{sku}", PREFIX + "NUMBER-EVENT")
+        .then().statusCode(400).body("errors.field", contains("event"));
+  }
 }
