@@ -86,6 +86,9 @@ public class AdmissionControl {
   }
 
   private void enter(RoutingContext rc, Route route, String customer) {
+    if (answered(rc)) {
+      return;   // answered meanwhile (a body Vert.x could not decode: 400 and closed): nothing to take or give back
+    }
     if (customer != null) {
       if (!byCustomer.take(customer)) {
         registry.counter("admission.customer.refused", "route", route.name().toLowerCase()).increment();
@@ -107,7 +110,9 @@ public class AdmissionControl {
   /** A queued request looks for room every 2 ms, without blocking the I/O thread, until its wait is over. */
   private void queue(RoutingContext rc, Route route, long deadline) {
     vertx.setTimer(2, t -> {
-      if (take(route)) {
+      if (answered(rc)) {
+        waiting.decrementAndGet();
+      } else if (take(route)) {
         waiting.decrementAndGet();
         admitted(rc, route);
       } else if (ticker.nanoTime() < deadline) {
@@ -122,6 +127,14 @@ public class AdmissionControl {
   private void admitted(RoutingContext rc, Route route) {
     new AdmissionTicket(() -> take(route), () -> give(route), ticker).attachTo(rc);
     rc.next();
+  }
+
+  /**
+   * Whether the request was answered or its connection closed while it waited for its identity or a place: an end
+   * handler added then would never run, so a place taken then would never come back (the door would fill).
+   */
+  private static boolean answered(RoutingContext rc) {
+    return rc.response().ended() || rc.response().closed();
   }
 
   /** How long a request may wait for its place again after lending it (admission.max-wait). */
