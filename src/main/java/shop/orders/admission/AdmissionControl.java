@@ -74,6 +74,11 @@ public class AdmissionControl {
       rc.next();
       return;
     }
+    HttpMethod method = rc.request().method();
+    if (PUBLIC_READ.matcher(rc.normalizedPath()).matches() && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+      enter(rc, route, null);   // the catalog needs no token: one that fails must not turn into a 401 here
+      return;
+    }
     // the identity is resolved once per request (memoized) and reused by authentication proper later
     Context context = Vertx.currentContext();
     QuarkusHttpUser.getSecurityIdentity(rc, identities).onFailure().recoverWithNull().subscribe().with(identity -> {
@@ -223,5 +228,6 @@ public class AdmissionControl {
     return read ? Route.READ : Route.ORDER_WRITE;
   }
 
+  private static final java.util.regex.Pattern PUBLIC_READ = java.util.regex.Pattern.compile("/api/products(/.*)?");
   private static final java.util.regex.Pattern SINGLE_PRODUCT = java.util.regex.Pattern.compile("/api/products/[^/]+");
 }
