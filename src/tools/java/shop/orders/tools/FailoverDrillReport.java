@@ -23,12 +23,13 @@ import java.util.stream.Collectors;
  * (gnuplot) and {@code <OUT>-timeline.dat}. Reads its inputs from the environment the script sets:
  * <pre>
  *   OUT REQUESTS TIMELINE SEED_STOCK DB_URL GATEWAY_URL AMQP_URL QUEUE SETTLE_SECONDS MODE REPLICATION_AT_FENCE
- *   DATE MACHINE CURRENT SHOPPERS BEFORE_SECONDS PROMOTE_AFTER AFTER_SECONDS PROBE_MILLIS PRIMARY_PORT STANDBY_PORT
- *   SMOKE
+ *   DATE MACHINE CURRENT SHOPPERS BEFORE_SECONDS PROMOTE_AFTER AFTER_SECONDS PROBE_MILLIS STALL_SECONDS PRIMARY_PORT
+ *   STANDBY_PORT SMOKE
  * </pre>
  * The timeline's marks: {@code fence} (the primary is being stopped), {@code fenced} (it is gone), {@code promote},
  * {@code promoted} (the standby is the primary); its bands: instance 1 the old primary, 2 the standby, 3 the service's
- * readiness ({@code ready}, {@code not-ready}).
+ * readiness ({@code ready}, {@code not-ready}); a {@code stall} mark and the standby's {@code stalled} band when it
+ * stopped receiving before the fence.
  * <p>
  * With synchronous replication every rule must count 0. With asynchronous replication the commits the standby had
  * not received when the primary stopped are lost, with what follows from them (orders answered 201 and gone, charges
@@ -52,7 +53,7 @@ public final class FailoverDrillReport {
   /** See {@link #failover}. */
   static final double READY_WITHOUT_PRIMARY_TOLERANCE = 2.0;
   private static final Map<String, String> STATE_COLOURS = Map.of("primary", "#1a7f37", "standby", "#4472c4",
-      "stopped", "#bfbfbf", "ready", "#1a7f37", "not-ready", "#ed7d31");
+      "stalled", "#8250df", "stopped", "#bfbfbf", "ready", "#1a7f37", "not-ready", "#ed7d31");
   private static final Map<String, String> OUTCOME_COLOURS = Map.of(DrillRequest.OK, "#1a7f37",
       DrillRequest.PROMISED_4XX, "#7f7f7f", DrillRequest.REFUSED, "#ed7d31", DrillRequest.SERVER_ERROR, "#cf222e",
       DrillRequest.UNPROMISED_4XX, "#8250df", DrillRequest.NO_ANSWER, "#000000");
@@ -108,6 +109,7 @@ public final class FailoverDrillReport {
     report.put("promoteAfterSeconds", env.getOrDefault("PROMOTE_AFTER", ""));
     report.put("afterSeconds", env.getOrDefault("AFTER_SECONDS", ""));
     report.put("probeMillis", env.getOrDefault("PROBE_MILLIS", ""));
+    report.put("stallSeconds", env.getOrDefault("STALL_SECONDS", "0"));
     report.put("primaryPort", env.getOrDefault("PRIMARY_PORT", ""));
     report.put("standbyPort", env.getOrDefault("STANDBY_PORT", ""));
     report.put("smoke", "1".equals(env.get("SMOKE")));
@@ -291,7 +293,11 @@ public final class FailoverDrillReport {
     md.append("# Failover drill ").append(report.get("date")).append("\n\n");
     md.append("Replication ").append(report.get("replication")).append(": primary 127.0.0.1:")
         .append(report.get("primaryPort")).append(" fenced (stopped at once) after ").append(report.get("beforeSeconds"))
-        .append(" s of load, standby 127.0.0.1:").append(report.get("standbyPort")).append(" promoted ")
+        .append(" s of load");
+    if (!"0".equals(String.valueOf(report.getOrDefault("stallSeconds", "0")))) {
+      md.append(" (the standby receiving nothing for the last ").append(report.get("stallSeconds")).append(" s)");
+    }
+    md.append(", standby 127.0.0.1:").append(report.get("standbyPort")).append(" promoted ")
         .append(report.get("promoteAfterSeconds")).append(" s later, then ").append(report.get("afterSeconds"))
         .append(" s more; ").append(report.get("shoppers")).append(" shoppers and a probe placing an order every ")
         .append(report.get("probeMillis")).append(" ms, on one instance of ")
@@ -437,9 +443,14 @@ public final class FailoverDrillReport {
           STATE_COLOURS.getOrDefault(band.state(), "#333333")));
     }
     var legend = new ArrayList<String>();
-    for (String state : List.of("primary", "standby", "stopped", "not-ready")) {
+    var states = new ArrayList<>(List.of("primary", "standby", "stopped", "not-ready"));
+    if (timeline.bands().stream().anyMatch(b -> b.state().equals("stalled"))) {
+      states.add(2, "stalled");
+    }
+    for (String state : states) {
       legend.add("NaN with boxes fs solid 0.8 lc rgb '" + STATE_COLOURS.get(state) + "' title '"
-          + (state.equals("primary") ? "primary / ready" : state) + "'");
+          + (state.equals("primary") ? "primary / ready" : state.equals("stalled") ? "standby, receiving nothing"
+          : state) + "'");
     }
     s.append("plot ").append(String.join(", ", legend)).append("\nunset multiplot\n");
     return s.toString();
