@@ -336,8 +336,8 @@ public final class FailoverDrillReport {
         "ordersAnswered201BeforeTheFailover") + " before the primary was gone)");
     row(md, "orders answered 201 and missing after the failover", failover.get("ordersAnswered201Missing"));
     var all = (Map<String, Integer>) report.get("outcomes");
-    row(md, "answers 5xx other than 503 with Retry-After, or none", all.get(DrillRequest.SERVER_ERROR) + all.get(
-        DrillRequest.NO_ANSWER) + all.get(DrillRequest.UNPROMISED_4XX));
+    row(md, "answers outside the contract (5xx but 503/429 with Retry-After, a 4xx it does not promise, no answer)",
+        all.get(DrillRequest.SERVER_ERROR) + all.get(DrillRequest.NO_ANSWER) + all.get(DrillRequest.UNPROMISED_4XX));
     md.append('\n');
 
     md.append(String.format(Locale.ROOT, "## Answers from the fence until orders were 201 again (%.1f-%.1f s)%n%n",
