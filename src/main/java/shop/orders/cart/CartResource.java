@@ -133,7 +133,9 @@ public class CartResource {
       + "idempotency-key-reused (the key was used with another request)")
   @APIResponse(responseCode = "429", description = OrderResource.TOO_MANY_ORDERS)
   @APIResponse(responseCode = "503", description = "cart-unavailable, overloaded, sku-busy, database-busy or "
-      + "database-unavailable: nothing was done, retry after Retry-After with the same key.")
+      + "database-unavailable: nothing was done (unless a database-unavailable's detail says the connection was "
+      + "lost during the commit: the order may have been placed), retry after Retry-After with the same key, which "
+      + "answers the order if it was.")
   public Uni<Response> checkout(@HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
     var base = uri.getBaseUriBuilder();

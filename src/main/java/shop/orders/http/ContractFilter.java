@@ -176,8 +176,9 @@ public class ContractFilter implements OASFilter {
         + "requests in progress that need the database; nothing was done, retry after Retry-After.");
     absent(responses, "500", "internal-error: the request failed on our side and nothing was changed; the detail "
         + "names an incident id.");
-    absent(responses, "503", "Nothing was done, retry after Retry-After: overloaded (the service is at capacity), "
-        + "database-busy or database-unavailable.");
+    absent(responses, "503", "Retry after Retry-After: overloaded (the service is at capacity), database-busy or "
+        + "database-unavailable. Nothing was done, unless a database-unavailable's detail says the connection was "
+        + "lost during the commit: then the change may have been made, and the retry answers what was done.");
 
     Map<String, APIResponse> sorted = new TreeMap<>(responses.getAPIResponses());
     for (var entry : sorted.entrySet()) {

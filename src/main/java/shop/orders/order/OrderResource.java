@@ -77,7 +77,9 @@ public class OrderResource {
       + "(the key was used with another body)")
   @APIResponse(responseCode = "429", description = TOO_MANY_ORDERS)
   @APIResponse(responseCode = "503", description = "overloaded, sku-busy (too many orders wait on one SKU), "
-      + "database-busy or database-unavailable: nothing was done, retry after Retry-After with the same key.")
+      + "database-busy or database-unavailable: nothing was done (unless a database-unavailable's detail says the "
+      + "connection was lost during the commit: the order may have been placed), retry after Retry-After with the "
+      + "same key, which answers the order if it was.")
   public Uni<Response> place(@HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                              @NotNull @Valid OrderRequest body, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);

@@ -52,6 +52,17 @@ class DrillTimelineTests {
   }
 
   @Test
+  void marksAreInstantsByName() {
+    var timeline = new DrillTimeline(List.of("1000 t0", "1000 phase before", "3500 event fence",
+        "3600 event fenced", "3600 phase failover", "8600 event promoted", "8600 phase after"), 20);
+    assertThat(timeline.marks()).containsExactly(new DrillTimeline.Mark("fence", 2.5),
+        new DrillTimeline.Mark("fenced", 2.6), new DrillTimeline.Mark("promoted", 7.6));
+    assertThat(timeline.mark("fenced")).hasValue(2.6);
+    assertThat(timeline.mark("reboot")).isEmpty();
+    assertThat(timeline.phaseAt(5)).isEqualTo("failover");
+  }
+
+  @Test
   void aTimelineStartsWithT0AndKnowsItsEvents() {
     assertThatThrownBy(() -> new DrillTimeline(List.of("1000 phase x"), 1))
         .isInstanceOf(IllegalArgumentException.class);

@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What happened when in bin/upgrade-drill, from the timeline file the script writes, a line per event:
+ * What happened when in bin/upgrade-drill and bin/failover-drill, from the timeline file the script writes, a line per
+ * event:
  * <pre>
  *   &lt;epoch-millis&gt; t0                               the drill's clock starts (the load's second 0)
  *   &lt;epoch-millis&gt; phase &lt;name&gt;                       a state of the rollout begins
  *   &lt;epoch-millis&gt; instance &lt;n&gt; &lt;state&gt; [&lt;version&gt;]  serving / draining / stopped / starting
  *   &lt;epoch-millis&gt; exited &lt;n&gt; &lt;millis&gt; &lt;exit code&gt;     how long instance n took to exit after SIGTERM
  *   &lt;epoch-millis&gt; load-stop                          the shoppers were told to stop
+ *   &lt;epoch-millis&gt; event &lt;name&gt;                       an instant the report marks (the failover drill's fence)
  * </pre>
  * and the figures the report draws: requests per second by outcome class, the phases, and per instance its bands
  * (from, to, state, version).
@@ -28,9 +30,14 @@ final class DrillTimeline {
   record Exit(int instance, double second, long millis, int code) {
   }
 
+  /** An instant the report marks, seconds since t0. */
+  record Mark(String name, double second) {
+  }
+
   private final List<Phase> phases = new ArrayList<>();
   private final List<Band> bands = new ArrayList<>();
   private final List<Exit> exits = new ArrayList<>();
+  private final List<Mark> marks = new ArrayList<>();
   private final double end;
 
   /** The timeline of {@code lines}; bands and the last phase end at {@code end} seconds (the load's last request). */
@@ -73,6 +80,7 @@ final class DrillTimeline {
         }
         case "exited" -> exits.add(new Exit(Integer.parseInt(f[2]), second, Long.parseLong(f[3]),
             Integer.parseInt(f[4])));
+        case "event" -> marks.add(new Mark(f[2], second));
         case "load-stop" -> {
           // the phase in progress ends at the load's end
         }
@@ -102,6 +110,15 @@ final class DrillTimeline {
 
   double end() {
     return end;
+  }
+
+  List<Mark> marks() {
+    return marks;
+  }
+
+  /** The second of the first mark of that name, if any. */
+  java.util.OptionalDouble mark(String name) {
+    return marks.stream().filter(m -> m.name().equals(name)).mapToDouble(Mark::second).findFirst();
   }
 
   /** The phase a second falls in ("before" ahead of the first). */

@@ -28,8 +28,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The shopper load of bin/upgrade-drill, run on the tools' class path (bin/lib.sh prepare_tools):
- * {@code UpgradeDrillLoad <base-url> <shoppers> <csv> <stop-file> <max-seconds> <t0-epoch-millis>}.
+ * The shopper load of bin/upgrade-drill and bin/failover-drill, run on the tools' class path (bin/lib.sh
+ * prepare_tools):
+ * {@code UpgradeDrillLoad <base-url> <shoppers> <csv> <stop-file> <max-seconds> <t0-epoch-millis> [<probe-millis>]}.
  *
  * <p>Each shopper loops until {@code stop-file} exists or {@code max-seconds} pass (and at most 100,000 rounds): as a
  * customer of its own for the round (fresh per round, so the per-customer limits do not throttle the drill), it puts
@@ -39,9 +40,15 @@ import java.util.concurrent.TimeUnit;
  * the same request sent again with the same key; so is a request that got no complete answer (reset, end of stream,
  * timeout). Each request is bounded (10 s) and so are its repeats (12 attempts, 60 s).
  *
- * <p>Every attempt is a row of {@code csv}: {@code second,kind,status,outcome,order_id,detail}, second since
- * {@code t0-epoch-millis} (the drill's clock), status 0 when there was no answer, outcome one of
- * {@link DrillRequest#OUTCOMES}, order_id the order a 201 created (order and checkout). Loopback only.
+ * <p>With {@code probe-millis}, a probe besides the shoppers (bin/failover-drill's clock of when orders are taken
+ * again): one order of one unit at a time, each as a customer of its own, sent every {@code probe-millis}; a refused
+ * one is sent again with the same key every {@code probe-millis}, not after its Retry-After, since the probe times
+ * the service, not a client's backoff. Its requests are of kind {@code probe}.
+ *
+ * <p>Every attempt is a row of {@code csv}: {@code second,kind,status,outcome,order_id,detail,millis}, second since
+ * {@code t0-epoch-millis} (the drill's clock) when it was sent, status 0 when there was no answer, outcome one of
+ * {@link DrillRequest#OUTCOMES}, order_id the order a 201 created (order and checkout), millis until its answer (or
+ * its failure). Loopback only.
  */
 public final class UpgradeDrillLoad {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,6 +58,8 @@ public final class UpgradeDrillLoad {
   private static final long REPEAT_BUDGET_MILLIS = 60_000;
   private static final int SKUS = 1000;
   private static final String[] EVENT_SKUS = {"EVENT-001", "EVENT-002", "EVENT-003", "EVENT-004", "EVENT-005"};
+  /** The kinds of request whose 201 places an order. */
+  private static final List<String> PLACING = List.of("order", "checkout", "probe");
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(3)).build();
@@ -69,9 +78,9 @@ public final class UpgradeDrillLoad {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 6) {
+    if (args.length != 6 && args.length != 7) {
       System.err.println("usage: UpgradeDrillLoad <base-url> <shoppers> <csv> <stop-file> <max-seconds> "
-          + "<t0-epoch-millis>");
+          + "<t0-epoch-millis> [<probe-millis>]");
       System.exit(2);
     }
     URI base = URI.create(args[0].replaceAll("/+$", ""));
@@ -84,10 +93,14 @@ public final class UpgradeDrillLoad {
     long maxSeconds = Long.parseLong(args[4]);
     var load = new UpgradeDrillLoad(base, Long.parseLong(args[5]), Path.of(args[3]),
         System.currentTimeMillis() + maxSeconds * 1000);
-    ExecutorService pool = Executors.newFixedThreadPool(shoppers);
+    long probeMillis = args.length == 7 ? Long.parseLong(args[6]) : 0;
+    ExecutorService pool = Executors.newFixedThreadPool(shoppers + (probeMillis > 0 ? 1 : 0));
     for (int i = 0; i < shoppers; i++) {
       int shopper = i;
       pool.submit(() -> load.shop(shopper));
+    }
+    if (probeMillis > 0) {
+      pool.submit(() -> load.probe(probeMillis));
     }
     pool.shutdown();
     boolean ended = pool.awaitTermination(maxSeconds + REPEAT_BUDGET_MILLIS / 1000 + 30, TimeUnit.SECONDS);
@@ -96,7 +109,7 @@ public final class UpgradeDrillLoad {
       pool.awaitTermination(15, TimeUnit.SECONDS);
     }
     load.write(csv);
-    System.out.println("upgrade-drill load: " + load.rows.size() + " requests by " + shoppers + " shoppers"
+    System.out.println("drill load: " + load.rows.size() + " requests by " + shoppers + " shoppers"
         + (ended ? "" : " (some shoppers did not finish in time)"));
     System.exit(ended ? 0 : 1);
   }
@@ -115,6 +128,28 @@ public final class UpgradeDrillLoad {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       System.err.println("shopper " + shopper + " stopped: " + e);
+    }
+  }
+
+  /** The probe's loop: see the class's description. */
+  private void probe(long everyMillis) {
+    try {
+      for (int n = 0; n < MAX_ROUNDS && going(); n++) {
+        String token = LocalTokens.customer("probe-" + run + "-" + n);
+        String key = UUID.randomUUID().toString();
+        String body = "{\"lines\":[{\"sku\":\"SKU-%05d\",\"quantity\":1}]}"
+            .formatted(1 + ThreadLocalRandom.current().nextInt(SKUS));
+        Attempted attempted;
+        do {
+          long sent = System.currentTimeMillis();
+          attempted = attempt(token, "probe", "POST", "/api/orders", body, key);
+          Thread.sleep(Math.max(0, everyMillis - (System.currentTimeMillis() - sent)));
+        } while (going() && (attempted.answer().isEmpty() || attempted.retryAfter().isPresent()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      System.err.println("the probe stopped: " + e);
     }
   }
 
@@ -185,46 +220,57 @@ public final class UpgradeDrillLoad {
       throws InterruptedException {
     long giveUpAt = System.currentTimeMillis() + REPEAT_BUDGET_MILLIS;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      var request = HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT)
-          .header("Authorization", "Bearer " + token)
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(body));
-      if (body != null) {
-        request.header("Content-Type", "application/json");
+      Attempted attempted = attempt(token, kind, method, path, body, key);
+      if (attempted.answer().isPresent() && attempted.retryAfter().isEmpty()) {
+        return attempted.answer();
       }
-      if (key != null) {
-        request.header("Idempotency-Key", key);
-      }
-      double second = (System.currentTimeMillis() - t0) / 1000.0;
-      long waitMillis;
-      try {
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        String contentType = response.headers().firstValue("Content-Type").orElse("");
-        Optional<String> retryAfter = response.headers().firstValue("Retry-After");
-        String problemType = problemType(contentType, response.body());
-        int status = response.statusCode();
-        String orderId = status == 201 && (kind.equals("order") || kind.equals("checkout"))
-            ? field(response.body(), "id") : null;
-        rows.add(new DrillRequest(second, kind, status,
-            DrillRequest.classify(status, problemType != null, retryAfter.isPresent()), orderId,
-            problemType == null ? "" : problemType));
-        if (retryAfter.isEmpty()) {
-          return Optional.of(new Answer(status, orderId));
-        }
-        waitMillis = retryAfterMillis(retryAfter.get());
-      } catch (HttpTimeoutException e) {
-        rows.add(new DrillRequest(second, kind, 0, DrillRequest.NO_ANSWER, null, "timeout"));
-        waitMillis = 200;
-      } catch (IOException e) {
-        rows.add(new DrillRequest(second, kind, 0, DrillRequest.NO_ANSWER, null, describe(e)));
-        waitMillis = 200;
-      }
+      long waitMillis = attempted.retryAfter().map(UpgradeDrillLoad::retryAfterMillis).orElse(200L);
       if (System.currentTimeMillis() + waitMillis > giveUpAt) {
         return Optional.empty();
       }
       Thread.sleep(waitMillis + ThreadLocalRandom.current().nextLong(100));
     }
     return Optional.empty();
+  }
+
+  /** One attempt's outcome: the answer (empty: none came) and its Retry-After. */
+  record Attempted(Optional<Answer> answer, Optional<String> retryAfter) {
+  }
+
+  /** Sends the request once and records it. */
+  private Attempted attempt(String token, String kind, String method, String path, String body, String key)
+      throws InterruptedException {
+    var request = HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT)
+        .header("Authorization", "Bearer " + token)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (key != null) {
+      request.header("Idempotency-Key", key);
+    }
+    long sent = System.currentTimeMillis();
+    double second = (sent - t0) / 1000.0;
+    try {
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      String contentType = response.headers().firstValue("Content-Type").orElse("");
+      Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+      String problemType = problemType(contentType, response.body());
+      int status = response.statusCode();
+      String orderId = status == 201 && PLACING.contains(kind) ? field(response.body(), "id") : null;
+      rows.add(new DrillRequest(second, kind, status,
+          DrillRequest.classify(status, problemType != null, retryAfter.isPresent()), orderId,
+          problemType == null ? "" : problemType, System.currentTimeMillis() - sent));
+      return new Attempted(Optional.of(new Answer(status, orderId)), retryAfter);
+    } catch (HttpTimeoutException e) {
+      rows.add(new DrillRequest(second, kind, 0, DrillRequest.NO_ANSWER, null, "timeout",
+          System.currentTimeMillis() - sent));
+    } catch (IOException e) {
+      rows.add(new DrillRequest(second, kind, 0, DrillRequest.NO_ANSWER, null, describe(e),
+          System.currentTimeMillis() - sent));
+    }
+    return new Attempted(Optional.empty(), Optional.empty());
   }
 
   /** The exception's class and message on one line (the CSV's detail), at most 120 characters. */

@@ -1,36 +1,21 @@
 package shop.orders.tools;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * The end of bin/upgrade-drill: waits (bounded) until the service has settled, gathers the audit's facts (the
- * shoppers' CSV, PostgreSQL, the gateway simulator's charge list and refund lookups, the drill's queue), audits them
+ * shoppers' CSV, PostgreSQL, the gateway simulator's charge list and refund lookups, the drill's queue: DrillFacts), audits them
  * (DrillAudit) and writes {@code <OUT>.json}, {@code <OUT>.md}, {@code <OUT>.png} (gnuplot) and
  * {@code <OUT>-timeline.dat}. Reads its inputs from the environment the script sets:
  * <pre>
@@ -51,7 +36,6 @@ public final class UpgradeDrillReport {
       " (\\S+)/(\\S+) -?\\d+/-?\\d+/-?\\d+/-?\\d+/\\+?-?\\d+ (\\d{3}) \\S+ \\S+ \\S+ (\\S{4}) \\d+/\\d+/\\d+/\\d+/(\\+?\\d+) ");
 
   private final Map<String, String> env;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
   UpgradeDrillReport(Map<String, String> env) {
     this.env = env;
@@ -77,11 +61,12 @@ public final class UpgradeDrillReport {
     String dbUrl = need("DB_URL");
 
     long settleStart = System.currentTimeMillis();
-    long settledAfter = awaitSettled(dbUrl, Integer.parseInt(need("SETTLE_SECONDS")));
+    long settledAfter = DrillFacts.awaitSettled(dbUrl, Integer.parseInt(need("SETTLE_SECONDS")));
     System.out.println(settledAfter < 0 ? "the service did not settle within " + need("SETTLE_SECONDS") + " s"
         : "settled after " + settledAfter / 1000.0 + " s");
     var received = DrillQueue.drain(need("AMQP_URL"), need("QUEUE"));
-    var facts = facts(dbUrl, requests, received);
+    var facts = DrillFacts.gather(dbUrl, need("GATEWAY_URL"), DrillFacts.seedStock(Path.of(need("SEED_STOCK"))),
+        requests, received);
     Map<String, Object> audit = DrillAudit.audit(facts);
     boolean passed = (Boolean) audit.get("passed") && settledAfter >= 0;
 
@@ -174,150 +159,6 @@ public final class UpgradeDrillReport {
     result.put("serverErrorsByServer", serverErrors);
     result.put("retriedOrRedispatchedByServer", retried);
     return result;
-  }
-
-  // --- gathering the facts --------------------------------------------------------------------------------------
-
-  private long awaitSettled(String dbUrl, int seconds) throws SQLException, InterruptedException {
-    long start = System.currentTimeMillis();
-    long deadline = start + seconds * 1000L;
-    while (true) {
-      try (Connection db = connect(dbUrl)) {
-        long open = count(db, "select count(*) from payment where status in ('AUTHORIZING', 'UNKNOWN', 'REVERSING')")
-            + count(db, "select count(*) from refund where status in ('REFUNDING', 'UNKNOWN')")
-            + count(db, "select count(*) from order_event where published_at is null");
-        if (open == 0) {
-          Thread.sleep(2000);   // the last confirmed batch reaches the queue
-          return System.currentTimeMillis() - start;
-        }
-      }
-      if (System.currentTimeMillis() > deadline) {
-        return -1;
-      }
-      Thread.sleep(2000);
-    }
-  }
-
-  private DrillAudit.Facts facts(String dbUrl, List<DrillRequest> requests, List<DrillAudit.Received> received)
-      throws Exception {
-    Map<String, Long> seed = new HashMap<>();
-    for (String line : Files.readAllLines(Path.of(need("SEED_STOCK")))) {
-      String[] cells = line.split("\\|");
-      if (cells.length == 2) {
-        seed.put(cells[0], Long.parseLong(cells[1].trim()));
-      }
-    }
-    var charges = charges(need("GATEWAY_URL"));
-    try (Connection db = connect(dbUrl)) {
-      Set<String> answered = requests.stream().filter(DrillRequest::placedOrder).map(DrillRequest::orderId)
-          .collect(Collectors.toSet());
-      Set<String> inDb = new HashSet<>();
-      try (var statement = db.prepareStatement("select id::text from customer_order where id = any(?::uuid[])")) {
-        statement.setArray(1, db.createArrayOf("text", answered.toArray()));
-        try (var rows = statement.executeQuery()) {
-          while (rows.next()) {
-            inDb.add(rows.getString(1));
-          }
-        }
-      }
-      var stock = new ArrayList<DrillAudit.Stock>();
-      try (var rows = db.createStatement().executeQuery("""
-          select p.sku, p.available,
-                 coalesce(sum(l.quantity) filter (where o.status in ('PENDING_PAYMENT', 'PAID')), 0)
-          from product p left join order_line l on l.sku = p.sku left join customer_order o on o.id = l.order_id
-          group by p.sku, p.available""")) {
-        while (rows.next()) {
-          stock.add(new DrillAudit.Stock(rows.getString(1), seed.getOrDefault(rows.getString(1), 0L),
-              rows.getLong(2), rows.getLong(3)));
-        }
-      }
-      var payments = new ArrayList<DrillAudit.Payment>();
-      try (var rows = db.createStatement().executeQuery(
-          "select p.id::text, p.status, o.id::text, o.status from payment p join customer_order o on o.id = p.order_id")) {
-        while (rows.next()) {
-          payments.add(new DrillAudit.Payment(rows.getString(1), rows.getString(2), rows.getString(3),
-              rows.getString(4)));
-        }
-      }
-      Set<String> paid = new HashSet<>(strings(db, "select id::text from customer_order where status = 'PAID'"));
-      Set<String> refunded = new HashSet<>();
-      long unconfirmed = 0;
-      try (var rows = db.createStatement().executeQuery(
-          "select id::text, payment_id::text from refund where status = 'REFUNDED'")) {
-        while (rows.next()) {
-          if (refundedAtGateway(need("GATEWAY_URL"), rows.getString(1))) {
-            refunded.add(rows.getString(2));
-          } else {
-            unconfirmed++;
-          }
-        }
-      }
-      long openPayments = count(db,
-          "select count(*) from payment where status in ('AUTHORIZING', 'UNKNOWN', 'REVERSING')");
-      long openRefunds = count(db, "select count(*) from refund where status in ('REFUNDING', 'UNKNOWN')");
-      var events = new ArrayList<DrillAudit.Event>();
-      try (var rows = db.createStatement().executeQuery(
-          "select id::text, order_id::text, seq, published_at is not null from order_event")) {
-        while (rows.next()) {
-          events.add(new DrillAudit.Event(rows.getString(1), rows.getString(2), rows.getInt(3), rows.getBoolean(4)));
-        }
-      }
-      return new DrillAudit.Facts(requests, inDb, stock, charges, payments, paid, refunded, unconfirmed,
-          openPayments, openRefunds, events, received);
-    }
-  }
-
-  /** The gateway's charge list, every page (bounded). */
-  private List<DrillAudit.Charge> charges(String gateway) throws IOException, InterruptedException {
-    var charges = new ArrayList<DrillAudit.Charge>();
-    String after = null;
-    for (int page = 0; page < 100_000; page++) {
-      String url = gateway + "/v1/payments?created_after=1970-01-01T00:00:00Z&limit=100"
-          + (after == null ? "" : "&starting_after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
-      var response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IOException("the gateway's charge list answered " + response.statusCode() + ": "
-            + response.body());
-      }
-      JsonNode body = JSON.readTree(response.body());
-      for (JsonNode c : body.path("data")) {
-        charges.add(new DrillAudit.Charge(c.path("payment_id").asText(), c.path("order_id").asText(),
-            c.path("status").asText()));
-        after = c.path("payment_id").asText();
-      }
-      if (!body.path("has_more").asBoolean(false) || body.path("data").isEmpty()) {
-        return charges;
-      }
-    }
-    throw new IOException("the gateway's charge list did not end");
-  }
-
-  private boolean refundedAtGateway(String gateway, String refundId) throws IOException, InterruptedException {
-    var response = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/refunds/" + refundId))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    return response.statusCode() == 200 && "REFUNDED".equals(JSON.readTree(response.body()).path("status").asText());
-  }
-
-  private static Connection connect(String url) throws SQLException {
-    return DriverManager.getConnection(url, "postgres", "");
-  }
-
-  private static long count(Connection db, String sql) throws SQLException {
-    try (var rows = db.createStatement().executeQuery(sql)) {
-      rows.next();
-      return rows.getLong(1);
-    }
-  }
-
-  private static List<String> strings(Connection db, String sql) throws SQLException {
-    try (var rows = db.createStatement().executeQuery(sql)) {
-      var result = new ArrayList<String>();
-      while (rows.next()) {
-        result.add(rows.getString(1));
-      }
-      return result;
-    }
   }
 
   // --- writing --------------------------------------------------------------------------------------------------
