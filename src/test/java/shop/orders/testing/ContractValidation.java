@@ -20,7 +20,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Every request a test makes to the API ({@code /api/...}) and its response are checked against the committed
@@ -99,21 +98,31 @@ public final class ContractValidation implements OrderedFilter, BeforeAllCallbac
   }
 
   private static void check(Request request, com.atlassian.oai.validator.model.Response response, int status) {
-    ValidationReport report = validator().validate(request, response);
+    List<String> errors = breaches(validator(), request, response, status);
+    if (!errors.isEmpty()) {
+      throw new AssertionError("The exchange breaks the contract (" + DOCUMENT + "): " + request.getMethod() + " "
+          + request.getPath() + " -> " + status + "\n" + String.join("\n", errors));
+    }
+  }
+
+  /**
+   * What {@code validator}'s contract finds wrong with an exchange, one line each, with the exemptions above: what
+   * is wrong with a request the service refused with a 4xx, and a malformed X-Request-Id. Also used by the
+   * generative test over the served document (http.ContractFuzzIT).
+   */
+  public static List<String> breaches(OpenApiInteractionValidator validator, Request request,
+                                      com.atlassian.oai.validator.model.Response response, int status) {
+    ValidationReport report = validator.validate(request, response);
     boolean refused = status >= 400 && status < 500;
-    List<ValidationReport.Message> errors = report.getMessages().stream()
+    return report.getMessages().stream()
         .filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
         .filter(m -> !(refused && m.getKey().startsWith("validation.request")))
         // the service never refuses a malformed X-Request-Id, it replaces it (RequestIdsTests sends such ones)
         .filter(m -> !(m.getKey().startsWith("validation.request.parameter") && m.getContext()
             .flatMap(ValidationReport.MessageContext::getParameter)
             .filter(p -> "X-Request-Id".equalsIgnoreCase(p.getName())).isPresent()))
+        .map(m -> "  - " + m.getKey() + ": " + m.getMessage() + m.getContext().map(c -> " " + c).orElse(""))
         .toList();
-    if (!errors.isEmpty()) {
-      throw new AssertionError("The exchange breaks the contract (" + DOCUMENT + "): " + request.getMethod() + " "
-          + request.getPath() + " -> " + status + "\n" + errors.stream().map(m -> "  - " + m.getKey() + ": "
-          + m.getMessage() + m.getContext().map(c -> " " + c).orElse("")).collect(Collectors.joining("\n")));
-    }
   }
 
   private static OpenApiInteractionValidator validator() {
