@@ -13,6 +13,14 @@ public final class Json {
   private Json() {
   }
 
+  /** An element a mutation took out of an array: not written (its neighbours keep their places while built). */
+  public static final Object LEFT_OUT = new Object() {
+    @Override
+    public String toString() {
+      return "(left out)";
+    }
+  };
+
   /** Written verbatim. */
   public record Raw(String text) {
     @Override
@@ -50,11 +58,16 @@ public final class Json {
       }
       case List<?> list -> {
         out.append('[');
-        for (int i = 0; i < list.size(); i++) {
-          if (i > 0) {
+        boolean first = true;
+        for (Object element : list) {
+          if (element == LEFT_OUT) {
+            continue;
+          }
+          if (!first) {
             out.append(',');
           }
-          write(list.get(i), out);
+          first = false;
+          write(element, out);
         }
         out.append(']');
       }

@@ -232,7 +232,7 @@ public final class Requests {
           array.add(json(schema.path("items"), name, at, r, d));
           int index = i;
           r.slots.add(new Slot("body " + at, Slot.BODY, contract.resolve(schema.path("items")), false,
-              () -> array.get(index), v -> array.set(index, v), () -> array.remove(index)));
+              () -> array.get(index), v -> array.set(index, v), () -> array.set(index, Json.LEFT_OUT)));
         }
         return array;
       }
