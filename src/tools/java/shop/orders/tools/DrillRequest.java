@@ -32,6 +32,9 @@ record DrillRequest(double second, String kind, int status, String outcome, Stri
   /** Every outcome class, the allowed ones first. */
   static final List<String> OUTCOMES = List.of(OK, PROMISED_4XX, REFUSED, SERVER_ERROR, UNPROMISED_4XX, NO_ANSWER);
   static final List<String> ALLOWED = List.of(OK, PROMISED_4XX, REFUSED);
+  /** Each outcome's colour in the drills' timeline pictures. */
+  static final java.util.Map<String, String> COLOURS = java.util.Map.of(OK, "#1a7f37", PROMISED_4XX, "#7f7f7f",
+      REFUSED, "#ed7d31", SERVER_ERROR, "#cf222e", UNPROMISED_4XX, "#8250df", NO_ANSWER, "#000000");
   static final String CSV_HEADER = "second,kind,status,outcome,order_id,detail,millis";
   /** The header of CSVs written before the answer's duration was recorded. */
   static final String CSV_HEADER_WITHOUT_MILLIS = "second,kind,status,outcome,order_id,detail";

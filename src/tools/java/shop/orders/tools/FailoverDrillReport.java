@@ -54,9 +54,6 @@ public final class FailoverDrillReport {
   static final double READY_WITHOUT_PRIMARY_TOLERANCE = 2.0;
   private static final Map<String, String> STATE_COLOURS = Map.of("primary", "#1a7f37", "standby", "#4472c4",
       "stalled", "#8250df", "stopped", "#bfbfbf", "ready", "#1a7f37", "not-ready", "#ed7d31");
-  private static final Map<String, String> OUTCOME_COLOURS = Map.of(DrillRequest.OK, "#1a7f37",
-      DrillRequest.PROMISED_4XX, "#7f7f7f", DrillRequest.REFUSED, "#ed7d31", DrillRequest.SERVER_ERROR, "#cf222e",
-      DrillRequest.UNPROMISED_4XX, "#8250df", DrillRequest.NO_ANSWER, "#000000");
 
   private final Map<String, String> env;
 
@@ -423,7 +420,7 @@ public final class FailoverDrillReport {
     for (int i = 0; i < DrillRequest.OUTCOMES.size(); i++) {
       String outcome = DrillRequest.OUTCOMES.get(i);
       plots.add("'" + data + "' using 1:" + (i + 2) + " with lines lw " + (i == 0 ? 2 : 1.5) + " lc rgb '"
-          + OUTCOME_COLOURS.get(outcome) + "' title '" + outcome + "'");
+          + DrillRequest.COLOURS.get(outcome) + "' title '" + outcome + "'");
     }
     plots.add("'" + data + "' using 1:" + (DrillRequest.OUTCOMES.size() + 2)
         + " with lines lw 1.5 dt 3 lc rgb '#0969da' title 'orders 201'");

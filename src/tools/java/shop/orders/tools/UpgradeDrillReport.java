@@ -28,9 +28,6 @@ public final class UpgradeDrillReport {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> STATE_COLOURS = Map.of("previous", "#4472c4", "current", "#1a7f37",
       "draining", "#ed7d31", "stopped", "#bfbfbf", "starting", "#ffd966");
-  private static final Map<String, String> OUTCOME_COLOURS = Map.of(DrillRequest.OK, "#1a7f37",
-      DrillRequest.PROMISED_4XX, "#7f7f7f", DrillRequest.REFUSED, "#ed7d31", DrillRequest.SERVER_ERROR, "#cf222e",
-      DrillRequest.UNPROMISED_4XX, "#8250df", DrillRequest.NO_ANSWER, "#000000");
   /** HAProxy's httplog: backend/server, the five timers, status, bytes, cookies, termination state, conn counts. */
   private static final Pattern HTTPLOG = Pattern.compile(
       " (\\S+)/(\\S+) -?\\d+/-?\\d+/-?\\d+/-?\\d+/\\+?-?\\d+ (\\d{3}) \\S+ \\S+ \\S+ (\\S{4}) \\d+/\\d+/\\d+/\\d+/(\\+?\\d+) ");
@@ -253,7 +250,7 @@ public final class UpgradeDrillReport {
     for (int i = 0; i < DrillRequest.OUTCOMES.size(); i++) {
       String outcome = DrillRequest.OUTCOMES.get(i);
       plots.add("'" + data + "' using 1:" + (i + 2) + " with lines lw " + (i == 0 ? 2 : 1.5) + " lc rgb '"
-          + OUTCOME_COLOURS.get(outcome) + "' title '" + outcome + "'");
+          + DrillRequest.COLOURS.get(outcome) + "' title '" + outcome + "'");
     }
     s.append("plot ").append(String.join(", ", plots)).append('\n');
     s.append("unset arrow\nset size 1,0.33\nset origin 0,0\n")
