@@ -39,7 +39,7 @@ class PackageDependencyTests {
       Map.entry("money", Set.of()),
       Map.entry("ops", Set.of()),
       Map.entry("messaging", Set.of()),
-      Map.entry("db", Set.of("problem")),
+      Map.entry("db", Set.of("problem", "time")),
       Map.entry("http", Set.of("problem", "db", "ops")),
       Map.entry("redis", Set.of("problem", "http")),
       Map.entry("ratelimit", Set.of("problem", "http", "redis")),

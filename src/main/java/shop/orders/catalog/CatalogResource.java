@@ -42,11 +42,13 @@ public class CatalogResource {
   private static final String ETAG_PATTERN = "^\"[0-9a-f]{24}\"$";
 
   private final CatalogService catalog;
+  private final CatalogReads reads;
   private final ProductCache products;
   private final Caller caller;
 
-  CatalogResource(CatalogService catalog, ProductCache products, Caller caller) {
+  CatalogResource(CatalogService catalog, CatalogReads reads, ProductCache products, Caller caller) {
     this.catalog = catalog;
+    this.reads = reads;
     this.products = products;
     this.caller = caller;
   }
@@ -59,7 +61,7 @@ public class CatalogResource {
   @APIResponse(responseCode = "200", description = "One page of products",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProductPage.class)))
   public Page<ProductView> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-    var page = catalog.page(cursor, limit);
+    var page = reads.page(cursor, limit);
     products.listed(page.items());
     return page;
   }

@@ -66,22 +66,6 @@ public class CatalogService {
 
   static final String ADJUST_OPERATION = "POST /api/products/{sku}/stock-adjustments";
 
-  @Transactional(Transactional.TxType.SUPPORTS)
-  public Page<ProductView> page(String cursor, String limit) {
-    int size = Cursor.checkLimit(limit);
-    String after = cursor == null ? null : Cursor.decode(cursor);
-    if (after != null && !after.matches(Sku.PATTERN)) {
-      throw Cursor.refused();   // the catalog's positions are SKUs
-    }
-    return Page.of(Product.pageAfter(after, size + 1), size, this::view, p -> p.sku);
-  }
-
-  /** One product straight from PostgreSQL (catalog.ProductCache loads through here). */
-  @Transactional
-  public Optional<ProductView> load(String sku) {
-    return Product.<Product>findByIdOptional(sku).map(this::view);
-  }
-
   private ProductView view(Product product) {
     return ProductView.of(product, config.purchaseLimit().eventDefault());
   }

@@ -8,7 +8,6 @@ import jakarta.persistence.Table;
 import shop.orders.money.Money;
 
 import java.time.Instant;
-import java.util.List;
 
 /** A sellable item. {@code available} is the stock not yet reserved by an order; the database keeps it >= 0. */
 @Entity
@@ -35,11 +34,5 @@ public class Product extends PanacheEntityBase {
   /** The units one customer may hold: the admin's limit, else {@code eventDefault} for an event product, else none. */
   static Integer limitPerCustomer(Integer maxPerCustomer, boolean event, int eventDefault) {
     return maxPerCustomer != null ? maxPerCustomer : event ? Integer.valueOf(eventDefault) : null;
-  }
-
-  /** Products after {@code afterSku} in SKU order, {@code limit} of them at most. */
-  public static List<Product> pageAfter(String afterSku, int limit) {
-    var query = afterSku == null ? find("order by sku") : find("sku > ?1 order by sku", afterSku);
-    return query.range(0, limit - 1).list();
   }
 }

@@ -37,7 +37,7 @@ public class ProductCache {
 
   private record Kept(Optional<ProductView> product, long keptAtNanos) {}
 
-  private final CatalogService catalog;
+  private final CatalogReads catalog;
   private final ReactiveRedisDataSource redis;
   private final RedisCalls calls;
   private final ObjectMapper json;
@@ -50,7 +50,7 @@ public class ProductCache {
   private final AtomicInteger unknownLoadsInFlight = new AtomicInteger();
   private final Ticker ticker;
 
-  ProductCache(CatalogService catalog, ReactiveRedisDataSource redis, RedisCalls calls, ObjectMapper json,
+  ProductCache(CatalogReads catalog, ReactiveRedisDataSource redis, RedisCalls calls, ObjectMapper json,
                MeterRegistry registry, CatalogConfig config, Ticker ticker) {
     this.ticker = ticker;
     this.catalog = catalog;

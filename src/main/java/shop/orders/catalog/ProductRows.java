@@ -7,15 +7,18 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * The catalog's hand-written SQL: stock taken, given back and adjusted atomically, and prices and stock read for
- * an order, in plain JDBC on the caller's transaction (see db.Jdbc). Plain reads and writes use the {@link Product}
- * entity.
+ * an order, in plain JDBC on the caller's transaction (see db.Jdbc); products as shoppers see them, on whichever
+ * server db.ReadReplica chose. Plain reads and writes use the {@link Product} entity.
  */
 final class ProductRows {
   /**
@@ -24,6 +27,8 @@ final class ProductRows {
    */
   static final int MAX_AVAILABLE = 1_000_000_000;
 
+  private static final String VIEW =
+      "select sku, name, price_minor, currency, available, event, max_per_customer from product";
   private static final String RESERVE =
       "update product set available = available - ? where sku = ? and available >= ? returning available";
 
@@ -95,6 +100,40 @@ final class ProductRows {
   /** Current stock per SKU. */
   static Map<String, Integer> availableOf(Connection c, Collection<String> skus) throws SQLException {
     return RoundTrip.run(c, bySku("select sku, available from product where sku = any(?)", skus, rs -> rs.getInt(2)));
+  }
+
+  /** Products after {@code afterSku} (null: from the first) in SKU order, {@code limit} of them at most. */
+  static List<ProductView> pageAfter(Connection c, String afterSku, int limit, int eventDefault) throws SQLException {
+    try (var select = c.prepareStatement(VIEW + (afterSku == null ? "" : " where sku > ?") + " order by sku limit ?")) {
+      int i = 1;
+      if (afterSku != null) {
+        select.setString(i++, afterSku);
+      }
+      select.setInt(i, limit);
+      try (var rs = select.executeQuery()) {
+        var found = new ArrayList<ProductView>();
+        while (rs.next()) {
+          found.add(view(rs, eventDefault));
+        }
+        return found;
+      }
+    }
+  }
+
+  /** One product as shoppers see it. */
+  static Optional<ProductView> view(Connection c, String sku, int eventDefault) throws SQLException {
+    try (var select = c.prepareStatement(VIEW + " where sku = ?")) {
+      select.setString(1, sku);
+      try (var rs = select.executeQuery()) {
+        return rs.next() ? Optional.of(view(rs, eventDefault)) : Optional.empty();
+      }
+    }
+  }
+
+  private static ProductView view(ResultSet rs, int eventDefault) throws SQLException {
+    boolean event = rs.getBoolean(6);
+    return new ProductView(rs.getString(1), rs.getString(2), new Money(rs.getLong(3), rs.getString(4)), rs.getInt(5),
+        event, Product.limitPerCustomer((Integer) rs.getObject(7), event, eventDefault));
   }
 
   private interface RowValue<T> {

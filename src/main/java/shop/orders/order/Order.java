@@ -236,13 +236,4 @@ public class Order extends PanacheEntityBase {
           "Order " + id + " is " + status + " and cannot be " + action + ".").with("orderStatus", status));
     }
   }
-
-  /** The customer's orders older than the position (createdAt, id), newest first. */
-  static List<Order> pageFor(String customerId, Instant afterCreatedAt, UUID afterId, int limit) {
-    var query = afterCreatedAt == null
-        ? find("customerId = ?1 order by createdAt desc, id desc", customerId)
-        : find("customerId = ?1 and (createdAt < ?2 or (createdAt = ?2 and id < ?3)) order by createdAt desc, id desc",
-            customerId, afterCreatedAt, afterId);
-    return query.range(0, limit - 1).list();
-  }
 }

@@ -2,11 +2,13 @@ package shop.orders.order;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import shop.orders.db.AfterCommit;
 import shop.orders.db.Jdbc;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -17,19 +19,25 @@ import java.util.List;
 class OrderEventOutbox {
   private final Jdbc jdbc;
   private final ObjectMapper json;
+  private final AfterCommit afterCommit;
+  private final RecentOrderChanges changes;
 
-  OrderEventOutbox(Jdbc jdbc, ObjectMapper json) {
+  OrderEventOutbox(Jdbc jdbc, ObjectMapper json, AfterCommit afterCommit, RecentOrderChanges changes) {
     this.jdbc = jdbc;
     this.json = json;
+    this.afterCommit = afterCommit;
+    this.changes = changes;
   }
 
   /** The events of these orders' changes since they were loaded (none: nothing is written). */
   void write(List<Order> orders) {
     var events = new ArrayList<OrderEvent>();
     var views = new ArrayList<String>();
+    var customers = new HashSet<String>();
     for (Order order : orders) {
       List<OrderEvent> taken = order.takeEvents();
       if (!taken.isEmpty()) {
+        customers.add(order.customerId);
         String view = view(order);
         for (OrderEvent event : taken) {
           events.add(event);
@@ -42,6 +50,8 @@ class OrderEventOutbox {
         OrderRows.insertEvents(c, events, views);
         return null;
       });
+      // their history is read from the primary until a replica has this change too
+      afterCommit.run(() -> customers.forEach(changes::changed));
     }
   }
 

@@ -46,10 +46,13 @@ public class OrderResource {
   private final OrderService orders;
   private final OrderIntake intake;
   private final OrderCancellation cancellation;
+  private final OrderHistory history;
   private final Caller caller;
 
-  OrderResource(OrderService orders, OrderIntake intake, OrderCancellation cancellation, Caller caller) {
+  OrderResource(OrderService orders, OrderHistory history, OrderIntake intake, OrderCancellation cancellation,
+                Caller caller) {
     this.orders = orders;
+    this.history = history;
     this.intake = intake;
     this.cancellation = cancellation;
     this.caller = caller;
@@ -95,7 +98,7 @@ public class OrderResource {
   @APIResponse(responseCode = "200", description = "One page of orders",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OrderPage.class)))
   public Page<OrderView> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-    return orders.page(caller.customerId(), cursor, limit);
+    return history.page(caller.customerId(), cursor, limit);
   }
 
   @GET

@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -36,6 +38,8 @@ final class OrderRows {
       select ?, l.line_no - 1, l.sku, l.quantity, l.unit_price_minor
       from unnest(?::text[], ?::int[], ?::bigint[])
         with ordinality as l(sku, quantity, unit_price_minor, line_no)""";
+
+  private static final OrderStatusColumn STATUS = new OrderStatusColumn();
 
   private OrderRows() {
   }
@@ -160,5 +164,55 @@ final class OrderRows {
     statement.setString(first + 3, event.type().cloudEventType());
     statement.setTimestamp(first + 4, Timestamp.from(event.occurredAt()));
     statement.setString(first + 5, view);
+  }
+
+  /**
+   * A customer's orders after the position ({@code afterCreatedAt}, {@code afterId}) (null: from the newest), newest
+   * first, {@code limit} at most, with their lines: read-only copies, on whichever server db.ReadReplica chose.
+   */
+  static List<Order> pageFor(Connection c, String customerId, Instant afterCreatedAt, UUID afterId, int limit)
+      throws SQLException {
+    var orders = new ArrayList<Order>();
+    try (var select = c.prepareStatement("""
+        select id, customer_id, status, total_minor, currency, created_at, expires_at from customer_order
+        where customer_id = ?""" + (afterCreatedAt == null ? "" : " and (created_at, id) < (?, ?)")
+        + " order by created_at desc, id desc limit ?")) {
+      int i = 1;
+      select.setString(i++, customerId);
+      if (afterCreatedAt != null) {
+        select.setObject(i++, afterCreatedAt.atOffset(ZoneOffset.UTC));
+        select.setObject(i++, afterId);
+      }
+      select.setInt(i, limit);
+      try (var rs = select.executeQuery()) {
+        while (rs.next()) {
+          var order = new Order();
+          order.id = rs.getObject(1, UUID.class);
+          order.customerId = rs.getString(2);
+          order.status = STATUS.convertToEntityAttribute(rs.getString(3));
+          order.totalMinor = rs.getLong(4);
+          order.currency = rs.getString(5);
+          order.createdAt = rs.getObject(6, OffsetDateTime.class).toInstant();
+          order.expiresAt = rs.getObject(7, OffsetDateTime.class).toInstant();
+          orders.add(order);
+        }
+      }
+    }
+    if (orders.isEmpty()) {
+      return orders;
+    }
+    var byId = new HashMap<UUID, Order>();
+    orders.forEach(o -> byId.put(o.id, o));
+    try (var select = c.prepareStatement("""
+        select order_id, sku, quantity, unit_price_minor from order_line where order_id = any(?)
+        order by order_id, line_no""")) {
+      select.setArray(1, c.createArrayOf("uuid", byId.keySet().toArray()));
+      try (var rs = select.executeQuery()) {
+        while (rs.next()) {
+          byId.get(rs.getObject(1, UUID.class)).lines.add(new OrderLine(rs.getString(2), rs.getInt(3), rs.getLong(4)));
+        }
+      }
+    }
+    return orders;
   }
 }

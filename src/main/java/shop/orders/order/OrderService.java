@@ -9,8 +9,6 @@ import shop.orders.catalog.Offer;
 import shop.orders.db.AfterCommit;
 import shop.orders.db.Jdbc;
 import shop.orders.db.RoundTrip;
-import shop.orders.http.Cursor;
-import shop.orders.http.Page;
 import shop.orders.idempotency.IdempotencyKeys.StoredResponse;
 import shop.orders.idempotency.IdempotencyKeys;
 import shop.orders.money.Money;
@@ -32,7 +30,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class OrderService {
   /** The latest creation time an orders cursor may name (PostgreSQL's timestamptz ends in the year 294276). */
-  private static final Instant LATEST_POSITION = Instant.parse("9999-12-31T23:59:59Z");
   private static final Logger LOG = Logger.getLogger(OrderService.class);
   static final String PLACE_OPERATION = "POST /api/orders";
 
@@ -45,11 +42,13 @@ public class OrderService {
   private final OrderEventOutbox outbox;
   private final Jdbc jdbc;
   private final AfterCommit afterCommit;
+  private final RecentOrderChanges changes;
   private final InstantSource clock;
 
   OrderService(CatalogService catalog, IdempotencyKeys idempotency, OrderConfig config, OrderEventOutbox outbox,
-               Jdbc jdbc, AfterCommit afterCommit, InstantSource clock) {
+               Jdbc jdbc, AfterCommit afterCommit, RecentOrderChanges changes, InstantSource clock) {
     this.clock = clock;
+    this.changes = changes;
     this.jdbc = jdbc;
     this.afterCommit = afterCommit;
     this.catalog = catalog;
@@ -107,6 +106,7 @@ public class OrderService {
     });
     reservation.finish();
     afterCommit.run(() -> {
+      changes.changed(customerId);
       try (var about = LogContext.order(order.id)) {
         LOG.infof("Order placed: %d lines, total %s %d", lines.size(), order.currency, order.totalMinor);
       }
@@ -120,28 +120,6 @@ public class OrderService {
     return Order.<Order>findByIdOptional(id)
         .filter(o -> admin || o.customerId.equals(customerId))
         .map(OrderView::of);
-  }
-
-  @Transactional(Transactional.TxType.SUPPORTS)
-  public Page<OrderView> page(String customerId, String cursor, String limit) {
-    int size = Cursor.checkLimit(limit);
-    Instant afterCreatedAt = null;
-    UUID afterId = null;
-    if (cursor != null) {
-      String[] position = Cursor.decode(cursor).split("_", 2);
-      try {
-        afterCreatedAt = Instant.parse(position[0]);
-        afterId = UUID.fromString(position[1]);
-      } catch (RuntimeException e) {
-        throw Cursor.refused();
-      }
-      // the positions this API writes: an order's creation, which PostgreSQL's timestamptz can hold
-      if (afterCreatedAt.isBefore(Instant.EPOCH) || afterCreatedAt.isAfter(LATEST_POSITION)) {
-        throw Cursor.refused();
-      }
-    }
-    return Page.of(Order.pageFor(customerId, afterCreatedAt, afterId, size + 1), size, OrderView::of,
-        o -> o.createdAt + "_" + o.id);
   }
 
   /** Cancels an order awaiting payment and gives its stock back; a second cancel changes nothing. */

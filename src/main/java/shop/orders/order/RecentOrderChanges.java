@@ -1,0 +1,70 @@
+package shop.orders.order;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+import shop.orders.db.ReplicaConfig;
+import shop.orders.redis.RedisCalls;
+
+import java.time.Duration;
+
+/**
+ * Customers whose orders changed moments ago, so their order history is read from the primary, not from a replica
+ * that may not have replayed the change yet (read-your-writes, db.ReadReplica). A change is noted after its commit,
+ * in Redis for every instance, for {@code db.replica.max-lag} plus {@code db.replica.check-every}: the longest a
+ * replica that is still read can be missing it. When Redis cannot take the note it is kept in this instance's memory;
+ * when Redis cannot say, the answer is "changed" and the primary answers: never a stale history for a customer who
+ * just ordered, only a read the replica could have taken.
+ */
+@ApplicationScoped
+class RecentOrderChanges {
+  private static final Logger LOG = Logger.getLogger(RecentOrderChanges.class);
+  private static final String USE = "order_changes";
+
+  private final ReactiveRedisDataSource redis;
+  private final RedisCalls calls;
+  private final OrderConfig config;
+  private final Duration window;
+  private final Cache<String, Boolean> notInRedis;
+
+  RecentOrderChanges(ReactiveRedisDataSource redis, RedisCalls calls, OrderConfig config, ReplicaConfig replica) {
+    this.redis = redis;
+    this.calls = calls;
+    this.config = config;
+    this.window = replica.maxLag().plus(replica.checkEvery());
+    this.notInRedis = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(window).build();
+  }
+
+  /** Call once the change committed; returns at once (the note is written in the background). */
+  void changed(String customerId) {
+    String key = redisKey(customerId);
+    calls.call(config.redisDeadline(), () -> redis.value(String.class).psetex(key, window.toMillis(), "1"))
+        .subscribe().with(done -> { }, failure -> {
+          notInRedis.put(key, Boolean.TRUE);
+          calls.countFallback(USE);
+          LOG.debugf("Order change note in Redis failed: %s", failure.toString());
+        });
+  }
+
+  /** Whether the customer's orders may have changed too recently for a replica to show it. Blocks briefly. */
+  boolean changedRecently(String customerId) {
+    String key = redisKey(customerId);
+    if (notInRedis.getIfPresent(key) != null) {
+      return true;
+    }
+    try {
+      return calls.call(config.redisDeadline(), () -> redis.key().exists(key))
+          .await().atMost(config.redisDeadline().multipliedBy(2));
+    } catch (RuntimeException failure) {
+      calls.countFallback(USE);
+      LOG.debugf("Order change lookup in Redis failed: %s", failure.toString());
+      return true;
+    }
+  }
+
+  private String redisKey(String customerId) {
+    return calls.key("order-changed", customerId.length() + ":" + customerId);
+  }
+}

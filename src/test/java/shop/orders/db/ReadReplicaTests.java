@@ -1,0 +1,73 @@
+package shop.orders.db;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import org.junit.jupiter.api.Test;
+import shop.orders.testing.Api;
+import shop.orders.testing.LocalTokens;
+import shop.orders.testing.Metrics;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.hasItem;
+
+/**
+ * Reads routed by db.ReadReplica, with the test database standing in as its own replica (%test): catalog pages and
+ * order history are served by the replica once its position is known, and a customer whose order changed moments
+ * ago reads the history from the primary. bin/bench-replica and ReadReplicaIT use a real streaming standby.
+ */
+@QuarkusTest
+class ReadReplicaTests {
+  private static final String PREFIX = Api.prefix(ReadReplicaTests.class);
+
+  private static double reads(String servedBy, String why) {
+    return Metrics.sum("db_replica_reads_total", "served_by=\"" + servedBy + "\"", "why=\"" + why + "\"");
+  }
+
+  private static void awaitPositionKnown() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline && !known()) {
+      Thread.sleep(100);
+    }
+    assertThat(known()).as("the replica's lag is reported and below the bound").isTrue();
+  }
+
+  private static boolean known() {
+    String page = Metrics.page();
+    return page.contains("db_replica_lag_seconds{") && Metrics.sumIn(page, "db_replica_lag_seconds") < 2.0;
+  }
+
+  @Test
+  void catalogPagesAreReadFromTheReplicaWhileItIsFresh() throws InterruptedException {
+    awaitPositionKnown();
+    Api.putProduct(PREFIX + "page", 1000, 5);
+    double before = reads("replica", "fresh");
+    RestAssured.given().queryParam("limit", "100").get("/api/products").then().statusCode(200);
+    assertThat(reads("replica", "fresh")).isEqualTo(before + 1);
+  }
+
+  @Test
+  void aCustomerWhoJustOrderedReadsTheirHistoryFromThePrimary() throws InterruptedException {
+    awaitPositionKnown();
+    String sku = PREFIX + "ryw";
+    Api.putProduct(sku, 1000, 5);
+    String token = LocalTokens.customer(Api.newCustomer());
+    String id = Api.placedOrderId(token, Api.lines(sku, 1));
+
+    double primaryBefore = reads("primary", "read_your_writes");
+    RestAssured.given().auth().oauth2(token).get("/api/orders").then().statusCode(200)
+        .body("items.id", hasItem(id));
+    assertThat(reads("primary", "read_your_writes")).as("the history right after the order")
+        .isEqualTo(primaryBefore + 1);
+  }
+
+  @Test
+  void aCustomerWithNoRecentChangeReadsTheirHistoryFromTheReplica() throws InterruptedException {
+    awaitPositionKnown();
+    String token = LocalTokens.customer(Api.newCustomer());
+    double before = reads("replica", "fresh");
+    RestAssured.given().auth().oauth2(token).get("/api/orders").then().statusCode(200);
+    assertThat(reads("replica", "fresh")).isEqualTo(before + 1);
+  }
+}
