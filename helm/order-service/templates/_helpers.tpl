@@ -75,6 +75,13 @@ DB_URL: {{ .Values.database.url | quote }}
 QUARKUS_DATASOURCE_JDBC_MAX_SIZE: {{ .Values.database.pool.maxSize | quote }}
 QUARKUS_DATASOURCE_JDBC_MIN_SIZE: {{ .Values.database.pool.minSize | quote }}
 QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT: {{ .Values.database.pool.acquisitionTimeout | quote }}
+{{- with .Values.database.readReplica }}
+{{- if .url }}
+DB_REPLICA_URL: {{ .url | quote }}
+DB_REPLICA_POOL_MAX: {{ .poolMaxSize | default 10 | quote }}
+DB_REPLICA_MAX_LAG: {{ .maxLag | default "PT2S" | quote }}
+{{- end }}
+{{- end }}
 REDIS_URL: {{ .Values.redis.url | quote }}
 MESSAGING_EXCHANGE: {{ .Values.events.exchange | quote }}
 JWT_ISSUER: {{ .Values.jwt.issuer | quote }}
@@ -384,6 +391,14 @@ by redeploying during an incident is how 2025-06-05 went; this refuses the arith
 {{- end -}}
 {{- if and (eq (toString .Values.rollout.maxSurge | trimSuffix "%" | int) 0) (eq (toString .Values.rollout.maxUnavailable | trimSuffix "%" | int) 0) -}}
 {{- fail (printf "rollout.maxSurge %v and rollout.maxUnavailable %v are both 0: a rollout could never start (the API server refuses it). Set rollout.maxUnavailable to 1." .Values.rollout.maxSurge .Values.rollout.maxUnavailable) -}}
+{{- end -}}
+{{- with .Values.database.readReplica -}}
+{{- if .url -}}
+{{- $replicaPool := .poolMaxSize | default 10 | int -}}
+{{- if gt (mul (add $pods $surge) $replicaPool | int) $budget -}}
+{{- fail (printf "capacity guard: a rollout runs %d pods x database.readReplica.poolMaxSize %d = %d connections to a standby, over its budget of %d (a standby's max_connections is at least the primary's database.maxConnections %d, less database.reservedConnections %d; the -ro address may send every pod to one standby). Lower database.readReplica.poolMaxSize." (add $pods $surge | int) $replicaPool (mul (add $pods $surge) $replicaPool | int) $budget $max $reserved) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- if gt (.Values.database.pool.minSize | int) $pool -}}
 {{- fail (printf "database.pool.minSize %d is larger than database.pool.maxSize %d" (.Values.database.pool.minSize | int) $pool) -}}

@@ -203,6 +203,25 @@ class HelmChartTests {
   }
 
   @Test
+  void aReadReplicaIsConfiguredOnlyWhenItsAddressIsGivenAndItsPoolsMustFitAStandby() {
+    var config = only(render(t -> t), "ConfigMap").at("/data");
+    assertThat(config.has("DB_REPLICA_URL")).as("no replica: every read on the primary").isFalse();
+
+    var replica = only(render(t -> t.set("database.readReplica.url", "jdbc:postgresql://orders-db-ro:5432/orders")
+        .set("database.readReplica.maxLag", "PT1.5S")), "ConfigMap").at("/data");
+    assertThat(replica.at("/DB_REPLICA_URL").asText()).isEqualTo("jdbc:postgresql://orders-db-ro:5432/orders");
+    assertThat(replica.at("/DB_REPLICA_MAX_LAG").asText()).isEqualTo("PT1.5S");
+    assertThat(replica.at("/DB_REPLICA_POOL_MAX").asText()).isEqualTo("10");
+
+    assertThatThrownBy(() -> render(t -> t.set("database.readReplica.url", "jdbc:postgresql://orders-db-ro/orders")
+        .set("database.readReplica.poolMaxSize", "30")))
+        .hasMessageContaining("capacity guard")
+        .hasMessageContaining("4 pods x database.readReplica.poolMaxSize 30 = 120 connections to a standby");
+    assertThatThrownBy(() -> render(t -> t.set("database.readReplica.url", "postgres://orders-db-ro/orders")))
+        .hasMessageContaining("readReplica");
+  }
+
+  @Test
   void moreConnectionsThanTheDatabaseAllowsAreRefusedWithTheNumbersToChange() {
     assertThatThrownBy(() -> render(t -> t.set("autoscaling.maxReplicas", "10")))
         .hasMessageContaining("capacity guard")
