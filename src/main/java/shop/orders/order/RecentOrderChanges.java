@@ -13,10 +13,11 @@ import java.time.Duration;
 /**
  * Customers whose orders changed moments ago, so their order history is read from the primary, not from a replica
  * that may not have replayed the change yet (read-your-writes, db.ReadReplica). A change is noted after its commit,
- * in Redis for every instance, for {@code db.replica.max-lag} plus {@code db.replica.check-every}: the longest a
- * replica that is still read can be missing it. When Redis cannot take the note it is kept in this instance's memory;
- * when Redis cannot say, the answer is "changed" and the primary answers: never a stale history for a customer who
- * just ordered, only a read the replica could have taken.
+ * in this instance's memory at once and in Redis for every instance, for {@code db.replica.max-lag} plus
+ * {@code db.replica.check-every}: the longest a replica that is still read can be missing it. When Redis cannot
+ * take the note, only this instance knows; when Redis cannot say, the answer is "changed" and the primary answers:
+ * never a stale history for a customer who just ordered on a reachable Redis, only a read the replica could have
+ * taken.
  */
 @ApplicationScoped
 class RecentOrderChanges {
@@ -27,22 +28,22 @@ class RecentOrderChanges {
   private final RedisCalls calls;
   private final OrderConfig config;
   private final Duration window;
-  private final Cache<String, Boolean> notInRedis;
+  private final Cache<String, Boolean> notedHere;
 
   RecentOrderChanges(ReactiveRedisDataSource redis, RedisCalls calls, OrderConfig config, ReplicaConfig replica) {
     this.redis = redis;
     this.calls = calls;
     this.config = config;
     this.window = replica.maxLag().plus(replica.checkEvery());
-    this.notInRedis = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(window).build();
+    this.notedHere = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(window).build();
   }
 
   /** Call once the change committed; returns at once (the note is written in the background). */
   void changed(String customerId) {
     String key = redisKey(customerId);
+    notedHere.put(key, Boolean.TRUE);   // this instance's next read cannot overtake the note
     calls.call(config.redisDeadline(), () -> redis.value(String.class).psetex(key, window.toMillis(), "1"))
         .subscribe().with(done -> { }, failure -> {
-          notInRedis.put(key, Boolean.TRUE);
           calls.countFallback(USE);
           LOG.debugf("Order change note in Redis failed: %s", failure.toString());
         });
@@ -51,7 +52,7 @@ class RecentOrderChanges {
   /** Whether the customer's orders may have changed too recently for a replica to show it. Blocks briefly. */
   boolean changedRecently(String customerId) {
     String key = redisKey(customerId);
-    if (notInRedis.getIfPresent(key) != null) {
+    if (notedHere.getIfPresent(key) != null) {
       return true;
     }
     try {
