@@ -2,7 +2,9 @@
 -- tokens in turn. Reads BENCH_TOKENS (space-separated), BENCH_SKUS and BENCH_RUN_ID from the environment.
 -- BENCH_MODE (bin/bench-capacity) sends other requests instead: "read" GET /api/products/{sku} of a random SKU;
 -- "refusal" orders of BENCH_SOLDOUT_SKU, refused at the door with 409 (counted as expected); "pay" POST
--- /api/orders/{id}/payment for the orders of BENCH_PAY_FILE (lines "<customer number> <order id>", each paid once).
+-- /api/orders/{id}/payment for the orders of BENCH_PAY_FILE (lines "<customer number> <order id>", each paid once);
+-- "browse" (bin/bench-replica) a shoppers' mix: 60% a catalog page (GET /api/products, 10 to 50 products), 30% the
+-- customer's order history (GET /api/orders), 10% an order.
 -- done() prints one BENCH_RESULT line of key=value pairs (http_bytes_in/out: bytes per request the service received
 -- and sent); any non-2xx response makes the run invalid.
 
@@ -47,8 +49,13 @@ function request()
   headers["Idempotency-Key"] = string.format("%s-%d-%d-%08x", run, id, counter, math.random(0, 0x7fffffff))
   headers["Authorization"] = "Bearer " .. tokens[counter % #tokens + 1]
   local req
+  local roll = math.random(1, 10)
   if mode == "read" then
     req = wrk.format("GET", string.format("/api/products/BENCH-%04d", math.random(1, skus)), headers)
+  elseif mode == "browse" and roll <= 6 then
+    req = wrk.format("GET", string.format("/api/products?limit=%d", math.random(10, 50)), headers)
+  elseif mode == "browse" and roll <= 9 then
+    req = wrk.format("GET", "/api/orders?limit=20", headers)
   elseif mode == "pay" then
     -- thread i of n takes orders i, i+n, i+2n...: no order is paid twice (BENCH_THREADS: wrk's -t)
     local p = payments[(counter - 1) * nthreads + id]
