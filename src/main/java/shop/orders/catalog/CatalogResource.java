@@ -57,7 +57,8 @@ public class CatalogResource {
   @PermitAll
   @Operation(operationId = "listProducts", summary = "List products",
       description = "One page of the catalog in SKU order. Pass nextCursor back as cursor for the next page; it is "
-          + "absent on the last one. Public: no token needed.")
+          + "absent on the last one. Public: no token needed. May be read from a replica a couple of seconds "
+          + "behind (stock shown is then that old; an order always takes the current stock).")
   @APIResponse(responseCode = "200", description = "One page of products",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProductPage.class)))
   public Page<ProductView> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {

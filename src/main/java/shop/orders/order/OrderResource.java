@@ -94,7 +94,9 @@ public class OrderResource {
   @GET
   @Operation(operationId = "listOrders", summary = "List own orders",
       description = "The caller's own orders, newest first, in keyset pages: pass nextCursor back as cursor for the "
-          + "next page; it is absent on the last one.")
+          + "next page; it is absent on the last one. May be read from a replica a couple of seconds behind, except "
+          + "right after a change to one of the caller's orders (placed, paid, cancelled, expired), which it always "
+          + "shows.")
   @APIResponse(responseCode = "200", description = "One page of orders",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OrderPage.class)))
   public Page<OrderView> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
