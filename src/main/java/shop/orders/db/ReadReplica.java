@@ -32,8 +32,8 @@ import java.util.Map;
 @ApplicationScoped
 public class ReadReplica {
   private static final Logger LOG = Logger.getLogger(ReadReplica.class);
-  /** Primary samples kept: with the default check every 0.5 s, two minutes of them. */
-  private static final int SAMPLES = 240;
+  /** Primary samples kept: with the default check every second, two minutes of them. */
+  private static final int SAMPLES = 120;
 
   /** Why a read went where it went (the {@code why} tag of {@code db.replica.reads}). */
   enum Route {

@@ -21,8 +21,9 @@ public interface ReplicaConfig {
 
   /**
    * How often the replica's replay position is compared with the primary's WAL position (one tiny statement on each
-   * per instance); the lag is known to within this. {@code @Scheduled} reads it by name.
+   * per instance); the lag is known to within this. {@code @Scheduled} reads it by name; Quarkus' scheduler runs
+   * nothing more often than once a second.
    */
-  @WithDefault("PT0.5S")
+  @WithDefault("PT1S")
   Duration checkEvery();
 }
