@@ -254,3 +254,87 @@ storefront_serve() {
   # shellcheck disable=SC2034 # read by the scripts that source this file
   STOREFRONT_PID=$!
 }
+
+# aot_workload <api url> <customer token> <admin token> <rounds> <n>: the training workload of bin/aot-train, one
+# customer's rounds through the API's paths (catalog, cart and checkout, orders and their replays, payments, cancel,
+# an operator's replace and stock adjustment, problem answers). Prints "<method> <path kind> <status>" per call and
+# fails when an answer is not the one expected.
+aot_workload() {
+  local url=$1 auth="Authorization: Bearer $2" admin="Authorization: Bearer $3" rounds=$4 n=$5
+  local json='Content-Type: application/json' round sku body location id etag bad=0
+  # call <expected statuses> <label> <curl args...>: the answer's headers and body in WORKLOAD_HEADERS and
+  # WORKLOAD_BODY. A 503 (the door, a busy catalog or cart store while the JVM is cold on a busy machine) is retried
+  # after half a second, up to 5 times.
+  call() {
+    local expected=$1 label=$2 status try
+    shift 2
+    for try in 1 2 3 4 5 6; do
+      status=$(curl -s -m 10 -D "$WORKLOAD_HEADERS" -o "$WORKLOAD_BODY" -w '%{http_code}' "$@") || status=000
+      if [ "$status" != 503 ] || ((try == 6)); then break; fi
+      echo "$label 503 (retried)"
+      sleep 0.5
+    done
+    echo "$label $status"
+    [[ " $expected " == *" $status "* ]] || { echo "unexpected: $label $status $(head -c 300 "$WORKLOAD_BODY")"; bad=1; }
+  }
+  local WORKLOAD_HEADERS WORKLOAD_BODY
+  WORKLOAD_HEADERS=$(mktemp) WORKLOAD_BODY=$(mktemp)
+  for round in $(seq "$rounds"); do
+    sku=$(printf 'SKU-%05d' $(((round * 37 + n * 101) % 1000 + 1)))
+    call 200 "GET products" "$url/api/products?limit=20"
+    call 200 "GET products-page" "$url/api/products?limit=50&cursor=$(sed -n 's/.*"nextCursor":"\([^"]*\)".*/\1/p' "$WORKLOAD_BODY")"
+    call 400 "GET products-bad-limit" "$url/api/products?limit=0"
+    call 200 "GET product" "$url/api/products/$sku"
+    call 404 "GET product-unknown" "$url/api/products/NO-SUCH-SKU"
+    call 401 "GET orders-no-token" "$url/api/orders"
+    # cart and checkout
+    call 200 "PUT cart-item" -X PUT "$url/api/cart/items/$sku" -H "$auth" -H "$json" -d '{"quantity":2}'
+    call 200 "PUT cart-item" -X PUT "$url/api/cart/items/SKU-00999" -H "$auth" -H "$json" -d '{"quantity":1}'
+    call 204 "DELETE cart-item" -X DELETE "$url/api/cart/items/SKU-00999" -H "$auth"
+    call 200 "GET cart" "$url/api/cart" -H "$auth"
+    call 201 "POST checkout" -X POST "$url/api/cart/checkout" -H "$auth" -H "$json" -H "Idempotency-Key: aot-$n-$round-$RANDOM-c"
+    # an order, its replay, a conflicting reuse of its key, and invalid ones
+    body="{\"lines\":[{\"sku\":\"$sku\",\"quantity\":1},{\"sku\":\"SKU-00500\",\"quantity\":1}]}"
+    local key="aot-$n-$round-$RANDOM-o"
+    call 201 "POST order" -X POST "$url/api/orders" -H "$auth" -H "$json" -H "Idempotency-Key: $key" -d "$body"
+    location=$(sed -n 's/^[Ll]ocation: *\([^[:space:]]*\).*/\1/p' "$WORKLOAD_HEADERS")
+    id=${location##*/}
+    call 201 "POST order-replay" -X POST "$url/api/orders" -H "$auth" -H "$json" -H "Idempotency-Key: $key" -d "$body"
+    call 422 "POST order-key-reused" -X POST "$url/api/orders" -H "$auth" -H "$json" -H "Idempotency-Key: $key" \
+      -d '{"lines":[{"sku":"SKU-00001","quantity":1}]}'
+    call 400 "POST order-invalid" -X POST "$url/api/orders" -H "$auth" -H "$json" -H "Idempotency-Key: $key-i" \
+      -d '{"lines":[{"sku":"","quantity":0}]}'
+    call 422 "POST order-unknown-sku" -X POST "$url/api/orders" -H "$auth" -H "$json" -H "Idempotency-Key: $key-u" \
+      -d '{"lines":[{"sku":"NO-SUCH-SKU","quantity":1}]}'
+    call 409 "POST order-no-stock" -X POST "$url/api/orders" -H "$auth" -H "$json" -H "Idempotency-Key: $key-s" \
+      -d '{"lines":[{"sku":"EVENT-004","quantity":100}]}'
+    call 200 "GET order" "$url/api/orders/$id" -H "$auth"
+    # its payment through the gateway (402: the simulator's declined cards)
+    call "201 202 402" "POST payment" -X POST "$url/api/orders/$id/payment" -H "$auth" -H "$json" \
+      -H "Idempotency-Key: $key-p" -d '{"methodToken":"tok_visa"}'
+    call 200 "GET payment" "$url/api/orders/$id/payment" -H "$auth"
+    call 200 "GET orders" "$url/api/orders?limit=10" -H "$auth"
+    # another order, cancelled
+    call 201 "POST order" -X POST "$url/api/orders" -H "$auth" -H "$json" -H "Idempotency-Key: $key-x" \
+      -d "{\"lines\":[{\"sku\":\"$sku\",\"quantity\":1}]}"
+    location=$(sed -n 's/^[Ll]ocation: *\([^[:space:]]*\).*/\1/p' "$WORKLOAD_HEADERS")
+    call 200 "POST cancel" -X POST "$url/api/orders/${location##*/}/cancel" -H "$auth"
+    call 200 "POST cancel-again" -X POST "$url/api/orders/${location##*/}/cancel" -H "$auth"
+    # the operator: stock back, a product replaced under its ETag
+    call 200 "POST stock-adjustment" -X POST "$url/api/products/$sku/stock-adjustments" -H "$admin" -H "$json" \
+      -H "Idempotency-Key: $key-a" -d '{"delta":5}'
+    call 403 "POST stock-adjustment-customer" -X POST "$url/api/products/$sku/stock-adjustments" -H "$auth" \
+      -H "$json" -H "Idempotency-Key: $key-b" -d '{"delta":5}'
+    call "200 201" "PUT product" -X PUT "$url/api/products/AOT-TRAIN-$n" -H "$admin" -H "$json" -H 'If-Match: *' \
+      -d '{"name":"Training item","price":{"amountMinor":1000,"currency":"KRW"},"available":1000000,"event":false}'
+    call 200 "GET product" "$url/api/products/AOT-TRAIN-$n"
+    etag=$(sed -n 's/^[Ee][Tt]ag: *\([^[:space:]]*\).*/\1/p' "$WORKLOAD_HEADERS")
+    call 200 "PUT product-if-match" -X PUT "$url/api/products/AOT-TRAIN-$n" -H "$admin" -H "$json" -H "If-Match: $etag" \
+      -d '{"name":"Training item","price":{"amountMinor":1000,"currency":"KRW"},"available":1000000,"event":false}'
+    call 428 "PUT product-no-if-match" -X PUT "$url/api/products/AOT-TRAIN-$n" -H "$admin" -H "$json" \
+      -d '{"name":"Training item","price":{"amountMinor":1000,"currency":"KRW"},"available":1000000,"event":false}'
+    call 204 "DELETE cart" -X DELETE "$url/api/cart" -H "$auth"
+  done
+  rm -f "$WORKLOAD_HEADERS" "$WORKLOAD_BODY"
+  return "$bad"
+}

@@ -88,6 +88,8 @@ JWT_ISSUER: {{ .Values.jwt.issuer | quote }}
 JWT_PUBLIC_KEY_LOCATION: {{ .Values.jwt.publicKeyLocation | quote }}
 JWT_AUDIENCE: {{ .Values.jwt.audience | quote }}
 STOREFRONT_ORIGINS: {{ .Values.storefrontOrigins | quote }}
+# The image's AOT cache (Dockerfile.jvm): mapped, or the image's own JDK_JAVA_OPTIONS emptied
+JDK_JAVA_OPTIONS: {{ ternary "-XX:AOTCache=/deployments/app.aot" "" (.Values.jvm.aotCache | default false) | quote }}
 # Graceful drain on SIGTERM: readiness DOWN while the pod keeps serving, then in-flight requests get the timeout.
 QUARKUS_SHUTDOWN_DELAY: {{ printf "%ds" (.Values.shutdown.delaySeconds | int) | quote }}
 QUARKUS_SHUTDOWN_TIMEOUT: {{ printf "%ds" (.Values.shutdown.timeoutSeconds | int) | quote }}

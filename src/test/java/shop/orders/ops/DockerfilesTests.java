@@ -31,4 +31,23 @@ class DockerfilesTests {
     String values = Files.readString(Path.of("helm/order-service/values.yaml"));
     assertThat(values).contains("runAsUser: 185").contains("1001 for the native images");
   }
+
+  /**
+   * The JVM image's AOT cache is trained in the image, by the base image's own JDK (a stage from the same BASE_IMAGE
+   * running bin/aot-train), and the final stage takes the application from that stage with its cache, so the jars
+   * the cache names are the very files it was trained on; the JVM maps it through JDK_JAVA_OPTIONS, the variable the
+   * chart's jvm.aotCache sets.
+   */
+  @Test
+  void theJvmImageTrainsItsAotCacheWithItsOwnJdkAndMapsIt() throws IOException {
+    String dockerfile = Files.readString(Path.of("src/main/docker/Dockerfile.jvm"));
+    assertThat(dockerfile).contains("FROM ${BASE_IMAGE} AS train").containsPattern("(?m)^RUN cd /opt/aot-train[^\\n]*")
+        .contains("bin/aot-train").contains("COPY --from=train --chown=185 /deployments/ /deployments/")
+        .contains("ENV JDK_JAVA_OPTIONS=\"-XX:AOTCache=/deployments/app.aot\"");
+    // the training runs with the final stage's collector, so the production JVM maps all of the cache
+    assertThat(dockerfile).contains("TRAIN_JAVA_OPTS=\"-XX:+UseSerialGC").contains("ENV GC_CONTAINER_OPTIONS=\"-XX:+UseSerialGC\"");
+    assertThat(dockerfile.indexOf("AS train")).isLessThan(dockerfile.lastIndexOf("FROM ${BASE_IMAGE}"));
+    assertThat(Files.readString(Path.of("helm/order-service/templates/_helpers.tpl")))
+        .contains("JDK_JAVA_OPTIONS: {{ ternary \"-XX:AOTCache=/deployments/app.aot\" \"\"");
+  }
 }
