@@ -10,8 +10,6 @@ import jakarta.transaction.Transactional;
 import shop.orders.db.AfterCommit;
 import shop.orders.db.Jdbc;
 import shop.orders.db.RoundTrip;
-import shop.orders.http.Cursor;
-import shop.orders.http.Page;
 import shop.orders.idempotency.IdempotencyKeys;
 import shop.orders.money.Money;
 import shop.orders.problem.ApiException;
@@ -23,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
