@@ -34,9 +34,13 @@ final class ReplicaPosition {
     }
   }
 
-  /** The replica's replay position, read after the latest {@link #primaryAt}. */
-  void replicaAt(long lsn) {
+  /**
+   * The replica's replay position, read after the latest {@link #primaryAt}; true when it holds the latest sample
+   * (reading it again a moment later can then tell no more).
+   */
+  boolean replicaAt(long lsn) {
     var newest = samples.descendingIterator();
+    boolean latest = true;
     while (newest.hasNext()) {
       Sample s = newest.next();
       if (s.lsn() <= lsn) {
@@ -44,9 +48,11 @@ final class ReplicaPosition {
           holdsUpTo = s.nanos();
           known = true;
         }
-        return;
+        return latest;
       }
+      latest = false;
     }
+    return false;
   }
 
   /** Seconds of commits the replica may be missing at {@code nowNanos}; infinite while it has reached no sample. */

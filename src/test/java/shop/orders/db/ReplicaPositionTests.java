@@ -13,9 +13,9 @@ class ReplicaPositionTests {
     var position = new ReplicaPosition(10);
     assertThat(position.lagSeconds(0)).isInfinite();
     position.primaryAt(0, 100);
-    position.replicaAt(99);
+    assertThat(position.replicaAt(99)).as("not at the latest sample").isFalse();
     assertThat(position.lagSeconds(SECOND)).isInfinite();
-    position.replicaAt(100);
+    assertThat(position.replicaAt(100)).as("at the latest sample").isTrue();
     assertThat(position.lagSeconds(SECOND)).isCloseTo(1.0, within(1e-9));
   }
 
@@ -39,7 +39,7 @@ class ReplicaPositionTests {
       position.replicaAt(100);
     }
     assertThat(position.lagSeconds(3 * SECOND)).isCloseTo(3.0, within(1e-9));
-    position.replicaAt(103);   // replays again: holds what the primary had at 1.5 s
+    assertThat(position.replicaAt(103)).isFalse();   // replays again: holds what the primary had at 1.5 s
     assertThat(position.lagSeconds(3 * SECOND)).isCloseTo(1.5, within(1e-9));
   }
 
