@@ -32,10 +32,10 @@ test('browse, cart, checkout, pay: the order shows PAID, then refunded', async (
   await page.getByTestId('place-order').waitFor();
   await expectAccessible(page, 'the checkout');
   await page.click('[data-testid=place-order]');
-  await page.getByTestId('order-status').filter({ hasText: 'PENDING_PAYMENT' }).waitFor();
+  await page.locator('[data-testid=order-status][data-status=PENDING_PAYMENT]').waitFor();
   await expectAccessible(page, 'an order awaiting payment');
   await page.click('[data-testid=pay]');
-  await page.getByTestId('order-status').filter({ hasText: 'PAID' }).waitFor();
+  await page.locator('[data-testid=order-status][data-status=PAID]').waitFor();
   await expectAccessible(page, 'a paid order');
   expect(pg(`select string_agg(status, ',') from customer_order where customer_id = '${customer}'`)).toBe('PAID');
   // cancelled after payment: the page says the money was paid back, and when
@@ -43,7 +43,7 @@ test('browse, cart, checkout, pay: the order shows PAID, then refunded', async (
   const cancel = await apiCall('POST', `/api/orders/${orderId}/cancel`, customer);
   expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
   await page.reload();
-  await page.getByTestId('order-status').filter({ hasText: 'REFUNDED' }).waitFor();
+  await page.locator('[data-testid=order-status][data-status=REFUNDED]').waitFor();
   await page.getByTestId('payment-refund').filter({ hasText: /^Refunded .* on / }).waitFor();
   await page.goto(`${env.web}/#/orders`);
   await page.getByRole('heading', { name: 'Your orders' }).waitFor();
@@ -88,7 +88,7 @@ test('door shut: the page counts down Retry-After and succeeds with the same key
   await page.click('[data-testid=place-order]');
   await page.locator('#status.busy', { hasText: /busy, retrying in \d s/ }).waitFor();
   await expectAccessible(page, 'the busy countdown');
-  await page.getByTestId('order-status').filter({ hasText: 'PENDING_PAYMENT' }).waitFor();
+  await page.locator('[data-testid=order-status][data-status=PENDING_PAYMENT]').waitFor();
   expect(keys.length, 'a refused request and its retry').toBeGreaterThanOrEqual(2);
   expect(new Set(keys).size, `the retry changed the key: ${keys}`).toBe(1);
   expect(orders(customer, 'SKU-00011')).toBe(1);
@@ -110,7 +110,7 @@ test('a reload mid-checkout does not create a second order', async ({ page, shop
     await route.abort().catch(() => {});
   }, { times: 1 });
   await page.click('[data-testid=place-order]');
-  await page.getByTestId('order-status').filter({ hasText: 'PENDING_PAYMENT' }).waitFor();
+  await page.locator('[data-testid=order-status][data-status=PENDING_PAYMENT]').waitFor();
   await reloaded;
   expect(keys.length, 'the first request and the resumed one').toBeGreaterThanOrEqual(2);
   expect(new Set(keys).size, `the reload changed the key: ${keys}`).toBe(1);
@@ -127,7 +127,7 @@ test('an UNKNOWN payment is followed until it settles', async ({ page, shop }) =
   await page.click('[data-testid=pay]');
   await page.getByTestId('payment-unknown').waitFor();
   await expectAccessible(page, 'a payment being confirmed');
-  await page.getByTestId('order-status').filter({ hasText: 'PAID' }).waitFor({ timeout: 30000 });
+  await page.locator('[data-testid=order-status][data-status=PAID]').waitFor({ timeout: 30000 });
   expect(pg(`select string_agg(status, ',') from customer_order where customer_id = '${customer}'`)).toBe('PAID');
 });
 
