@@ -19,11 +19,16 @@ const announcer = () => document.querySelector<HTMLElement>('#announcer')!;
  * Shows a page: its nodes in the main region, "<title> · Shop" as the document's title, and, when the page changed
  * (not on a refresh of the same page), its heading focused so that screen readers say where they are.
  */
+let firstPage = true;
+
 export function showPage(title: string, nodes: Child[], focus = true) {
   document.title = `${title} · Shop`;
   app().replaceChildren(...nodes);
   app().removeAttribute('aria-busy');
-  if (focus) {
+  // not on the first page of a load: there, the skip link comes first
+  const changed = focus && !firstPage;
+  firstPage = false;
+  if (changed) {
     const heading = app().querySelector('h1');
     if (heading) {
       heading.setAttribute('tabindex', '-1');

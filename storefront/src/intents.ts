@@ -65,9 +65,9 @@ export function lastPlacedOrder(customer: string, withinMs = 30 * 60_000, now = 
   return placed && now - placed.at <= withinMs ? placed.orderId : null;
 }
 
-/** Whether a storage event (another tab) is about this customer's checkout: an intent sent or an order placed. */
-export function isCheckoutEvent(customer: string, key: string | null): boolean {
-  return key === checkoutSlot(customer) || key === placedSlot(customer);
+/** Whether a storage event (another tab) says this customer placed an order. */
+export function isOrderPlacedEvent(customer: string, key: string | null): boolean {
+  return key === placedSlot(customer);
 }
 
 export function paymentKey(customer: string, orderId: string): string {

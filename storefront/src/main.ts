@@ -2,7 +2,7 @@
 // helpers (dom.ts) over the generated API client (api.ts).
 import './style.css';
 import { h, showPage } from './dom';
-import { isCheckoutEvent } from './intents';
+import { isOrderPlacedEvent } from './intents';
 import { catalogPage } from './pages/catalog';
 import { cartPage } from './pages/cart';
 import { checkoutPage } from './pages/checkout';
@@ -42,10 +42,10 @@ async function start() {
   });
   await loadSession();
   router = startRouter(render);
-  // another tab placed (or began placing) this customer's order: the cart and checkout pages show it as it is now
+  // another tab placed this customer's order: the cart and checkout pages show it as it is now
   window.addEventListener('storage', (e) => {
     const page = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-    if (session.customer && (page === 'cart' || page === 'checkout') && isCheckoutEvent(session.customer, e.key)) void router.refresh();
+    if (session.customer && (page === 'cart' || page === 'checkout') && isOrderPlacedEvent(session.customer, e.key)) void router.refresh();
   });
 }
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { cartFingerprint, checkoutKey, finishCheckout, finishPayment, isCheckoutEvent, lastPlacedOrder, markCheckoutSent, paymentKey, pendingCheckout } from '../src/intents';
+import { cartFingerprint, checkoutKey, finishCheckout, finishPayment, isOrderPlacedEvent, lastPlacedOrder, markCheckoutSent, paymentKey, pendingCheckout } from '../src/intents';
 
 /** localStorage as one browser's tabs share it. */
 function memoryStorage(): Storage {
@@ -52,11 +52,11 @@ describe('checkout keys', () => {
     expect(checkoutKey('alice', cart)).not.toBe(checkoutKey('bob', cart));
   });
 
-  it('knows which storage events are about a customer\'s checkout', () => {
-    expect(isCheckoutEvent('alice', 'storefront.checkout.alice')).toBe(true);
-    expect(isCheckoutEvent('alice', 'storefront.placed.alice')).toBe(true);
-    expect(isCheckoutEvent('alice', 'storefront.placed.bob')).toBe(false);
-    expect(isCheckoutEvent('alice', null)).toBe(false);
+  it('knows which storage events say a customer placed an order', () => {
+    expect(isOrderPlacedEvent('alice', 'storefront.checkout.alice')).toBe(false);
+    expect(isOrderPlacedEvent('alice', 'storefront.placed.alice')).toBe(true);
+    expect(isOrderPlacedEvent('alice', 'storefront.placed.bob')).toBe(false);
+    expect(isOrderPlacedEvent('alice', null)).toBe(false);
   });
 
   it('survives a corrupt slot', () => {

@@ -53,7 +53,8 @@ export async function orderPage(view: View, id: string, message?: HTMLElement) {
   if (message) nodes.push(message);
   if (payment) nodes.push(paymentLine(payment));
   if (payment?.refund) nodes.push(refundNotice(payment.refund));
-  const open = payment && !SETTLED.includes(payment.status);
+  // charged while the order still reads as awaiting payment (it is being marked paid): follow it as well
+  const open = payment && (!SETTLED.includes(payment.status) || (payment.status === 'CAPTURED' && order.status === 'PENDING_PAYMENT'));
   if (open) {
     // the gateway's answer is not known yet: the service settles it by itself; follow it until it does
     nodes.push(notice('Your payment is being confirmed with the bank. This page updates by itself.', 'payment-unknown'));
