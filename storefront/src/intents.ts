@@ -47,9 +47,27 @@ export function markCheckoutSent(customer: string) {
   if (stored) localStorage.setItem(checkoutSlot(customer), JSON.stringify({ ...stored, sent: true }));
 }
 
-/** The checkout has a final answer (an order, sold out, a limit...): the next checkout is a new intent. */
-export function finishCheckout(customer: string) {
+/**
+ * The checkout has a final answer (an order, sold out, a limit...): the next checkout is a new intent. With an order,
+ * it is remembered as the customer's last placed one, so that another tab on the same cart can link to it.
+ */
+export function finishCheckout(customer: string, orderId?: string) {
   localStorage.removeItem(checkoutSlot(customer));
+  if (orderId) localStorage.setItem(placedSlot(customer), JSON.stringify({ orderId, at: Date.now() } satisfies Placed));
+}
+
+type Placed = { orderId: string; at: number };
+const placedSlot = (customer: string) => `storefront.placed.${customer}`;
+
+/** The order this customer placed last from this browser (any tab) in the last `withinMs`, if any. */
+export function lastPlacedOrder(customer: string, withinMs = 30 * 60_000, now = Date.now()): string | null {
+  const placed = read<Placed>(placedSlot(customer));
+  return placed && now - placed.at <= withinMs ? placed.orderId : null;
+}
+
+/** Whether a storage event (another tab) says this customer placed an order. */
+export function isOrderPlacedEvent(customer: string, key: string | null): boolean {
+  return key === placedSlot(customer);
 }
 
 export function paymentKey(customer: string, orderId: string): string {
