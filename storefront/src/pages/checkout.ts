@@ -33,13 +33,14 @@ async function placeOrder(view: View, key: string, out: HTMLElement, showEmpty: 
       if (e instanceof ApiProblem && e.status < 500 && e.status !== 401) finishCheckout(customer);
       if (e instanceof ApiProblem && e.slug === 'out-of-stock') {
         const skus = Array.isArray(e.body.skus) ? (e.body.skus as string[]) : [];
+        // the problem says how many are left of each (shortages): the catalog's own figure may lag a moment behind
+        const shortages = Array.isArray(e.body.shortages) ? (e.body.shortages as { sku: string; available: number }[]) : [];
+        const leftOf = new Map(shortages.map((s) => [s.sku, s.available]));
         const products = await productsBySku(skus);
         const lines = skus.map((sku) => {
-          const p = products.get(sku);
-          const name = p?.name ?? sku;
-          // the catalog's stock may lag a moment behind: a count that would have sufficed means none is left
-          const left = p?.available ?? 0;
-          return left > 0 && left < (wanted.get(sku) ?? Infinity) ? `Only ${p!.available} left of ${name}.` : `Sold out: ${name}.`;
+          const name = products.get(sku)?.name ?? sku;
+          const left = leftOf.get(sku) ?? 0;
+          return left > 0 && left < (wanted.get(sku) ?? Infinity) ? `Only ${left} left of ${name}.` : `Sold out: ${name}.`;
         });
         out.replaceChildren(notice([`${lines.join(' ')} Nothing was ordered. `, h('a', { href: '#/cart' }, 'Change your cart')], 'checkout-sold-out', 'warn'));
       } else if (e instanceof ApiProblem && e.slug === 'purchase-limit') {

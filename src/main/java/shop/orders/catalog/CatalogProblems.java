@@ -4,6 +4,9 @@ import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
 
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** Problems about SKUs and stock, shared by everything that sells from the catalog. */
 public final class CatalogProblems {
@@ -18,11 +21,25 @@ public final class CatalogProblems {
         .with("skus", skus));
   }
 
-  /** 409: not enough stock for these SKUs; nothing was reserved. */
-  public static ApiException outOfStock(List<String> skus) {
+  /**
+   * 409: not enough stock for these SKUs, each with the units still available of it (fewer than asked; 0: sold out);
+   * nothing was reserved.
+   */
+  public static ApiException outOfStock(SortedMap<String, Integer> availableBySku) {
+    var skus = List.copyOf(availableBySku.keySet());
+    var shortages = availableBySku.entrySet().stream()
+        .map(e -> new Problem.Shortage(e.getKey(), Math.max(0, e.getValue()))).toList();
     return new ApiException(Problem.of(409, "out-of-stock", "Not enough stock",
-            "Not enough stock left for: " + String.join(", ", skus) + ". Nothing was reserved.")
-        .with("skus", skus));
+            "Not enough stock left for: " + shortages.stream().map(s -> s.sku() + " (" + s.available() + " left)")
+                .collect(Collectors.joining(", ")) + ". Nothing was reserved.")
+        .with("skus", skus).with("shortages", shortages));
+  }
+
+  /** 409 out-of-stock for SKUs known to have nothing left (the sold-out markers); nothing was reserved. */
+  public static ApiException soldOut(List<String> skus) {
+    var none = new TreeMap<String, Integer>();
+    skus.forEach(sku -> none.put(sku, 0));
+    return outOfStock(none);
   }
 
   /** 409: removing {@code -delta} units would take the stock below zero; nothing changed. */

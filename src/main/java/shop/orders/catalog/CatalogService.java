@@ -228,7 +228,9 @@ public class CatalogService {
       stockConflicts.increment();
       List<String> shortSkus = shortOf(available, sorted);
       shortSkus.stream().filter(sku -> available.getOrDefault(sku, 0) == 0).forEach(markers::markSoldOut);
-      return CatalogProblems.outOfStock(shortSkus);
+      var shortages = new TreeMap<String, Integer>();
+      shortSkus.forEach(sku -> shortages.put(sku, available.getOrDefault(sku, 0)));
+      return CatalogProblems.outOfStock(shortages);
     }
   }
 

@@ -148,7 +148,7 @@ public class OrderIntake {
     }
     if (placing != null && placing.isFirst()) {
       soldOut.countShortCircuit();
-      return Uni.createFrom().failure(CatalogProblems.outOfStock(soldOutSkus));
+      return Uni.createFrom().failure(CatalogProblems.soldOut(soldOutSkus));
     }
     // Most of these end as a 409 without a connection: no door place while Redis is asked (reclaimed if not).
     if (ticket != null) {
@@ -158,7 +158,7 @@ public class OrderIntake {
     return recentKeys.mayHavePlacedAnOrder(customerId, idempotencyKey).invoke(mayHave -> {
       if (!mayHave) {
         soldOut.countShortCircuit();
-        throw CatalogProblems.outOfStock(soldOutSkus);
+        throw CatalogProblems.soldOut(soldOutSkus);
       }
     }).replaceWithVoid();
   }

@@ -24,6 +24,9 @@ import java.util.Map;
         @SchemaProperty(name = "skus", type = SchemaType.ARRAY, maxItems = 50,
             description = "out-of-stock, unknown-sku, sku-busy: the SKUs concerned",
             implementation = String.class),
+        @SchemaProperty(name = "shortages", type = SchemaType.ARRAY, maxItems = 50, implementation = Problem.Shortage.class,
+            description = "out-of-stock: each of skus with the units still available of it (fewer than the order "
+                + "asked for; 0: sold out), so a client can say \"only 1 left\""),
         @SchemaProperty(name = "sku", type = SchemaType.STRING, maxLength = 64, pattern = "^[A-Za-z0-9._-]{1,64}$",
             description = "purchase-limit: the product whose limit the order would pass"),
         @SchemaProperty(name = "limit", type = SchemaType.INTEGER, format = "int32", minimum = "1",
@@ -44,7 +47,7 @@ import java.util.Map;
             description = "payment problems: the payment attempt concerned"),
         @SchemaProperty(name = "paymentStatus", ref = "PaymentStatus",
             description = "payment problems: the payment's status")})
-@RegisterForReflection(targets = {Problem.class, Problem.FieldError.class})
+@RegisterForReflection(targets = {Problem.class, Problem.FieldError.class, Problem.Shortage.class})
 public record Problem(
     @Schema(format = "uri", maxLength = 200, pattern = "^https://problems\\.orders\\.shop/[a-z0-9-]{1,64}$",
         description = "https://problems.orders.shop/ and the problem's slug (out-of-stock, invalid-request, ...)")
@@ -57,6 +60,12 @@ public record Problem(
                       @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Object> extensions) {
 
   public static final String MEDIA_TYPE = "application/problem+json";
+
+  /** out-of-stock: a SKU the order asked more of than is left, and how many units are left of it. */
+  @Schema(name = "Shortage", requiredProperties = {"sku", "available"})
+  public record Shortage(@Schema(maxLength = 64, pattern = "^[A-Za-z0-9._-]{1,64}$") String sku,
+                         @Schema(format = "int32", minimum = "0", maximum = "1000000000") int available) {}
+
   private static final String TYPE_BASE = "https://problems.orders.shop/";
 
   /** One invalid input: where it is ({@code lines[0].quantity}, {@code Idempotency-Key}) and what is wrong. */

@@ -101,7 +101,8 @@ class HotSkuTests {
 
     for (int i = 0; i < 30; i++) {
       Api.placeOrder(LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(), Api.lines(sku, 1))
-          .statusCode(409).body("type", endsWith("/out-of-stock"));
+          .statusCode(409).body("type", endsWith("/out-of-stock"), "shortages[0].sku", is(sku),
+              "shortages[0].available", is(0));
     }
 
     assertThat(counter("orders.place.transactions") - transactionsBefore).isZero();

@@ -51,7 +51,8 @@ class StockReservationTests {
     Api.putProduct(scarce, 1_000, 1);
 
     Api.placeOrder(LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(), Api.lines(last, 1, scarce, 2))
-        .statusCode(409).body("type", endsWith("/out-of-stock"), "skus", contains(scarce));
+        .statusCode(409).body("type", endsWith("/out-of-stock"), "skus", contains(scarce),
+            "shortages.sku", contains(scarce), "shortages.available", contains(1));
 
     assertThat(Api.available(last)).isEqualTo(1);
     Api.placeOrder(LocalTokens.customer(Api.newCustomer()), UUID.randomUUID().toString(), Api.lines(last, 1))
@@ -70,7 +71,7 @@ class StockReservationTests {
     Api.placeOrder(LocalTokens.customer(customer), UUID.randomUUID().toString(), Api.lines(plenty, 3, scarce, 2))
         .statusCode(409)
         .contentType(startsWith("application/problem+json"))
-        .body("type", endsWith("/out-of-stock"), "skus", contains(scarce));
+        .body("type", endsWith("/out-of-stock"), "skus", contains(scarce), "shortages.available", contains(1));
 
     assertThat(Api.available(plenty)).isEqualTo(10);
     assertThat(Api.available(scarce)).isEqualTo(1);
