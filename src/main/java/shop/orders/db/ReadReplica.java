@@ -6,8 +6,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.arc.InjectableInstance;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import shop.orders.time.Ticker;
 
@@ -65,6 +67,8 @@ public class ReadReplica {
   /** After a failed replica read or check, reads skip the replica until this (ticker nanos). */
   private volatile long skipUntil = Long.MIN_VALUE;
   private volatile boolean warned;
+  /** The instance is stopping: no more checks, which would open connections the drain gives back (DrainingPool). */
+  private volatile boolean stopping;
 
   ReadReplica(AgroalDataSource primary, @DataSource("replica") InjectableInstance<AgroalDataSource> replica,
               ReplicaConfig config, Ticker ticker, MeterRegistry registry) {
@@ -143,6 +147,9 @@ public class ReadReplica {
   @Scheduled(identity = "replica-position", every = "${db.replica.check-every}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NoReplica.class)
   void check() {
+    if (stopping) {
+      return;
+    }
     long sampledAt = ticker.nanoTime();
     long primaryLsn;
     try {
@@ -185,6 +192,10 @@ public class ReadReplica {
       }
       return rs.getLong(1);
     }
+  }
+
+  void onDrain(@Observes ShutdownDelayInitiatedEvent event) {
+    stopping = true;
   }
 
   boolean configured() {
