@@ -1,6 +1,6 @@
 // The cart: each line with what stands in its way (the per-customer limit, "Only 1 left", sold out) and a way to fix
 // it; checkout is offered only when nothing does. An empty cart links to the order this browser placed last.
-import { call, type Cart, formatMoney } from '../api';
+import { call, type Cart, formatMoney, type Product } from '../api';
 import { announce, busy, button, type Child, clearStatus, h, notice, showPage, whileBusy } from '../dom';
 import { lastPlacedOrder } from '../intents';
 import { lineProblem } from '../quantity';
@@ -10,6 +10,24 @@ import { failure, productsBySku, requireSignIn } from './common';
 
 export async function loadCart(): Promise<Cart> {
   return (await call(() => session.api.GET('/api/cart'), busy)).data as Cart;
+}
+
+/**
+ * The cart with its products, for a page titled `title`; null when the page is no longer current or the cart is
+ * empty (then the empty cart is shown under that title).
+ */
+export async function cartWithProducts(view: View, title: string):
+    Promise<{ cart: Cart; items: NonNullable<Cart['items']>; products: Map<string, Product> } | null> {
+  const cart = await loadCart();
+  const items = cart.items ?? [];
+  const products = await productsBySku(items.map((i) => i.sku ?? ''));
+  clearStatus();
+  if (!view.current()) return null;
+  if (items.length === 0) {
+    showPage(title, [h('h1', {}, title), ...emptyCart()], !view.refresh);
+    return null;
+  }
+  return { cart, items, products };
 }
 
 /** The empty cart: when this browser just placed an order (maybe in another tab), the link to it. */
@@ -23,15 +41,9 @@ export function emptyCart(): HTMLElement[] {
 
 export async function cartPage(view: View, rerender: () => Promise<void>) {
   if (!requireSignIn()) return;
-  const cart = await loadCart();
-  const items = cart.items ?? [];
-  const products = await productsBySku(items.map((i) => i.sku ?? ''));
-  clearStatus();
-  if (!view.current()) return;
-  if (items.length === 0) {
-    showPage('Your cart', [h('h1', {}, 'Your cart'), ...emptyCart()], !view.refresh);
-    return;
-  }
+  const shown = await cartWithProducts(view, 'Your cart');
+  if (!shown) return;
+  const { cart, items, products } = shown;
   const out = h('div');
   const change = (b: HTMLButtonElement, doing: string, done: string, work: () => Promise<unknown>) => async () => {
     try {

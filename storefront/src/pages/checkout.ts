@@ -8,7 +8,7 @@ import { lineProblem } from '../quantity';
 import type { View } from '../router';
 import { session } from '../session';
 import { failure, productsBySku, requireSignIn } from './common';
-import { emptyCart, loadCart } from './cart';
+import { cartWithProducts, emptyCart, loadCart } from './cart';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -71,15 +71,9 @@ export async function checkoutPage(view: View) {
     await placeOrder(view, pending.key, out, showEmpty);
     return;
   }
-  const cart = await loadCart();
-  const items = cart.items ?? [];
-  const products = await productsBySku(items.map((i) => i.sku ?? ''));
-  clearStatus();
-  if (!view.current()) return;
-  if (items.length === 0) {
-    showPage('Checkout', [h('h1', {}, 'Checkout'), ...emptyCart()], !view.refresh);
-    return;
-  }
+  const shown = await cartWithProducts(view, 'Checkout');
+  if (!shown) return;
+  const { cart, items, products } = shown;
   const problems = items.map((i) => products.get(i.sku ?? '') ? lineProblem(i.quantity ?? 0, products.get(i.sku ?? '')!) : null);
   const place = h('button', { type: 'button', 'data-testid': 'place-order' }, `Place order (${formatMoney(cart.total)})`);
   place.onclick = async () => {
