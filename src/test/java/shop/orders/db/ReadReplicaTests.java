@@ -25,6 +25,11 @@ class ReadReplicaTests {
     return Metrics.sum("db_replica_reads_total", "served_by=\"" + servedBy + "\"", "why=\"" + why + "\"");
   }
 
+  /** The routing counters and the lag, for a failure's message. */
+  private static String routes() {
+    return Metrics.page().lines().filter(l -> l.startsWith("db_replica_")).toList().toString();
+  }
+
   private static void awaitPositionKnown() throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline && !known()) {
@@ -61,7 +66,8 @@ class ReadReplicaTests {
   void catalogPagesAreReadFromTheReplicaWhileItIsFresh() throws InterruptedException {
     Api.putProduct(PREFIX + "page", 1000, 5);
     assertThat(servedByTheReplica(() ->
-        RestAssured.given().queryParam("limit", "100").get("/api/products").then().statusCode(200))).isTrue();
+        RestAssured.given().queryParam("limit", "100").get("/api/products").then().statusCode(200)))
+        .as("served by the replica once; where the reads went: %s", routes()).isTrue();
   }
 
   @Test
@@ -83,6 +89,7 @@ class ReadReplicaTests {
   void aCustomerWithNoRecentChangeReadsTheirHistoryFromTheReplica() throws InterruptedException {
     String token = LocalTokens.customer(Api.newCustomer());
     assertThat(servedByTheReplica(() ->
-        RestAssured.given().auth().oauth2(token).get("/api/orders").then().statusCode(200))).isTrue();
+        RestAssured.given().auth().oauth2(token).get("/api/orders").then().statusCode(200)))
+        .as("served by the replica once; where the reads went: %s", routes()).isTrue();
   }
 }
