@@ -1,6 +1,6 @@
 // Who is signed in (sessionStorage: this tab only), the runtime configuration and the API client.
 // Runtime configuration, served beside the app (not built into it): runtime/config.json {"apiBase": "..."}; on the
-// local run also runtime/demo-customers.json [{"id", "name", "token"}] (bin/run-local writes both; see README).
+// local run also runtime/demo-customers.json [{"id", "name", "token"}] (bin/run-local writes both; see docs/storefront.md).
 import { type Client, makeClient, setToken } from './api';
 import { button, h } from './dom';
 

@@ -94,7 +94,8 @@ import static org.quicktheories.QuickTheory.qt;
  * Fixed seed and bounded tries, set by system properties: {@code fuzz.seed} (default {@value #DEFAULT_SEED}),
  * {@code fuzz.tries} per operation (default {@value #DEFAULT_TRIES}), {@code fuzz.shrinks} (default
  * {@value #DEFAULT_SHRINKS}, and at most {@code fuzz.shrink-seconds}, default {@value #DEFAULT_SHRINK_SECONDS}) and
- * {@code fuzz.operations} (operation ids, comma-separated; all by default). A longer run: README, "API contract".
+ * {@code fuzz.operations} (operation ids, comma-separated; all by default). A longer run: docs/testing.md, "API
+ * contract".
  * The counts by operation and status, the mutations drawn, and each failure with its request are written to
  * {@code target/contract-fuzz/}.
  */

@@ -26,7 +26,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The outbox relay against the real RabbitMQ on 127.0.0.1, with the example consumer of the README: each change
+ * The outbox relay against the real RabbitMQ on 127.0.0.1, with the example consumer of docs/orders.md: each change
  * arrives as its CloudEvent in sequence; with the broker stopped orders go on and everything arrives once it is back;
  * two relays lose nothing; a relay stopped between the broker's confirm and its mark publishes again, and the
  * consumer deduplicates.

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
- * The example consumer of the README's "Order events": delivery is at least once, so it keeps the ids it has seen
+ * The example consumer of docs/orders.md, "Order events": delivery is at least once, so it keeps the ids it has seen
  * and drops a repeat; each order's events carry a sequence from 1, so it notes the numbers a later event skipped
  * (missing until they come: a gap) and takes one of them when it comes, and drops anything else not newer than the
  * last (a redelivery). Its own exclusive queue, bound to

@@ -193,7 +193,7 @@ public final class FlashSaleLoad {
     long late = System.nanoTime() - due;
     Reply reply = connection.get().post("/api/orders", buyer.token(), buyer.key(), buyer.body());
     attempts.add(new Attempt(due, System.nanoTime() - due, late, reply.status(), reply.problem(), buyer.background()));
-    // Retry-After plus up to a second of jitter, as the README asks of storefronts.
+    // Retry-After plus up to a second of jitter, as the storefront does (docs/storefront.md).
     long retryAt = reply.status() == 503 && reply.retryAfter() != null
         ? System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(2, Long.parseLong(reply.retryAfter().trim())))
             + ThreadLocalRandom.current().nextLong(TimeUnit.SECONDS.toNanos(1))

@@ -41,7 +41,7 @@ import java.util.zip.ZipFile;
  * </ul>
  * Usage: {@code java -cp <test class path> shop.orders.tools.NativeSourcesCheck <target dir> <source root>}; exits 1
  * with the findings. What it cannot see (a class reached only by reflection at run time, a native library's
- * behaviour) only a native build and its tests find: see the README, "Native".
+ * behaviour) only a native build and its tests find: see docs/deployment.md, "Native".
  */
 public final class NativeSourcesCheck {
   private static final Pattern READ_AS = Pattern.compile(
