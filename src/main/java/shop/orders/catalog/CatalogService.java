@@ -256,11 +256,10 @@ public class CatalogService {
   @Transactional(Transactional.TxType.MANDATORY)
   public void releaseAll(Map<String, Integer> quantitiesBySku) {
     var sorted = new TreeMap<>(quantitiesBySku);
-    jdbc.inTransaction(c -> {
+    jdbc.runInTransaction(c -> {
       for (var line : sorted.entrySet()) {
         ProductRows.release(c, line.getKey(), line.getValue());
       }
-      return null;
     });
     released.fire(new StockReleased(Set.copyOf(sorted.keySet())));
   }

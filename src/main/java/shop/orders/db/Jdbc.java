@@ -26,6 +26,12 @@ public class Jdbc {
     T on(Connection connection) throws SQLException;
   }
 
+  /** Statements on the transaction's connection that return nothing. */
+  @FunctionalInterface
+  public interface Statements {
+    void on(Connection connection) throws SQLException;
+  }
+
   /** A statement failed; the SQLException (its SQLState, for db.DatabaseBusy) is the cause. */
   public static final class Failure extends RuntimeException {
     Failure(SQLException cause) {
@@ -49,8 +55,22 @@ public class Jdbc {
     }
   }
 
+  /** {@link #inTransaction} for statements that return nothing. */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void runInTransaction(Statements statements) {
+    inTransaction(c -> {
+      statements.on(c);
+      return null;
+    });
+  }
+
   /** Work in a short transaction of its own, committed on return (for jobs: the outbox relay, purges). */
   public <T> T inNewTransaction(Work<T> work) {
     return QuarkusTransaction.requiringNew().call(() -> inTransaction(work));
+  }
+
+  /** {@link #inNewTransaction} for statements that return nothing. */
+  public void runInNewTransaction(Statements statements) {
+    QuarkusTransaction.requiringNew().run(() -> runInTransaction(statements));
   }
 }

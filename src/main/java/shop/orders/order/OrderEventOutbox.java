@@ -46,10 +46,7 @@ class OrderEventOutbox {
       }
     }
     if (!events.isEmpty()) {
-      jdbc.inTransaction(c -> {
-        OrderRows.insertEvents(c, events, views);
-        return null;
-      });
+      jdbc.runInTransaction(c -> OrderEventRows.insertEvents(c, events, views));
       // their history is read from the primary until a replica has this change too
       afterCommit.run(() -> customers.forEach(changes::changed));
     }

@@ -124,10 +124,7 @@ public class OrderEventRelay {
         LOG.warnf("the outbox relay's batch did not finish within %s of the shutdown; its events are published "
             + "again by the next relay", STOP_WAIT);
       }
-      jdbc.inNewTransaction(c -> {
-        OrderEventRows.releaseLease(c, LEASE, holder);
-        return null;
-      });
+      jdbc.runInNewTransaction(c -> OrderEventRows.releaseLease(c, LEASE, holder));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -211,10 +208,7 @@ public class OrderEventRelay {
 
   void markPublished(List<Row> batch) {
     Instant now = clock.instant();
-    jdbc.inNewTransaction(c -> {
-      OrderEventRows.markPublished(c, batch.stream().map(Row::id).toList(), now);
-      return null;
-    });
+    jdbc.runInNewTransaction(c -> OrderEventRows.markPublished(c, batch.stream().map(Row::id).toList(), now));
   }
 
   /** The event as a CloudEvent in JSON (structured mode), routed by its type. */

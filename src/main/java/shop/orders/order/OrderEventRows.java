@@ -1,6 +1,7 @@
 package shop.orders.order;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -93,5 +94,28 @@ final class OrderEventRows {
       delete.setString(2, holder);
       delete.executeUpdate();
     }
+  }
+
+  /** Events of changes to existing orders, each with its order as the API shows it after the change. */
+  static void insertEvents(Connection c, List<OrderEvent> events, List<String> views) throws SQLException {
+    try (var insert = c.prepareStatement("""
+        insert into order_event (id, order_id, seq, type, occurred_at, data)
+        values (?, ?, ?, ?, ?, ?::jsonb)""")) {
+      for (int i = 0; i < events.size(); i++) {
+        setEvent(insert, 1, events.get(i), views.get(i));
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  static void setEvent(PreparedStatement statement, int first, OrderEvent event, String view)
+      throws SQLException {
+    statement.setObject(first, event.id());
+    statement.setObject(first + 1, event.orderId());
+    statement.setInt(first + 2, event.sequence());
+    statement.setString(first + 3, event.type().cloudEventType());
+    statement.setTimestamp(first + 4, Timestamp.from(event.occurredAt()));
+    statement.setString(first + 5, view);
   }
 }

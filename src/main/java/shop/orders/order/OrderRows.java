@@ -3,7 +3,6 @@ package shop.orders.order;
 import shop.orders.db.RoundTrip;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -130,7 +129,7 @@ final class OrderRows {
       insert.setTimestamp(i++, Timestamp.from(order.expiresAt));
       insert.setTimestamp(i++, Timestamp.from(order.updatedAt));
       insert.setInt(i++, order.eventSeq);
-      setEvent(insert, i, placed, view);
+      OrderEventRows.setEvent(insert, i, placed, view);
       i += 6;
       insert.setObject(i++, order.id);
       insert.setArray(i++, c.createArrayOf("text", order.lines.stream().map(l -> l.sku).toArray()));
@@ -141,29 +140,6 @@ final class OrderRows {
       results.next();
       return null;
     });
-  }
-
-  /** Events of changes to existing orders, each with its order as the API shows it after the change. */
-  static void insertEvents(Connection c, List<OrderEvent> events, List<String> views) throws SQLException {
-    try (var insert = c.prepareStatement("""
-        insert into order_event (id, order_id, seq, type, occurred_at, data)
-        values (?, ?, ?, ?, ?, ?::jsonb)""")) {
-      for (int i = 0; i < events.size(); i++) {
-        setEvent(insert, 1, events.get(i), views.get(i));
-        insert.addBatch();
-      }
-      insert.executeBatch();
-    }
-  }
-
-  private static void setEvent(PreparedStatement statement, int first, OrderEvent event, String view)
-      throws SQLException {
-    statement.setObject(first, event.id());
-    statement.setObject(first + 1, event.orderId());
-    statement.setInt(first + 2, event.sequence());
-    statement.setString(first + 3, event.type().cloudEventType());
-    statement.setTimestamp(first + 4, Timestamp.from(event.occurredAt()));
-    statement.setString(first + 5, view);
   }
 
   /**

@@ -72,10 +72,7 @@ public class OrderService {
     request.lines().forEach(l -> quantities.put(l.sku(), l.quantity()));
     var claim = idempotency.claiming(customerId, idempotencyKey, fingerprint);
     var offering = catalog.offering(quantities.keySet());
-    jdbc.inTransaction(c -> {
-      RoundTrip.send(c, List.of(claim, offering));
-      return null;
-    });
+    jdbc.runInTransaction(c -> RoundTrip.send(c, List.of(claim, offering)));
     if (claim.result().isPresent()) {
       return new Placed(claim.result().get(), true);
     }
@@ -96,13 +93,12 @@ public class OrderService {
     String view = outbox.view(order);
     var response = new StoredResponse(201, view, "/api/orders/" + order.id);
     var reservation = catalog.reservation(quantities);
-    jdbc.inTransaction(c -> {
+    jdbc.runInTransaction(c -> {
       if (!limits.isEmpty()) {
         PurchaseLimits.enforce(c, customerId, quantities, limits);
       }
       RoundTrip.send(c, List.of(OrderRows.insert(order, view),
           idempotency.recording(customerId, idempotencyKey, fingerprint, response), reservation.first()));
-      return null;
     });
     reservation.finish();
     afterCommit.run(() -> {
