@@ -14,7 +14,6 @@ import jakarta.persistence.Transient;
 import org.hibernate.annotations.BatchSize;
 import shop.orders.money.Money;
 import shop.orders.problem.ApiException;
-import shop.orders.problem.Problem;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * An order and its state machine: PENDING_PAYMENT to PAID, CANCELLED or EXPIRED, PAID to REFUNDED, and nothing
@@ -121,8 +121,7 @@ public class Order extends PanacheEntityBase {
     }
     requireStatus(OrderStatus.PENDING_PAYMENT, "cancelled");
     if (paymentInProgress) {
-      throw new ApiException(Problem.of(409, "payment-in-progress", "Payment in progress",
-          "Order " + id + " has a payment whose outcome is not known yet; it cannot be cancelled until it is."));
+      throw OrderProblems.paymentInProgressCannotCancel(id);
     }
     status = OrderStatus.CANCELLED;
     updatedAt = now;
@@ -136,13 +135,9 @@ public class Order extends PanacheEntityBase {
    */
   void beginPayment(Instant now) {
     if (status == OrderStatus.PENDING_PAYMENT && !expiresAt.isAfter(now)) {
-      throw new ApiException(Problem.of(409, "payment-window-closed", "Payment window closed",
-          "Order " + id + " was not paid by " + expiresAt + " and can no longer be paid; its stock is being released.")
-          .with("expiresAt", expiresAt));
+      throw OrderProblems.paymentWindowClosed(id, expiresAt);
     }
-    beginGatewayWork(OrderStatus.PENDING_PAYMENT, "paid", Problem.of(409, "payment-in-progress",
-        "Payment in progress",
-        "Order " + id + " has a payment whose outcome is not known yet; see GET /api/orders/" + id + "/payment."), now);
+    beginGatewayWork(OrderStatus.PENDING_PAYMENT, "paid", () -> OrderProblems.paymentInProgress(id), now);
   }
 
   /** Waiting for payment (whether or not an attempt is running). */
@@ -196,15 +191,15 @@ public class Order extends PanacheEntityBase {
 
   /** A refund of this paid order starts; only one at a time. */
   void beginRefund(Instant now) {
-    beginGatewayWork(OrderStatus.PAID, "refunded", Problem.of(409, "refund-in-progress", "Refund in progress",
-        "Order " + id + " has a refund whose outcome is not known yet; see GET /api/orders/" + id + "."), now);
+    beginGatewayWork(OrderStatus.PAID, "refunded", () -> OrderProblems.refundInProgress(id), now);
   }
 
   /** The gateway is asked about this order (a charge or a refund); one such request at a time. */
-  private void beginGatewayWork(OrderStatus expected, String action, Problem alreadyRunning, Instant now) {
+  private void beginGatewayWork(OrderStatus expected, String action, Supplier<ApiException> alreadyRunning,
+                                Instant now) {
     requireStatus(expected, action);
     if (paymentInProgress) {
-      throw new ApiException(alreadyRunning);
+      throw alreadyRunning.get();
     }
     paymentInProgress = true;
     updatedAt = now;
@@ -232,8 +227,7 @@ public class Order extends PanacheEntityBase {
 
   private void requireStatus(OrderStatus expected, String action) {
     if (status != expected) {
-      throw new ApiException(Problem.of(409, "order-state-conflict", "Order state conflict",
-          "Order " + id + " is " + status + " and cannot be " + action + ".").with("orderStatus", status));
+      throw OrderProblems.stateConflict(id, status, action);
     }
   }
 }

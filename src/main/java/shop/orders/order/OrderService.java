@@ -14,7 +14,6 @@ import shop.orders.idempotency.IdempotencyKeys;
 import shop.orders.money.Money;
 import shop.orders.ops.LogContext;
 import shop.orders.problem.ApiException;
-import shop.orders.problem.Problem;
 
 import java.time.Instant;
 import java.time.InstantSource;
@@ -195,8 +194,7 @@ public class OrderService {
   private static String singleCurrency(Map<String, Money> prices) {
     var currencies = prices.values().stream().map(Money::currency).distinct().toList();
     if (currencies.size() != 1) {
-      throw new ApiException(Problem.of(422, "mixed-currency", "Mixed currencies",
-          "All lines of one order must be priced in one currency; these are in " + currencies + "."));
+      throw OrderProblems.mixedCurrency(currencies);
     }
     return currencies.getFirst();
   }

@@ -1,7 +1,5 @@
 package shop.orders.order;
 
-import shop.orders.problem.ApiException;
-import shop.orders.problem.Problem;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,10 +25,7 @@ final class PurchaseLimits {
       Integer limit = limits.get(line.getKey());
       int already = held.getOrDefault(line.getKey(), 0);
       if (limit != null && already + line.getValue() > limit) {
-        throw new ApiException(Problem.of(409, "purchase-limit", "Purchase limit",
-                "At most " + limit + " of " + line.getKey() + " per customer, counting orders awaiting payment and "
-                    + "paid ones; you hold " + already + ". Nothing was reserved.")
-            .with("sku", line.getKey()).with("limit", limit).with("held", already));
+        throw OrderProblems.purchaseLimit(line.getKey(), limit, already);
       }
     }
   }
