@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -86,6 +87,19 @@ class PackageDependencyTests {
         .should().resideInAPackage("shop.orders..")
         .because("a new package needs its place in the dependency rules above")
         .allowEmptyShould(true)
+        .check(MAIN);
+  }
+
+  /**
+   * An aggregate's state is its package's: entities and their embedded parts have no public fields, so another
+   * capability changes an order, a payment or a product only through its package's services (order.OrderPayments).
+   */
+  @Test
+  void aggregatesKeepTheirFieldsToTheirPackage() {
+    fields().that().areDeclaredInClassesThat().areAnnotatedWith(jakarta.persistence.Entity.class)
+        .or().areDeclaredInClassesThat().areAnnotatedWith(jakarta.persistence.Embeddable.class)
+        .should().notBePublic()
+        .because("an aggregate changes only through its own package's API")
         .check(MAIN);
   }
 

@@ -14,18 +14,18 @@ import java.time.Instant;
 @Table(name = "product")
 public class Product extends PanacheEntityBase {
   @Id
-  public String sku;
-  public String name;
+  String sku;
+  String name;
   @Column(name = "price_minor")
-  public long priceMinor;
-  public String currency;
-  public int available;
-  public boolean event;
+  long priceMinor;
+  String currency;
+  int available;
+  boolean event;
   /** Set by an admin; null: the default rule ({@link #limitPerCustomer}). */
   @Column(name = "max_per_customer")
-  public Integer maxPerCustomer;
+  Integer maxPerCustomer;
   @Column(name = "updated_at")
-  public Instant updatedAt;
+  Instant updatedAt;
 
   public Money price() {
     return new Money(priceMinor, currency);

@@ -34,26 +34,26 @@ import java.util.function.Supplier;
 @Table(name = "customer_order")
 public class Order extends PanacheEntityBase {
   @Id
-  public UUID id;
+  UUID id;
   @Column(name = "customer_id")
-  public String customerId;
+  String customerId;
   @Convert(converter = OrderStatusColumn.class)
-  public OrderStatus status;
+  OrderStatus status;
   @Column(name = "total_minor")
-  public long totalMinor;
-  public String currency;
+  long totalMinor;
+  String currency;
   @Column(name = "created_at")
-  public Instant createdAt;
+  Instant createdAt;
   @Column(name = "expires_at")
-  public Instant expiresAt;
+  Instant expiresAt;
   @Column(name = "updated_at")
-  public Instant updatedAt;
+  Instant updatedAt;
   /** A payment is with the gateway and its outcome not known yet: the order must not expire meanwhile. */
   @Column(name = "payment_in_progress")
-  public boolean paymentInProgress;
+  boolean paymentInProgress;
   /** How many events this order has had (order_event.seq of the last one). */
   @Column(name = "event_seq")
-  public int eventSeq;
+  int eventSeq;
   /** Events of this transaction's changes, not written to the outbox yet (OrderEventOutbox). */
   @Transient
   private List<OrderEvent> unwritten = new ArrayList<>();
@@ -62,7 +62,7 @@ public class Order extends PanacheEntityBase {
   @CollectionTable(name = "order_line", joinColumns = @JoinColumn(name = "order_id"))
   @OrderColumn(name = "line_no")
   @BatchSize(size = 100)
-  public List<OrderLine> lines = new ArrayList<>();
+  List<OrderLine> lines = new ArrayList<>();
 
   /** A new order awaiting payment until {@code now + paymentWindow}; all lines must share one currency. */
   static Order openPending(String customerId, List<OrderLine> lines, String currency, Instant now,

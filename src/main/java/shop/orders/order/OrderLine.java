@@ -7,11 +7,11 @@ import jakarta.persistence.Embeddable;
 @Embeddable
 public class OrderLine {
   @Column(name = "sku")
-  public String sku;
+  String sku;
   @Column(name = "quantity")
-  public int quantity;
+  int quantity;
   @Column(name = "unit_price_minor")
-  public long unitPriceMinor;
+  long unitPriceMinor;
 
   protected OrderLine() {
   }

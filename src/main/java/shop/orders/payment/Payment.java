@@ -21,14 +21,14 @@ import java.util.UUID;
 @Table(name = "payment")
 public class Payment extends GatewayOperation {
   @Column(name = "customer_id")
-  public String customerId;
+  String customerId;
   @Column(name = "idem_key")
-  public String idempotencyKey;
+  String idempotencyKey;
   @Convert(converter = StoredColumns.PaymentStatusColumn.class)
-  public PaymentStatus status;
+  PaymentStatus status;
   @Convert(converter = StoredColumns.SettledByColumn.class)
   @Column(name = "settled_by")
-  public SettledBy settledBy;
+  SettledBy settledBy;
   /** The storefront's token for the payment method, kept to send the charge again; null for older payments. */
   @Column(name = "method_token")
   String methodToken;

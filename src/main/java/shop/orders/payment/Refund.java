@@ -30,11 +30,11 @@ public class Refund extends GatewayOperation {
   public enum Reason { CANCEL, LATE_CHARGE }
 
   @Column(name = "payment_id")
-  public UUID paymentId;
+  UUID paymentId;
   @Convert(converter = StoredColumns.RefundStatusColumn.class)
-  public Status status;
+  Status status;
   @Convert(converter = StoredColumns.RefundReasonColumn.class)
-  public Reason reason;
+  Reason reason;
 
   /** The one refund id of a payment, and so the gateway's Idempotency-Key for paying it back. */
   static UUID idFor(UUID paymentId) {
