@@ -14,11 +14,13 @@ import java.sql.Connection;
 import java.util.Set;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * One way to reach SQL: entities (Panache) for plain reads and writes, and hand-written SQL only in one {@code *Rows}
- * class per aggregate (ProductRows, OrderRows, GatewayRows, IdempotencyRows), whose statements are constants.
+ * class per aggregate (ProductRows, OrderRows, OrderEventRows, GatewayRows, IdempotencyRows), whose statements are
+ * constants; the table in db/package-info.java says which way serves which work.
  */
 class SqlAccessTests {
   private static final JavaClasses MAIN = new ClassFileImporter()
@@ -32,6 +34,16 @@ class SqlAccessTests {
     noClasses().that().haveSimpleNameNotEndingWith("Rows").and().resideOutsideOfPackage("shop.orders.db..")
         .should(callSqlDirectly())
         .because("hand-written SQL lives in the aggregate's *Rows class")
+        .check(MAIN);
+  }
+
+  /** A method that returns a deferred part runs nothing until the part is sent: its name says so (db/package-info). */
+  @Test
+  void methodsReturningADeferredPartAreNamedSo() {
+    methods().that().haveRawReturnType(shop.orders.db.RoundTrip.Part.class)
+        .and().areDeclaredInClassesThat().resideOutsideOfPackage("shop.orders.db..")
+        .should().haveNameMatching(".*Part")
+        .because("only the name tells a part sent later from a statement run now")
         .check(MAIN);
   }
 

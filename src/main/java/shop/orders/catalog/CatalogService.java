@@ -148,8 +148,8 @@ public class CatalogService {
    * The price and purchase limit of each SKU an order names, as a part of the caller's round trip (db.RoundTrip);
    * {@link #requireAll} then refuses SKUs the catalog does not have.
    */
-  public RoundTrip.Part<Map<String, Offer>> offering(Collection<String> skus) {
-    return ProductRows.offersOf(skus, config.purchaseLimit().eventDefault());
+  public RoundTrip.Part<Map<String, Offer>> offersPart(Collection<String> skus) {
+    return ProductRows.offersPart(skus, config.purchaseLimit().eventDefault());
   }
 
   /** The offers of {@code skus}; a 422 naming every SKU the catalog does not have. */
@@ -182,7 +182,7 @@ public class CatalogService {
     private Reservation(TreeMap<String, Integer> sorted) {
       this.sorted = sorted;
       this.firstSku = sorted.firstKey();
-      this.first = ProductRows.reserve(firstSku, sorted.firstEntry().getValue(), gate.lockWait())
+      this.first = ProductRows.reservePart(firstSku, sorted.firstEntry().getValue(), gate.lockWait())
           .map(left -> {
             gate.markFree(firstSku);
             return left;
@@ -191,12 +191,12 @@ public class CatalogService {
     }
 
     /** The first line's update, for the end of the caller's round trip. */
-    public RoundTrip.Part<Integer> first() {
+    public RoundTrip.Part<Integer> firstPart() {
       return first;
     }
 
     /**
-     * After the round trip with {@link #first}: the other lines, each a round trip of its own, then the outcome (409
+     * After the round trip with {@link #firstPart}: the other lines, each a round trip of its own, then the outcome (409
      * when any was short). A one-line order needs the database no more.
      */
     public void finish() {
@@ -236,7 +236,7 @@ public class CatalogService {
 
   private int reserveOrMarkStuck(Connection c, String sku, int quantity) throws SQLException {
     try {
-      int left = RoundTrip.run(c, ProductRows.reserve(sku, quantity, null));
+      int left = RoundTrip.run(c, ProductRows.reservePart(sku, quantity, null));
       gate.markFree(sku);
       return left;
     } catch (SQLException e) {

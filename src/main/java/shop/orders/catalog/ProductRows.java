@@ -60,7 +60,7 @@ final class ProductRows {
    * {@code lockWait}, this statement and the rest of the transaction wait at most that long for a row lock (1 ms at
    * least), set in the same round trip. Call inside a transaction.
    */
-  static RoundTrip.Part<Integer> reserve(String sku, int quantity, Duration lockWait) {
+  static RoundTrip.Part<Integer> reservePart(String sku, int quantity, Duration lockWait) {
     String sql = lockWait == null ? RESERVE : "select set_config('lock_timeout', ?, true); " + RESERVE;
     return RoundTrip.part(sql, (c, update, first) -> {
       int i = first;
@@ -91,15 +91,15 @@ final class ProductRows {
   }
 
   /** Price and purchase limit per SKU, for those of {@code skus} the catalog has. */
-  static RoundTrip.Part<Map<String, Offer>> offersOf(Collection<String> skus, int eventDefault) {
-    return bySku("select sku, price_minor, currency, max_per_customer, event from product where sku = any(?)", skus,
+  static RoundTrip.Part<Map<String, Offer>> offersPart(Collection<String> skus, int eventDefault) {
+    return bySkuPart("select sku, price_minor, currency, max_per_customer, event from product where sku = any(?)", skus,
         rs -> new Offer(new Money(rs.getLong(2), rs.getString(3)),
             Product.limitPerCustomer((Integer) rs.getObject(4), rs.getBoolean(5), eventDefault)));
   }
 
   /** Current stock per SKU. */
   static Map<String, Integer> availableOf(Connection c, Collection<String> skus) throws SQLException {
-    return RoundTrip.run(c, bySku("select sku, available from product where sku = any(?)", skus, rs -> rs.getInt(2)));
+    return RoundTrip.run(c, bySkuPart("select sku, available from product where sku = any(?)", skus, rs -> rs.getInt(2)));
   }
 
   /** Products after {@code afterSku} (null: from the first) in SKU order, {@code limit} of them at most. */
@@ -141,7 +141,7 @@ final class ProductRows {
   }
 
   /** A query of one SKU array parameter whose rows start with the SKU: a value per SKU found. */
-  private static <T> RoundTrip.Part<Map<String, T>> bySku(String sql, Collection<String> skus, RowValue<T> column) {
+  private static <T> RoundTrip.Part<Map<String, T>> bySkuPart(String sql, Collection<String> skus, RowValue<T> column) {
     return RoundTrip.part(sql, (c, select, first) -> {
       select.setArray(first, c.createArrayOf("varchar", skus.toArray()));
       return first + 1;

@@ -78,15 +78,15 @@ public class IdempotencyKeys {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public Optional<StoredResponse> claim(String customerId, String key, String fingerprint) {
-    return jdbc.inTransaction(c -> RoundTrip.run(c, claiming(customerId, key, fingerprint)));
+    return jdbc.inTransaction(c -> RoundTrip.run(c, claimPart(customerId, key, fingerprint)));
   }
 
   /**
    * {@link #claim} as a part of the caller's round trip (db.RoundTrip): reading its outcome gives what claim returns,
    * or throws what claim throws.
    */
-  public RoundTrip.Part<Optional<StoredResponse>> claiming(String customerId, String key, String fingerprint) {
-    return IdempotencyRows.lockAndFind(customerId, key).map(claim -> decide(claim, fingerprint));
+  public RoundTrip.Part<Optional<StoredResponse>> claimPart(String customerId, String key, String fingerprint) {
+    return IdempotencyRows.lockAndFindPart(customerId, key).map(claim -> decide(claim, fingerprint));
   }
 
   private static Optional<StoredResponse> decide(IdempotencyRows.Claim claim, String fingerprint) {
@@ -131,8 +131,8 @@ public class IdempotencyKeys {
   }
 
   /** {@link #record} as a part of the caller's round trip (db.RoundTrip). */
-  public RoundTrip.Part<?> recording(String customerId, String key, String fingerprint, StoredResponse response) {
-    return IdempotencyRows.insert(customerId, key, fingerprint, response, true);
+  public RoundTrip.Part<?> recordPart(String customerId, String key, String fingerprint, StoredResponse response) {
+    return IdempotencyRows.insertPart(customerId, key, fingerprint, response, true);
   }
 
   /**
@@ -157,7 +157,7 @@ public class IdempotencyKeys {
   }
 
   private void insert(String customerId, String key, String fingerprint, StoredResponse response, boolean completed) {
-    jdbc.inTransaction(c -> RoundTrip.run(c, IdempotencyRows.insert(customerId, key, fingerprint, response, completed)));
+    jdbc.inTransaction(c -> RoundTrip.run(c, IdempotencyRows.insertPart(customerId, key, fingerprint, response, completed)));
   }
 
   static ApiException reused() {

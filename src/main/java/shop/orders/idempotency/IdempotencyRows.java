@@ -37,7 +37,7 @@ final class IdempotencyRows {
    */
   record Claim(boolean locked, Optional<Stored> stored) {}
 
-  static RoundTrip.Part<Claim> lockAndFind(String customerId, String key) {
+  static RoundTrip.Part<Claim> lockAndFindPart(String customerId, String key) {
     return RoundTrip.part(LOCK_AND_FIND, (c, claim, first) -> {
       claim.setString(first, customerId + '\n' + key);
       claim.setString(first + 1, customerId);
@@ -72,7 +72,7 @@ final class IdempotencyRows {
   }
 
   /** The key and its response, stored (as a part of a round trip). */
-  static RoundTrip.Part<Void> insert(String customerId, String key, String fingerprint, StoredResponse response,
+  static RoundTrip.Part<Void> insertPart(String customerId, String key, String fingerprint, StoredResponse response,
                                      boolean completed) {
     return RoundTrip.part(INSERT, (c, insert, first) -> {
       insert.setString(first, customerId);

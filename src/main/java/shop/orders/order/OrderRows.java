@@ -112,7 +112,7 @@ final class OrderRows {
    * The order, its lines and its first event (placed, with the order as the API shows it: {@code view}), in one
    * statement (one round trip, whatever the number of lines).
    */
-  static RoundTrip.Part<Void> insert(Order order, String view) {
+  static RoundTrip.Part<Void> insertPart(Order order, String view) {
     List<OrderEvent> events = order.takeEvents();
     if (events.size() != 1 || events.getFirst().type() != OrderEvent.Type.PLACED) {
       throw new IllegalStateException("a new order has exactly its placed event, not " + events);

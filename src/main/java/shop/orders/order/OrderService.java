@@ -69,8 +69,8 @@ public class OrderService {
     String fingerprint = IdempotencyKeys.fingerprint(PLACE_OPERATION, request.canonical());
     var quantities = new TreeMap<String, Integer>();
     request.lines().forEach(l -> quantities.put(l.sku(), l.quantity()));
-    var claim = idempotency.claiming(customerId, idempotencyKey, fingerprint);
-    var offering = catalog.offering(quantities.keySet());
+    var claim = idempotency.claimPart(customerId, idempotencyKey, fingerprint);
+    var offering = catalog.offersPart(quantities.keySet());
     jdbc.runInTransaction(c -> RoundTrip.send(c, List.of(claim, offering)));
     if (claim.result().isPresent()) {
       return new Placed(claim.result().get(), true);
@@ -96,8 +96,8 @@ public class OrderService {
       if (!limits.isEmpty()) {
         PurchaseLimits.enforce(c, customerId, quantities, limits);
       }
-      RoundTrip.send(c, List.of(OrderRows.insert(order, view),
-          idempotency.recording(customerId, idempotencyKey, fingerprint, response), reservation.first()));
+      RoundTrip.send(c, List.of(OrderRows.insertPart(order, view),
+          idempotency.recordPart(customerId, idempotencyKey, fingerprint, response), reservation.firstPart()));
     });
     reservation.finish();
     afterCommit.run(() -> {
