@@ -41,13 +41,13 @@ public class CatalogResource {
   /** A product's ETag as ProductView makes it: 24 hex digits, quoted (a strong validator). */
   private static final String ETAG_PATTERN = "^\"[0-9a-f]{24}\"$";
 
-  private final CatalogService catalog;
+  private final CatalogAdmin admin;
   private final CatalogReads reads;
   private final ProductCache products;
   private final Caller caller;
 
-  CatalogResource(CatalogService catalog, CatalogReads reads, ProductCache products, Caller caller) {
-    this.catalog = catalog;
+  CatalogResource(CatalogAdmin admin, CatalogReads reads, ProductCache products, Caller caller) {
+    this.admin = admin;
     this.reads = reads;
     this.products = products;
     this.caller = caller;
@@ -118,7 +118,7 @@ public class CatalogResource {
                           pattern = "^(\\*|\"[0-9a-f]{24}\")$"))
                       @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                       @NotNull @Valid ProductUpdate body, @Context UriInfo uri) {
-    var saved = catalog.put(sku, body, ifMatch);
+    var saved = admin.put(sku, body, ifMatch);
     var response = saved.created() ? Response.created(uri.getAbsolutePath()) : Response.ok();
     return response.entity(saved.product()).tag(unquoted(saved.product().etag())).build();
   }
@@ -148,7 +148,7 @@ public class CatalogResource {
                          @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey,
                          @NotNull @Valid StockAdjustment body, @Context UriInfo uri) {
     String key = IdempotencyKeys.requireValid(idempotencyKey);
-    var stored = catalog.adjustStock(caller.customerId(), key, sku, body.delta());
+    var stored = admin.adjustStock(caller.customerId(), key, sku, body.delta());
     return stored.toHttp(uri.getBaseUriBuilder(), false);
   }
 

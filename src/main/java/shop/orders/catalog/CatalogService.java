@@ -1,22 +1,17 @@
 package shop.orders.catalog;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import shop.orders.db.AfterCommit;
 import shop.orders.db.Jdbc;
 import shop.orders.db.RoundTrip;
-import shop.orders.idempotency.IdempotencyKeys;
-import shop.orders.money.Money;
 import shop.orders.problem.ApiException;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -24,32 +19,28 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+/**
+ * The catalog on the order path: an order's prices and purchase limits (part of its round trip), its stock reserved
+ * atomically, and stock given back by cancelled or expired orders. What operators do to products is
+ * {@link CatalogAdmin}'s; what shoppers read, {@link CatalogReads}'.
+ */
 @ApplicationScoped
 public class CatalogService {
   private static final String LOCK_NOT_AVAILABLE = "55P03";
   private final Jdbc jdbc;
   private final SoldOutMarkers markers;
   private final Event<StockReleased> released;
-  private final Event<ProductChanged> changed;
   private final HotSkuGate gate;
   private final Counter stockConflicts;
   private final AfterCommit afterCommit;
   private final CatalogConfig config;
-  private final IdempotencyKeys idempotency;
-  private final ObjectMapper json;
-  private final InstantSource clock;
 
   CatalogService(Jdbc jdbc, SoldOutMarkers markers, HotSkuGate gate, Event<StockReleased> released,
-                 Event<ProductChanged> changed, AfterCommit afterCommit, CatalogConfig config,
-                 IdempotencyKeys idempotency, ObjectMapper json, MeterRegistry registry, InstantSource clock) {
-    this.clock = clock;
+                 AfterCommit afterCommit, CatalogConfig config, MeterRegistry registry) {
     this.jdbc = jdbc;
     this.afterCommit = afterCommit;
     this.config = config;
-    this.idempotency = idempotency;
-    this.json = json;
     this.gate = gate;
-    this.changed = changed;
     this.markers = markers;
     this.released = released;
     this.stockConflicts = Counter.builder("orders.stock.conflicts")
@@ -57,92 +48,6 @@ public class CatalogService {
         .register(registry);
   }
 
-
-  /** Outcome of a PUT: whether the SKU was new, and the product as stored. */
-  public record Saved(boolean created, ProductView product) {}
-
-  static final String ADJUST_OPERATION = "POST /api/products/{sku}/stock-adjustments";
-
-  private ProductView view(Product product) {
-    return ProductView.of(product, config.purchaseLimit().eventDefault());
-  }
-
-  /**
-   * Creates or replaces a product. Replacing needs {@code ifMatch}, the entity tag of the product as the admin read
-   * it: without it 428, and when the product changed since (an order took stock, another admin saved) 412, both
-   * carrying the current tag; so a read-modify-write never loses what happened in between. {@code *} replaces
-   * whatever is there. Stock changes during a sale go through {@link #adjustStock} instead.
-   */
-  @Transactional
-  public Saved put(String sku, ProductUpdate update, String ifMatch) {
-    if (!Money.isIsoCurrency(update.price().currency())) {
-      throw ApiException.badRequest("price.currency", "is not an ISO 4217 currency code");
-    }
-    Product product = Product.findById(sku, LockModeType.PESSIMISTIC_WRITE);
-    boolean created = product == null;
-    if (created) {
-      product = new Product();
-      product.sku = sku;
-    } else {
-      CatalogProblems.requireCurrent(view(product).etag(), ifMatch);
-    }
-    product.name = update.name().strip();
-    product.priceMinor = update.price().amountMinor();
-    product.currency = update.price().currency();
-    product.available = update.available();
-    product.event = update.event() != null ? update.event() : product.event;
-    product.maxPerCustomer = update.maxPerCustomer();
-    product.updatedAt = clock.instant();
-    if (created) {
-      product.persist();
-    }
-    changed.fire(new ProductChanged(sku));
-    if (product.available > 0) {
-      released.fire(new StockReleased(Set.of(sku)));
-    }
-    return new Saved(created, view(product));
-  }
-
-  /**
-   * Adds {@code delta} units to a product's stock (negative: removes them) in one atomic statement, so units that
-   * orders take or give back meanwhile are never lost; idempotent per admin and key. 404 unknown SKU, 409 when the
-   * stock would go below zero or above 1,000,000,000.
-   */
-  @Transactional
-  public IdempotencyKeys.StoredResponse adjustStock(String adminId, String key, String sku, int delta) {
-    String fingerprint = IdempotencyKeys.fingerprint(ADJUST_OPERATION, sku + "\n" + delta);
-    var earlier = idempotency.claim(adminId, key, fingerprint);
-    if (earlier.isPresent()) {
-      return earlier.get();
-    }
-    var after = jdbc.inTransaction(c -> ProductRows.adjust(c, sku, delta));
-    if (after.isEmpty()) {
-      Product product = Product.findById(sku);
-      if (product == null) {
-        throw ApiException.notFound("Product " + sku);
-      }
-      if ((long) product.available + delta > ProductRows.MAX_AVAILABLE) {
-        throw CatalogProblems.stockAboveMaximum(sku, product.available, delta, ProductRows.MAX_AVAILABLE);
-      }
-      throw CatalogProblems.stockWouldGoNegative(sku, product.available, delta);
-    }
-    Product product = Product.findById(sku);   // not loaded before in this transaction: read after the UPDATE
-    var response = new IdempotencyKeys.StoredResponse(200, toJson(view(product)), "/api/products/" + sku);
-    idempotency.record(adminId, key, fingerprint, response);
-    changed.fire(new ProductChanged(sku));
-    if (delta > 0) {
-      released.fire(new StockReleased(Set.of(sku)));
-    }
-    return response;
-  }
-
-  private String toJson(ProductView view) {
-    try {
-      return json.writeValueAsString(view);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   /**
    * The price and purchase limit of each SKU an order names, as a part of the caller's round trip (db.RoundTrip);
