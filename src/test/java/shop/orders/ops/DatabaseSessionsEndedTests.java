@@ -1,18 +1,12 @@
 package shop.orders.ops;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
 import shop.orders.testing.TestDatabase;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
@@ -108,7 +102,7 @@ class DatabaseSessionsEndedTests {
           if (id != null) {
             placed.add(id);
             if (round % 3 == 0) {
-              untilAnswered(answers, "cancel", () -> cancel(token, id), 200);
+              untilAnswered(answers, "cancel", () -> Api.postWithoutBody("/api/orders/" + id + "/cancel", token), 200);
             }
           }
         }
@@ -144,25 +138,6 @@ class DatabaseSessionsEndedTests {
         select coalesce(sum(l.quantity), 0) from order_line l join customer_order o on o.id = l.order_id
         where l.sku = ? and o.status in ('PENDING_PAYMENT', 'PAID')""", sku);
     assertThat(Api.available(sku) + live).as("stock available + in live orders").isEqualTo(stock);
-  }
-
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
-
-  private static Api.Reply cancel(String token, String orderId) {
-    var request = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/api/orders/"
-        + orderId + "/cancel")).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.noBody()).build();
-    try {
-      var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Api.Reply(response.statusCode(), response.body(),
-          response.headers().firstValue("Retry-After").orElse(null));
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private interface Call {

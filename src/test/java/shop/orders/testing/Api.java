@@ -110,12 +110,25 @@ public final class Api {
         .header("Idempotency-Key", idempotencyKey)
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
+    var response = send(request);
+    ContractValidation.checkPost(path, Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json",
+        "Idempotency-Key", idempotencyKey), body, response.statusCode(), response.headers().map(), response.body());
+    return new Reply(response.statusCode(), response.body(), response.headers().firstValue("Retry-After").orElse(null));
+  }
+
+  /** A raw POST without a body or Idempotency-Key (a cancel), with java.net.http like {@link #post}. */
+  public static Reply postWithoutBody(String path, String token) {
+    var response = send(HttpRequest.newBuilder(URI.create(baseUri() + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.noBody())
+        .build());
+    return new Reply(response.statusCode(), response.body(), response.headers().firstValue("Retry-After").orElse(null));
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) {
     try {
-      var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      ContractValidation.checkPost(path, Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json",
-          "Idempotency-Key", idempotencyKey), body, response.statusCode(), response.headers().map(), response.body());
-      return new Reply(response.statusCode(), response.body(),
-          response.headers().firstValue("Retry-After").orElse(null));
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
