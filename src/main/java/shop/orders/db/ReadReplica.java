@@ -198,7 +198,8 @@ public class ReadReplica {
     stopping = true;
   }
 
-  boolean configured() {
+  /** Whether a replica is configured at all (DB_REPLICA_URL): without one every read is the primary's. */
+  public boolean configured() {
     return replica != null;
   }
 

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
+import shop.orders.db.ReadReplica;
 import shop.orders.db.ReplicaConfig;
 import shop.orders.redis.RedisCalls;
 
@@ -28,9 +29,13 @@ class RecentOrderChanges {
   private final RedisCalls calls;
   private final OrderConfig config;
   private final Duration window;
+  /** Only with a read replica is there a stale copy to read: without one, no note is written or looked up. */
+  private final boolean enabled;
   private final Cache<String, Boolean> notedHere;
 
-  RecentOrderChanges(ReactiveRedisDataSource redis, RedisCalls calls, OrderConfig config, ReplicaConfig replica) {
+  RecentOrderChanges(ReactiveRedisDataSource redis, RedisCalls calls, OrderConfig config, ReplicaConfig replica,
+                     ReadReplica reads) {
+    this.enabled = reads.configured();
     this.redis = redis;
     this.calls = calls;
     this.config = config;
@@ -40,6 +45,9 @@ class RecentOrderChanges {
 
   /** Call once the change committed; returns at once (the note is written in the background). */
   void changed(String customerId) {
+    if (!enabled) {
+      return;
+    }
     String key = redisKey(customerId);
     notedHere.put(key, Boolean.TRUE);   // this instance's next read cannot overtake the note
     calls.call(config.redisDeadline(), () -> redis.value(String.class).psetex(key, window.toMillis(), "1"))
@@ -51,6 +59,9 @@ class RecentOrderChanges {
 
   /** Whether the customer's orders may have changed too recently for a replica to show it. Blocks briefly. */
   boolean changedRecently(String customerId) {
+    if (!enabled) {
+      return true;   // the primary answers every read anyway
+    }
     String key = redisKey(customerId);
     if (notedHere.getIfPresent(key) != null) {
       return true;
