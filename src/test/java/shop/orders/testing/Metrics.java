@@ -42,8 +42,17 @@ public final class Metrics {
         .filter(line -> !line.startsWith("#"))
         .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
         .filter(line -> Arrays.stream(labels).allMatch(label -> labelsOf(line).contains(label)))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .mapToDouble(line -> value(line.substring(line.lastIndexOf(' ') + 1)))
         .sum();
+  }
+
+  /** A sample's value in the exposition format, which spells infinities {@code +Inf} and {@code -Inf}. */
+  static double value(String text) {
+    return switch (text) {
+      case "+Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(text);
+    };
   }
 
   private static String labelsOf(String line) {
