@@ -91,7 +91,7 @@ class DrillTimelineTests {
     assertThat(perPhase.get("previous")).containsEntry("ok", 3).containsEntry("refused", 1).containsEntry("total", 5);
     assertThat(perPhase.get("i1-to-current")).containsEntry("ok", 4).containsEntry("total", 4);
     assertThat(perPhase.get("mixed-upgrade")).containsEntry("promised-4xx", 1).containsEntry("total", 3);
-    assertThat(UpgradeDrillReport.outcomeCounts(REQUESTS)).containsEntry("ok", 9).containsEntry("total", 12);
+    assertThat(DrillEnd.outcomeCounts(REQUESTS)).containsEntry("ok", 9).containsEntry("total", 12);
   }
 
   @Test

@@ -137,7 +137,7 @@ class FailoverDrillReportTests {
     var audit = DrillAudit.audit(fixture.facts(), FailoverDrillReport.reportedOnly(true));
     Map<String, Object> report = new HashMap<>(Map.of("date", "2026-12-06T00:00:00Z", "replication", "sync",
         "primaryPort", "5440", "standbyPort", "5441", "shoppers", "12", "outcomes",
-        UpgradeDrillReport.outcomeCounts(REQUESTS), "phases", List.of(), "notPromised", List.of(), "audit", audit,
+        DrillEnd.outcomeCounts(REQUESTS), "phases", List.of(), "notPromised", List.of(), "audit", audit,
         "chart", "x.png"));
     report.put("failover", failover(Set.of("o1", "o2", "o3", "o4", "o5", "p1")));
     report.put("passed", true);

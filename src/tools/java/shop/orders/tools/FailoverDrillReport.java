@@ -1,9 +1,5 @@
 package shop.orders.tools;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -41,7 +37,6 @@ import java.util.stream.Collectors;
  * Exits 0 when the audit passed, 1 when it failed or the service did not settle.
  */
 public final class FailoverDrillReport {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Rules lost commits can break: counted and reported, not failed, with asynchronous replication. */
   static final Set<String> LOST_WITH_ASYNC_COMMITS = Set.of("lostOrders", "chargesWithoutPaidOrderOrRefund",
       "paidOrdersWithoutExactlyOneCharge", "refundedChargesOfPaidOrders", "eventsReceivedUnknown",
@@ -55,79 +50,52 @@ public final class FailoverDrillReport {
   private static final Map<String, String> STATE_COLOURS = Map.of("primary", "#1a7f37", "standby", "#4472c4",
       "stalled", "#8250df", "stopped", "#bfbfbf", "ready", "#1a7f37", "not-ready", "#ed7d31");
 
-  private final Map<String, String> env;
+  private final DrillEnd drill;
 
   FailoverDrillReport(Map<String, String> env) {
-    this.env = env;
+    this.drill = new DrillEnd(env);
   }
 
   public static void main(String[] args) throws Exception {
     System.exit(new FailoverDrillReport(System.getenv()).run() ? 0 : 1);
   }
 
-  private String need(String name) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " is not set");
-    }
-    return value;
-  }
-
   boolean run() throws Exception {
-    String out = need("OUT");
-    boolean sync = !"async".equals(env.getOrDefault("MODE", "sync"));
-    var requests = DrillRequest.read(Path.of(need("REQUESTS")));
-    double end = requests.stream().mapToDouble(DrillRequest::answered).max().orElse(0);
-    var timeline = new DrillTimeline(Files.readAllLines(Path.of(need("TIMELINE"))), end);
-    String dbUrl = need("DB_URL");
-
-    long settleStart = System.currentTimeMillis();
-    long settledAfter = DrillFacts.awaitSettled(dbUrl, Integer.parseInt(need("SETTLE_SECONDS")));
-    System.out.println(settledAfter < 0 ? "the service did not settle within " + need("SETTLE_SECONDS") + " s"
-        : "settled after " + settledAfter / 1000.0 + " s");
-    var received = DrillQueue.drain(need("AMQP_URL"), need("QUEUE"));
-    var facts = DrillFacts.gather(dbUrl, need("GATEWAY_URL"), DrillFacts.seedStock(Path.of(need("SEED_STOCK"))),
-        requests, received);
-    Map<String, Object> audit = DrillAudit.audit(facts, reportedOnly(sync));
-    Map<String, Object> failover = failover(requests, timeline, facts.ordersInDb());
+    boolean sync = !"async".equals(drill.get("MODE", "sync"));
+    var settled = drill.settle(DrillRequest::answered);
+    var requests = settled.requests();
+    var timeline = settled.timeline();
+    Map<String, Object> audit = DrillAudit.audit(settled.facts(), reportedOnly(sync));
+    Map<String, Object> failover = failover(requests, timeline, settled.facts().ordersInDb());
     @SuppressWarnings("unchecked")
     var failoverRules = (Map<String, Long>) failover.get("rules");
-    boolean passed = (Boolean) audit.get("passed") && settledAfter >= 0
+    boolean passed = (Boolean) audit.get("passed") && settled.settled()
         && failoverRules.values().stream().allMatch(n -> n == 0);
 
     Map<String, Object> report = new LinkedHashMap<>();
-    report.put("date", env.getOrDefault("DATE", ""));
-    report.put("machine", env.getOrDefault("MACHINE", ""));
-    report.put("build", env.getOrDefault("CURRENT", ""));
+    report.put("date", drill.get("DATE", ""));
+    report.put("machine", drill.get("MACHINE", ""));
+    report.put("build", drill.get("CURRENT", ""));
     report.put("replication", sync ? "sync" : "async");
-    report.put("replicationAtFence", env.getOrDefault("REPLICATION_AT_FENCE", ""));
-    report.put("shoppers", env.getOrDefault("SHOPPERS", ""));
-    report.put("beforeSeconds", env.getOrDefault("BEFORE_SECONDS", ""));
-    report.put("promoteAfterSeconds", env.getOrDefault("PROMOTE_AFTER", ""));
-    report.put("afterSeconds", env.getOrDefault("AFTER_SECONDS", ""));
-    report.put("probeMillis", env.getOrDefault("PROBE_MILLIS", ""));
-    report.put("stallSeconds", env.getOrDefault("STALL_SECONDS", "0"));
-    report.put("primaryPort", env.getOrDefault("PRIMARY_PORT", ""));
-    report.put("standbyPort", env.getOrDefault("STANDBY_PORT", ""));
-    report.put("smoke", "1".equals(env.get("SMOKE")));
-    report.put("passed", passed);
-    report.put("settledAfterSeconds", settledAfter < 0 ? null : settledAfter / 1000.0);
-    report.put("settleWaitSeconds", (System.currentTimeMillis() - settleStart) / 1000.0);
-    report.put("loadSeconds", Math.round(end * 10) / 10.0);
+    report.put("replicationAtFence", drill.get("REPLICATION_AT_FENCE", ""));
+    report.put("shoppers", drill.get("SHOPPERS", ""));
+    report.put("beforeSeconds", drill.get("BEFORE_SECONDS", ""));
+    report.put("promoteAfterSeconds", drill.get("PROMOTE_AFTER", ""));
+    report.put("afterSeconds", drill.get("AFTER_SECONDS", ""));
+    report.put("probeMillis", drill.get("PROBE_MILLIS", ""));
+    report.put("stallSeconds", drill.get("STALL_SECONDS", "0"));
+    report.put("primaryPort", drill.get("PRIMARY_PORT", ""));
+    report.put("standbyPort", drill.get("STANDBY_PORT", ""));
+    drill.putOutcome(report, settled, passed);
     report.put("failover", failover);
-    report.put("outcomes", UpgradeDrillReport.outcomeCounts(requests));
-    report.put("phases", phases(timeline, requests));
-    report.put("notPromised", requests.stream().filter(r -> !r.allowed()).limit(500)
-        .map(r -> Map.of("second", r.second(), "phase", timeline.phaseAt(r.second()), "kind", r.kind(),
-            "status", r.status(), "outcome", r.outcome(), "detail", r.detail())).toList());
+    report.put("outcomes", DrillEnd.outcomeCounts(requests));
+    report.put("phases", DrillEnd.phases(timeline, requests));
+    report.put("notPromised", DrillEnd.notPromised(settled));
     report.put("audit", audit);
-    report.put("chart", Path.of(out + ".png").getFileName().toString());
+    report.put("chart", drill.chart());
 
-    Files.writeString(Path.of(out + "-timeline.dat"), perSecondData(requests));
-    Files.writeString(Path.of(out + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report)
-        + "\n");
-    Files.writeString(Path.of(out + ".md"), markdown(report));
-    Gnuplot.draw(gnuplotScript(out + ".png", out + "-timeline.dat", timeline, report), "failover-drill");
+    drill.write(report, perSecondData(requests), markdown(report),
+        (png, data) -> gnuplotScript(png, data, timeline, report), "failover-drill");
     System.out.println(summary(report));
     return passed;
   }
@@ -182,7 +150,7 @@ public final class FailoverDrillReport {
     result.put("windowTo", round(recovered));
     result.put("answersInTheWindowByKind", answersByKind(requests.stream()
         .filter(r -> r.answered() >= fence && r.answered() <= recovered).toList()));
-    result.put("answersInTheWindow", UpgradeDrillReport.outcomeCounts(requests.stream()
+    result.put("answersInTheWindow", DrillEnd.outcomeCounts(requests.stream()
         .filter(r -> r.answered() >= fence && r.answered() <= recovered).toList()));
 
     var missing = orders201.stream().filter(r -> !ordersInDb.contains(r.orderId()))
@@ -228,20 +196,6 @@ public final class FailoverDrillReport {
       String answer = r.status() == 0 ? "no answer"
           : r.status() + (r.detail() == null || r.detail().isEmpty() ? "" : " " + r.detail());
       result.computeIfAbsent(r.kind(), k -> new TreeMap<>()).merge(answer, 1, Integer::sum);
-    }
-    return result;
-  }
-
-  private static List<Map<String, Object>> phases(DrillTimeline timeline, List<DrillRequest> requests) {
-    var counts = timeline.perPhase(requests);
-    var result = new ArrayList<Map<String, Object>>();
-    for (var phase : timeline.phases()) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("phase", phase.name());
-      row.put("from", phase.from());
-      row.put("to", phase.to());
-      row.put("outcomes", counts.get(phase.name()));
-      result.add(row);
     }
     return result;
   }

@@ -1,7 +1,5 @@
 package shop.orders.tools;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,111 +23,62 @@ import java.util.stream.Collectors;
  * Exits 0 when the audit passed, 1 when it failed or the service did not settle.
  */
 public final class UpgradeDrillReport {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> STATE_COLOURS = Map.of("previous", "#4472c4", "current", "#1a7f37",
       "draining", "#ed7d31", "stopped", "#bfbfbf", "starting", "#ffd966");
   /** HAProxy's httplog: backend/server, the five timers, status, bytes, cookies, termination state, conn counts. */
   private static final Pattern HTTPLOG = Pattern.compile(
       " (\\S+)/(\\S+) -?\\d+/-?\\d+/-?\\d+/-?\\d+/\\+?-?\\d+ (\\d{3}) \\S+ \\S+ \\S+ (\\S{4}) \\d+/\\d+/\\d+/\\d+/(\\+?\\d+) ");
 
-  private final Map<String, String> env;
+  private final DrillEnd drill;
 
   UpgradeDrillReport(Map<String, String> env) {
-    this.env = env;
+    this.drill = new DrillEnd(env);
   }
 
   public static void main(String[] args) throws Exception {
     System.exit(new UpgradeDrillReport(System.getenv()).run() ? 0 : 1);
   }
 
-  private String need(String name) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " is not set");
-    }
-    return value;
-  }
-
   boolean run() throws Exception {
-    String out = need("OUT");
-    var requests = DrillRequest.read(Path.of(need("REQUESTS")));
-    double end = requests.stream().mapToDouble(DrillRequest::second).max().orElse(0);
-    var timeline = new DrillTimeline(Files.readAllLines(Path.of(need("TIMELINE"))), end);
-    String dbUrl = need("DB_URL");
-
-    long settleStart = System.currentTimeMillis();
-    long settledAfter = DrillFacts.awaitSettled(dbUrl, Integer.parseInt(need("SETTLE_SECONDS")));
-    System.out.println(settledAfter < 0 ? "the service did not settle within " + need("SETTLE_SECONDS") + " s"
-        : "settled after " + settledAfter / 1000.0 + " s");
-    var received = DrillQueue.drain(need("AMQP_URL"), need("QUEUE"));
-    var facts = DrillFacts.gather(dbUrl, need("GATEWAY_URL"), DrillFacts.seedStock(Path.of(need("SEED_STOCK"))),
-        requests, received);
-    Map<String, Object> audit = DrillAudit.audit(facts);
-    boolean passed = (Boolean) audit.get("passed") && settledAfter >= 0;
+    var settled = drill.settle(DrillRequest::second);
+    var requests = settled.requests();
+    var timeline = settled.timeline();
+    Map<String, Object> audit = DrillAudit.audit(settled.facts());
+    boolean passed = (Boolean) audit.get("passed") && settled.settled();
 
     Map<String, Object> report = new LinkedHashMap<>();
-    report.put("date", env.getOrDefault("DATE", ""));
-    report.put("machine", env.getOrDefault("MACHINE", ""));
-    report.put("previousRelease", env.getOrDefault("PREVIOUS_SHA", ""));
-    report.put("currentBuild", env.getOrDefault("CURRENT", ""));
-    report.put("shoppers", env.getOrDefault("SHOPPERS", ""));
-    report.put("phaseSeconds", env.getOrDefault("PHASE_SECONDS", ""));
-    report.put("smoke", "1".equals(env.get("SMOKE")));
-    report.put("passed", passed);
-    report.put("settledAfterSeconds", settledAfter < 0 ? null : settledAfter / 1000.0);
-    report.put("settleWaitSeconds", (System.currentTimeMillis() - settleStart) / 1000.0);
-    report.put("loadSeconds", Math.round(end * 10) / 10.0);
-    report.put("outcomes", outcomeCounts(requests));
+    report.put("date", drill.get("DATE", ""));
+    report.put("machine", drill.get("MACHINE", ""));
+    report.put("previousRelease", drill.get("PREVIOUS_SHA", ""));
+    report.put("currentBuild", drill.get("CURRENT", ""));
+    report.put("shoppers", drill.get("SHOPPERS", ""));
+    report.put("phaseSeconds", drill.get("PHASE_SECONDS", ""));
+    drill.putOutcome(report, settled, passed);
+    report.put("outcomes", DrillEnd.outcomeCounts(requests));
     report.put("outcomesByKind", byKind(requests));
-    report.put("phases", phases(timeline, requests));
+    report.put("phases", DrillEnd.phases(timeline, requests));
     report.put("instanceExits", timeline.exits().stream().map(e -> Map.of("instance", e.instance(),
         "second", e.second(), "exitMillis", e.millis(), "exitCode", e.code())).toList());
-    report.put("notPromised", requests.stream().filter(r -> !r.allowed()).limit(500)
-        .map(r -> Map.of("second", r.second(), "phase", timeline.phaseAt(r.second()), "kind", r.kind(),
-            "status", r.status(), "outcome", r.outcome(), "detail", r.detail())).toList());
-    String haproxyLog = env.get("HAPROXY_LOG");
+    report.put("notPromised", DrillEnd.notPromised(settled));
+    String haproxyLog = drill.get("HAPROXY_LOG", null);
     if (haproxyLog != null && Files.exists(Path.of(haproxyLog))) {
       report.put("loadBalancer", loadBalancer(Files.readAllLines(Path.of(haproxyLog))));
     }
     report.put("audit", audit);
-    report.put("chart", Path.of(out + ".png").getFileName().toString());
+    report.put("chart", drill.chart());
 
-    Files.writeString(Path.of(out + "-timeline.dat"), DrillTimeline.perSecondData(requests));
-    Files.writeString(Path.of(out + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report)
-        + "\n");
-    Files.writeString(Path.of(out + ".md"), markdown(report, timeline));
-    plot(gnuplotScript(out + ".png", out + "-timeline.dat", timeline, env.getOrDefault("PREVIOUS_SHA", ""),
-        env.getOrDefault("CURRENT", "")));
+    String previous = drill.get("PREVIOUS_SHA", "");
+    String current = drill.get("CURRENT", "");
+    drill.write(report, DrillTimeline.perSecondData(requests), markdown(report, timeline),
+        (png, data) -> gnuplotScript(png, data, timeline, previous, current), "upgrade-drill");
     System.out.println(summary(report));
     return passed;
-  }
-
-  static Map<String, Integer> outcomeCounts(List<DrillRequest> requests) {
-    var counts = new LinkedHashMap<String, Integer>();
-    DrillRequest.OUTCOMES.forEach(o -> counts.put(o, 0));
-    requests.forEach(r -> counts.merge(r.outcome(), 1, Integer::sum));
-    counts.put("total", requests.size());
-    return counts;
   }
 
   private static Map<String, Map<String, Integer>> byKind(List<DrillRequest> requests) {
     var result = new TreeMap<String, Map<String, Integer>>();
     requests.stream().collect(Collectors.groupingBy(DrillRequest::kind))
-        .forEach((kind, rows) -> result.put(kind, outcomeCounts(rows)));
-    return result;
-  }
-
-  private static List<Map<String, Object>> phases(DrillTimeline timeline, List<DrillRequest> requests) {
-    var counts = timeline.perPhase(requests);
-    var result = new ArrayList<Map<String, Object>>();
-    for (var phase : timeline.phases()) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("phase", phase.name());
-      row.put("from", phase.from());
-      row.put("to", phase.to());
-      row.put("outcomes", counts.get(phase.name()));
-      result.add(row);
-    }
+        .forEach((kind, rows) -> result.put(kind, DrillEnd.outcomeCounts(rows)));
     return result;
   }
 
@@ -278,10 +227,5 @@ public final class UpgradeDrillReport {
     }
     s.append("plot ").append(String.join(", ", legend)).append("\nunset multiplot\n");
     return s.toString();
-  }
-
-  /** Draws the chart with gnuplot; a missing or failing gnuplot leaves a note on stderr, not a failure. */
-  private static void plot(String script) throws InterruptedException {
-    Gnuplot.draw(script, "upgrade-drill");
   }
 }
