@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -37,23 +38,16 @@ class DocsMatchCodeTests {
 
   @Test
   void everyConfigurationKeyIsInTheReference() throws IOException {
-    String reference = Files.readString(Path.of("docs/configuration.md"));
-    var keys = configKeys();
-    assertThat(keys).as("the mappings' keys").hasSizeGreaterThan(50);
-    assertThat(keys.stream().filter(key -> !reference.contains("`" + key + "`")).toList())
-        .as("keys of @ConfigMapping interfaces missing from docs/configuration.md (each as `key`)").isEmpty();
+    assertEachNamedOn("docs/configuration.md", "keys of @ConfigMapping interfaces", configKeys(), 50);
   }
 
   @Test
   void everyEnvironmentVariableOfTheConfigurationIsInTheReference() throws IOException {
-    String reference = Files.readString(Path.of("docs/configuration.md"));
     String properties = Files.readString(Path.of("src/main/resources/application.properties"));
     var variables = new TreeSet<String>();
     Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)").matcher(properties).results()
         .forEach(m -> variables.add(m.group(1)));
-    assertThat(variables).as("environment variables application.properties reads").hasSizeGreaterThan(10);
-    assertThat(variables.stream().filter(v -> !reference.contains("`" + v + "`")).toList())
-        .as("environment variables of application.properties missing from docs/configuration.md").isEmpty();
+    assertEachNamedOn("docs/configuration.md", "environment variables of application.properties", variables, 10);
   }
 
   @Test
@@ -72,18 +66,22 @@ class DocsMatchCodeTests {
 
   @Test
   void everyPackageAndEverySqlClassIsOnTheArchitecturePage() throws IOException {
-    String architecture = Files.readString(Path.of("docs/architecture.md"));
     var packages = new TreeSet<String>();
     MAIN.forEach(c -> packages.add(c.getPackageName().replaceFirst("^shop\\.orders\\.?", "")));
     packages.remove("");
-    assertThat(packages).hasSizeGreaterThan(10);
-    assertThat(packages.stream().filter(p -> !architecture.contains("`" + p + "`")).toList())
-        .as("packages of the service missing from docs/architecture.md (each as `package`)").isEmpty();
+    assertEachNamedOn("docs/architecture.md", "packages of the service", packages, 10);
     var sqlClasses = MAIN.stream().filter(c -> c.getSimpleName().endsWith("Rows") && c.getEnclosingClass().isEmpty())
         .map(c -> c.getPackageName().replaceFirst("^shop\\.orders\\.", "") + "." + c.getSimpleName()).toList();
-    assertThat(sqlClasses).as("the *Rows classes").isNotEmpty();
-    assertThat(sqlClasses.stream().filter(c -> !architecture.contains("`" + c + "`")).toList())
-        .as("*Rows classes (hand-written SQL) missing from docs/architecture.md (each as `package.Class`)").isEmpty();
+    assertEachNamedOn("docs/architecture.md", "*Rows classes (hand-written SQL), as `package.Class`,", sqlClasses, 0);
+  }
+
+  /** Each of {@code names} (more than {@code atLeast} of them, so a broken lookup cannot pass) is on the page as `name`. */
+  private static void assertEachNamedOn(String page, String what, Collection<String> names, int atLeast)
+      throws IOException {
+    String text = Files.readString(Path.of(page));
+    assertThat(names).as(what).hasSizeGreaterThan(atLeast);
+    assertThat(names.stream().filter(name -> !text.contains("`" + name + "`")).toList())
+        .as(what + " missing from " + page + " (each as `name`)").isEmpty();
   }
 
   public static void main(String[] args) {
