@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * Built from the resource classes by reflection: the service registers its resource classes' declared methods for
  * reflection anyway (the native build's reflect-config), and Quarkus REST's own route model
  * ({@code ResteasyReactiveRecorder.getCurrentDeployment()}) is internal API, not there before REST starts and not in a
- * unit test. Paths are taken as declared: the service sets no {@code @ApplicationPath} and no {@code quarkus.rest.path}.
+ * unit test. Paths are taken as declared: the service sets no {@code @ApplicationPath} and no
+ * {@code quarkus.rest.path}.
  */
 final class AdmissionRoutes {
   private static final String API = "/api";
@@ -199,8 +200,8 @@ final class AdmissionRoutes {
   /** The class's and the method's paths as one, starting with a slash and without a trailing one. */
   private static String join(Path classPath, Path methodPath) {
     String joined = "/" + classPath.value() + (methodPath == null ? "" : "/" + methodPath.value());
-    String collapsed = joined.replaceAll("/{2,}", "/");
-    return collapsed.length() > 1 && collapsed.endsWith("/") ? collapsed.substring(0, collapsed.length() - 1) : collapsed;
+    String path = joined.replaceAll("/{2,}", "/");
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
   /** A path template as a regex: literal text quoted, {@code {name}} one segment, {@code {name: regex}} its regex. */
