@@ -30,7 +30,8 @@ class AdmissionRoutesTests {
       .filter(c -> !c.isInterface() && isResource(c))
       .map(JavaClass::reflect).collect(Collectors.toSet());
 
-  private static final AdmissionRoutes ROUTES = AdmissionRoutes.of(RESOURCES);
+  /** Built for each test, so a method without a route fails each with the method's name, not the class's loading. */
+  private final AdmissionRoutes routes = AdmissionRoutes.of(RESOURCES);
 
   private static boolean isResource(JavaClass type) {
     return type.isAnnotatedWith(Path.class)
@@ -63,22 +64,27 @@ class AdmissionRoutesTests {
       new Endpoint(HttpMethod.GET, "/api/orders/{id}/payment", "/api/orders/0b6f/payment", READ, false),
       new Endpoint(HttpMethod.POST, "/api/payments/webhook", "/api/payments/webhook", PRIORITY, true));
 
-  private static Route classify(HttpMethod method, String path) {
-    return ROUTES.classify(method, path).route();
+  private Route classify(HttpMethod method, String path) {
+    return routes.classify(method, path).route();
+  }
+
+  @Test
+  void theCodeHasResourcesToClassify() {
+    assertThat(RESOURCES).as("resource classes found in the code").hasSizeGreaterThanOrEqualTo(5);
   }
 
   @Test
   void everyEndpointKeepsItsRoute() {
-    List<String> declared = ROUTES.entries().stream().map(e -> e.httpMethod() + " " + e.template() + " "
+    List<String> declared = routes.entries().stream().map(e -> e.httpMethod() + " " + e.template() + " "
         + e.match().route() + (e.match().open() ? " public" : "")).sorted().toList();
     List<String> pinned = ENDPOINTS.stream().map(Endpoint::entry).sorted().toList();
     assertThat(declared).as("the resource methods' @Admitted routes (public: @PermitAll)").isEqualTo(pinned);
     for (Endpoint endpoint : ENDPOINTS) {
-      assertThat(ROUTES.classify(endpoint.method(), endpoint.example()))
+      assertThat(routes.classify(endpoint.method(), endpoint.example()))
           .as(endpoint.method() + " " + endpoint.example())
           .isEqualTo(new AdmissionRoutes.Match(endpoint.route(), endpoint.open()));
       if (endpoint.method() == HttpMethod.GET) {
-        assertThat(ROUTES.classify(HttpMethod.HEAD, endpoint.example())).as("HEAD " + endpoint.example())
+        assertThat(routes.classify(HttpMethod.HEAD, endpoint.example())).as("HEAD " + endpoint.example())
             .isEqualTo(new AdmissionRoutes.Match(endpoint.route(), endpoint.open()));
       }
     }
@@ -112,10 +118,10 @@ class AdmissionRoutesTests {
 
   @Test
   void onlyTheCatalogIsReadWithoutAToken() {
-    assertThat(ROUTES.classify(HttpMethod.GET, "/api/products").open()).isTrue();
-    assertThat(ROUTES.classify(HttpMethod.HEAD, "/api/products").open()).isTrue();
-    assertThat(ROUTES.classify(HttpMethod.PUT, "/api/products/SKU-1").open()).as("an operator's write").isFalse();
-    assertThat(ROUTES.classify(HttpMethod.GET, "/api/orders").open()).isFalse();
+    assertThat(routes.classify(HttpMethod.GET, "/api/products").open()).isTrue();
+    assertThat(routes.classify(HttpMethod.HEAD, "/api/products").open()).isTrue();
+    assertThat(routes.classify(HttpMethod.PUT, "/api/products/SKU-1").open()).as("an operator's write").isFalse();
+    assertThat(routes.classify(HttpMethod.GET, "/api/orders").open()).isFalse();
   }
 
   @Test
