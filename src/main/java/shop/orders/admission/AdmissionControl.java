@@ -7,10 +7,10 @@ import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.BeanManager;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import shop.orders.problem.ApiException;
@@ -29,12 +29,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code max-per-customer} places at once (429 + Retry-After beyond), so one account's idle connections cannot keep
  * every other buyer out; how long a place may wait for the request's body is http.BodyDeadline's bound. Runs on the
  * I/O thread, before Quarkus REST, once the token (if any) is verified: a forged subject cannot take another
- * customer's places, and a request without a valid token is counted only against the pod's places.
+ * customer's places, and a request without a valid token is counted only against the pod's places. Which places a
+ * request takes is its resource method's {@link Admitted} route, looked up by method and path in the table
+ * ({@link AdmissionRoutes}) built when the service starts, which refuses to start while an /api method has none.
  */
 @ApplicationScoped
 public class AdmissionControl {
-  enum Route { READ, ORDER_WRITE, PRIORITY, OTHER }
-
   private final AdmissionConfig config;
   private final Ticker ticker;
   private final int places;
@@ -47,10 +47,13 @@ public class AdmissionControl {
   private final Vertx vertx;
   private final IdentityProviderManager identities;
   private final PlacesByCustomer byCustomer;
+  private final AdmissionRoutes routes;
 
   AdmissionControl(AdmissionConfig config, MeterRegistry registry, Vertx vertx, IdentityProviderManager identities,
-                   @ConfigProperty(name = "quarkus.datasource.jdbc.max-size") int poolSize, Ticker ticker) {
+                   @ConfigProperty(name = "quarkus.datasource.jdbc.max-size") int poolSize, Ticker ticker,
+                   BeanManager beans) {
     this.config = config;
+    this.routes = AdmissionRoutes.of(AdmissionRoutes.resourceClasses(beans));
     this.identities = identities;
     this.byCustomer = new PlacesByCustomer(config.maxPerCustomer());
     this.ticker = ticker;
@@ -69,14 +72,14 @@ public class AdmissionControl {
   }
 
   private void admit(RoutingContext rc) {
-    Route route = classify(rc.request().method(), rc.normalizedPath());
+    var match = routes.classify(rc.request().method(), rc.normalizedPath());
+    Route route = match.route();
     if (route == Route.PRIORITY || route == Route.OTHER) {
       rc.next();
       return;
     }
-    HttpMethod method = rc.request().method();
-    if (PUBLIC_READ.matcher(rc.normalizedPath()).matches() && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
-      enter(rc, route, null);   // the catalog needs no token: one that fails must not turn into a 401 here
+    if (match.open()) {
+      enter(rc, route, null);   // a public method needs no token: one that fails must not turn into a 401 here
       return;
     }
     // the identity is resolved once per request (memoized) and reused by authentication proper later
@@ -204,30 +207,8 @@ public class AdmissionControl {
     }
   }
 
-  /**
-   * PRIORITY: what moves money (a payment, a cancel that may refund, the gateway's webhook) uses the reserve.
-   * OTHER: not the door's business; among them a single product read and the cart, served from memory or Redis, whose
-   * rare database loads are bounded by the catalog cache itself (catalog.cache.max-loads): a read that needs no
-   * connection must not take, or be refused, a place kept for work that does. READ: other reads, the payment's state
-   * included (it must not use the reserve of the POSTs that move money). ORDER_WRITE: the rest.
-   */
-  static Route classify(HttpMethod method, String path) {
-    if (path == null || !path.startsWith("/api/") || method == HttpMethod.OPTIONS) {
-      return Route.OTHER;
-    }
-    boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
-    if (!read && (path.equals("/api/payments/webhook") || path.endsWith("/payment") || path.endsWith("/cancel"))) {
-      return Route.PRIORITY;
-    }
-    if (path.startsWith("/api/cart") && !path.equals("/api/cart/checkout")) {
-      return Route.OTHER;   // carts live in Redis; a catalog cache miss is bounded by the catalog cache
-    }
-    if (read && SINGLE_PRODUCT.matcher(path).matches()) {
-      return Route.OTHER;
-    }
-    return read ? Route.READ : Route.ORDER_WRITE;
+  /** The table the door classifies requests by. */
+  AdmissionRoutes routes() {
+    return routes;
   }
-
-  private static final java.util.regex.Pattern PUBLIC_READ = java.util.regex.Pattern.compile("/api/products(/.*)?");
-  private static final java.util.regex.Pattern SINGLE_PRODUCT = java.util.regex.Pattern.compile("/api/products/[^/]+");
 }

@@ -24,6 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import shop.orders.admission.Admitted;
+import shop.orders.admission.Route;
 import shop.orders.order.OrderResource;
 import shop.orders.order.OrderView;
 import shop.orders.catalog.CatalogProblems;
@@ -59,6 +61,7 @@ public class CartResource {
   }
 
   @GET
+  @Admitted(Route.OTHER)   // Redis and the catalog cache answer: no connection
   @Operation(operationId = "getCart", summary = "Read the cart",
       description = "The caller's cart: each line with the product's current name and price (from the catalog "
           + "cache, a few seconds old at most; the order prices from the database), and the total when every line "
@@ -74,6 +77,7 @@ public class CartResource {
   /** Sets the quantity of one product (replacing any earlier one); answers the whole cart. */
   @PUT
   @Path("/items/{sku}")
+  @Admitted(Route.OTHER)   // Redis and the catalog cache answer: no connection
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(operationId = "putCartItem", summary = "Set a cart line",
       description = "Sets the quantity (1 to 100) of one product, replacing any earlier one; answers the whole cart. "
@@ -99,6 +103,7 @@ public class CartResource {
 
   @DELETE
   @Path("/items/{sku}")
+  @Admitted(Route.OTHER)   // Redis alone
   @Operation(operationId = "removeCartItem", summary = "Remove a cart line",
       description = "Removes one product from the cart; removing one that is not there changes nothing.")
   @APIResponse(responseCode = "204", description = "Removed")
@@ -110,6 +115,7 @@ public class CartResource {
   }
 
   @DELETE
+  @Admitted(Route.OTHER)   // Redis alone
   @Operation(operationId = "clearCart", summary = "Empty the cart", description = "Removes every line of the cart.")
   @APIResponse(responseCode = "204", description = "Emptied")
   @APIResponse(responseCode = "503", description = "cart-unavailable (Redis cannot be used), overloaded, "
@@ -121,6 +127,7 @@ public class CartResource {
   /** Places an order for everything in the cart, exactly like {@code POST /api/orders}, and empties the cart. */
   @POST
   @Path("/checkout")
+  @Admitted(Route.ORDER_WRITE)
   @Operation(operationId = "checkoutCart", summary = "Order the cart",
       description = "Places an order for every line of the cart exactly like createOrder (same idempotency, "
           + "limits and refusals), then empties the cart. Limited per customer with order placement (429).")

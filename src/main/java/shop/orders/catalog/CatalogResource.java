@@ -29,6 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import shop.orders.admission.Admitted;
+import shop.orders.admission.Route;
 import shop.orders.http.Page;
 import shop.orders.idempotency.IdempotencyKeys;
 import shop.orders.problem.ApiException;
@@ -54,6 +56,7 @@ public class CatalogResource {
   }
 
   @GET
+  @Admitted(Route.READ)
   @PermitAll
   @Operation(operationId = "listProducts", summary = "List products",
       description = "One page of the catalog in SKU order. Pass nextCursor back as cursor for the next page; it is "
@@ -70,6 +73,7 @@ public class CatalogResource {
   /** The product with its {@code ETag}, which a PUT replacing it sends back in {@code If-Match}. */
   @GET
   @Path("/{sku}")
+  @Admitted(Route.OTHER)   // served by the catalog cache, whose database loads catalog.cache.max-loads bounds
   @PermitAll
   @Operation(operationId = "getProduct", summary = "Read a product",
       description = "The product with its ETag, which a PUT replacing it sends back in If-Match. Public: no token "
@@ -88,6 +92,7 @@ public class CatalogResource {
   /** 201 created, 200 replaced (with If-Match: 428 without it, 412 when the product changed since it was read). */
   @PUT
   @Path("/{sku}")
+  @Admitted(Route.ORDER_WRITE)
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Caller.ADMIN)
   @Operation(operationId = "putProduct", summary = "Create or replace a product",
@@ -130,6 +135,7 @@ public class CatalogResource {
    */
   @POST
   @Path("/{sku}/stock-adjustments")
+  @Admitted(Route.ORDER_WRITE)
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Caller.ADMIN)
   @Blocking

@@ -24,6 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import shop.orders.admission.Admitted;
+import shop.orders.admission.Route;
 import shop.orders.http.Ids;
 import shop.orders.http.Page;
 import shop.orders.idempotency.IdempotencyKeys;
@@ -64,6 +66,7 @@ public class OrderResource {
    * with blocking I/O on the worker, which cost a third of the CPU per order in bin/bench-orders.
    */
   @POST
+  @Admitted(Route.ORDER_WRITE)
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(operationId = "createOrder", summary = "Place an order",
       description = "Prices the lines from the catalog and reserves their stock in one short transaction: all lines "
@@ -92,6 +95,7 @@ public class OrderResource {
   }
 
   @GET
+  @Admitted(Route.READ)
   @Operation(operationId = "listOrders", summary = "List own orders",
       description = "The caller's own orders, newest first, in keyset pages: pass nextCursor back as cursor for the "
           + "next page; it is absent on the last one. May be read from a replica a couple of seconds behind, except "
@@ -105,6 +109,7 @@ public class OrderResource {
 
   @GET
   @Path("/{id}")
+  @Admitted(Route.READ)
   @Operation(operationId = "getOrder", summary = "Read an order",
       description = "The order, for its owner or an admin; for anyone else it does not exist (404), so ids never "
           + "leak.")
@@ -119,6 +124,7 @@ public class OrderResource {
   /** 200 with the cancelled (or refunded) order; 202 when a paid order's refund outcome is not known yet. */
   @POST
   @Path("/{id}/cancel")
+  @Admitted(Route.PRIORITY)   // a paid order is refunded: moves money
   @Operation(operationId = "cancelOrder", summary = "Cancel an order",
       description = "Cancels an order awaiting payment and releases its stock; a paid order is refunded. Repeating "
           + "it changes nothing. Owner or admin.")

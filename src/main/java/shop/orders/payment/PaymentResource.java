@@ -23,6 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import shop.orders.admission.Admitted;
+import shop.orders.admission.Route;
 import shop.orders.http.Ids;
 import shop.orders.idempotency.IdempotencyKeys;
 import shop.orders.problem.ApiException;
@@ -46,6 +48,7 @@ public class PaymentResource {
 
   /** 201 charged, 202 outcome unknown (see GET), 402 declined, 503 gateway unavailable (nothing charged). */
   @POST
+  @Admitted(Route.PRIORITY)
   @RateLimited(RateLimited.PAYMENTS)
   @Consumes(MediaType.APPLICATION_JSON)
   @Blocking
@@ -82,6 +85,7 @@ public class PaymentResource {
   }
 
   @GET
+  @Admitted(Route.READ)   // reading a payment is an ordinary read, not the reserve
   @Operation(operationId = "getPayment", summary = "Read an order's payment",
       description = "The latest payment attempt of the order, for its owner or an admin.")
   @APIResponse(responseCode = "200", description = "The payment",

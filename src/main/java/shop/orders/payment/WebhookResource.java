@@ -19,6 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import shop.orders.admission.Admitted;
+import shop.orders.admission.Route;
 import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
 import shop.orders.ratelimit.RateLimited;
@@ -70,6 +72,7 @@ public class WebhookResource {
   }
 
   @POST
+  @Admitted(Route.PRIORITY)
   @PermitAll
   @RateLimited(RateLimited.WEBHOOKS)
   @Blocking
