@@ -43,9 +43,9 @@ class PackageDependencyTests {
       Map.entry("db", Set.of("problem", "time")),
       Map.entry("http", Set.of("problem", "db", "ops")),
       Map.entry("redis", Set.of("problem", "http")),
-      Map.entry("ratelimit", Set.of("problem", "http", "redis")),
+      Map.entry("ratelimit", Set.of("problem", "http", "redis", "security")),
       Map.entry("idempotency", Set.of("problem", "http", "db")),
-      Map.entry("admission", Set.of("problem", "http", "time")));
+      Map.entry("admission", Set.of("problem", "http", "time", "security")));
 
   @Test
   void capabilitiesDependOneWay() {

@@ -2,7 +2,6 @@ package shop.orders.admission;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.IdentityProviderManager;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
@@ -12,9 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.BeanManager;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import shop.orders.problem.ApiException;
 import shop.orders.problem.Problem;
+import shop.orders.security.Caller;
 import shop.orders.time.Ticker;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,9 +85,9 @@ public class AdmissionControl {
     Context context = Vertx.currentContext();
     QuarkusHttpUser.getSecurityIdentity(rc, identities).onFailure().recoverWithNull().subscribe().with(identity -> {
       if (Vertx.currentContext() == context) {
-        enter(rc, route, customerOf(identity));
+        enter(rc, route, Caller.customerOf(identity));
       } else {
-        context.runOnContext(v -> enter(rc, route, customerOf(identity)));
+        context.runOnContext(v -> enter(rc, route, Caller.customerOf(identity)));
       }
     });
   }
@@ -158,20 +157,13 @@ public class AdmissionControl {
   private void refuse(RoutingContext rc, ApiException refusal) {
     rc.response().setStatusCode(refusal.problem().status())
         .putHeader("Content-Type", Problem.MEDIA_TYPE)
-        .putHeader("Retry-After", Long.toString(Math.max(1, config.retryAfter().toSeconds())))
+        .putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()))
         .end(io.vertx.core.json.Json.encode(refusal.problem()));
-  }
-
-  private static String customerOf(SecurityIdentity identity) {
-    if (identity == null || identity.isAnonymous()) {
-      return null;
-    }
-    return identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getSubject() : identity.getPrincipal().getName();
   }
 
   /** The refusal of a customer's request beyond its places at once: 429, nothing done, retry after a second. */
   ApiException tooManyAtOnce() {
-    long seconds = Math.max(1, config.retryAfter().toSeconds());
+    long seconds = retryAfterSeconds();
     return new ApiException(Problem.of(429, "too-many-at-once", "Too many requests at once",
         "This customer already has " + config.maxPerCustomer() + " requests in progress and nothing was done; "
             + "retry after " + seconds + " s (with the same Idempotency-Key)."), java.time.Duration.ofSeconds(seconds));
@@ -179,10 +171,14 @@ public class AdmissionControl {
 
   /** The refusal of a request the pool cannot serve now: 503, nothing done, retry after {@code retry-after}. */
   public ApiException overloaded() {
-    long seconds = Math.max(1, config.retryAfter().toSeconds());
+    long seconds = retryAfterSeconds();
     return new ApiException(Problem.of(503, "overloaded", "Service at capacity",
         "The service is at capacity and nothing was done; retry after " + seconds
             + " s (with the same Idempotency-Key)."), java.time.Duration.ofSeconds(seconds));
+  }
+
+  private long retryAfterSeconds() {
+    return Math.max(1, config.retryAfter().toSeconds());
   }
 
   private boolean take(Route route) {

@@ -29,9 +29,14 @@ public class ApiException extends RuntimeException {
   public Response toResponse() {
     var builder = problem.toResponseBuilder();
     if (retryAfter != null) {
-      builder.header("Retry-After", Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+      builder.header("Retry-After", retryAfterSeconds());
     }
     return builder.build();
+  }
+
+  /** The Retry-After header's value: whole seconds, rounded up, at least 1 (0: the refusal names no wait). */
+  public long retryAfterSeconds() {
+    return retryAfter == null ? 0 : Math.max(1, (retryAfter.toMillis() + 999) / 1000);
   }
 
   public static ApiException badRequest(String field, String reason) {

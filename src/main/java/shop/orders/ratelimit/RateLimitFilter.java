@@ -1,17 +1,16 @@
 package shop.orders.ratelimit;
 
 import io.quarkus.security.identity.CurrentIdentityAssociation;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 import shop.orders.problem.ApiException;
+import shop.orders.security.Caller;
 
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +48,7 @@ public class RateLimitFilter {
     boolean webhook = bucket.filter(RateLimited.WEBHOOKS::equals).isPresent();
     // a token that fails authentication is counted by address here; authentication answers 401 next
     return identities.getDeferredIdentity().onFailure().recoverWithNull().chain(identity -> {
-      String customer = customerOf(identity);
+      String customer = Caller.customerOf(identity);
       try {
         limiter.enforceHere(webhook ? RateLimited.WEBHOOKS : RateLimited.API,
             customer != null && !webhook ? "customer:" + customer : "address:" + addressOf(request), request);
@@ -71,11 +70,6 @@ public class RateLimitFilter {
       response.getHeaders().putSingle(Quota.POLICY_HEADER, Quota.policyHeader(quotas));
       response.getHeaders().putSingle(Quota.HEADER, Quota.header(quotas));
     }
-  }
-
-  private static String customerOf(SecurityIdentity identity) {
-    return identity != null && !identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken jwt
-        ? jwt.getSubject() : null;
   }
 
   /** The client's address as the HTTP layer resolved it (through trusted proxies' forwarding headers, if any). */

@@ -23,6 +23,15 @@ public class Caller {
     return sub;
   }
 
+  /**
+   * The customer a verified identity speaks for (its token's {@code sub}); null for an anonymous caller or one
+   * whose token failed. For the filters that run before a resource method (the door, the rate limits).
+   */
+  public static String customerOf(SecurityIdentity identity) {
+    return identity != null && !identity.isAnonymous() && identity.getPrincipal() instanceof JsonWebToken token
+        ? token.getSubject() : null;
+  }
+
   public boolean isAdmin() {
     return identity.hasRole(ADMIN);
   }
