@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.orders.tools.autoscaling.RenderedChart;
 import shop.orders.tools.precheck.Precheck;
 
 import java.io.ByteArrayOutputStream;
@@ -361,6 +362,31 @@ class PrecheckTests {
         .contains("PASS  connections  2 pods x database.pool.maxSize 10 = 20 connections <= budget 35")
         .contains("FAIL  connections  a rollout runs 3 pods x database.readReplica.poolMaxSize 12 = 36 connections to"
             + " a standby > its budget 35");
+  }
+
+  @Test
+  void theAlertsAnEventReliesOnIncludeTheOneThatSaysTheOthersAreBlind(@TempDir Path root) throws Exception {
+    assertThat(precheck("--peak-orders-per-second", "300").out())
+        .contains("PASS  alerts       the 12 alerts an event relies on are in ops/prometheus/alerts.yml");
+
+    // a copy of the repository's chart and Redis files, its alerts.yml short of OrderServiceNotScraped
+    RenderedChart.copyInto(ROOT.resolve("helm/order-service"), root.resolve("helm/order-service"));
+    Files.createDirectories(root.resolve("ops/redis"));
+    try (var redis = Files.list(ROOT.resolve("ops/redis"))) {
+      for (Path f : redis.toList()) {
+        Files.copy(f, root.resolve("ops/redis").resolve(f.getFileName()));
+      }
+    }
+    Files.createDirectories(root.resolve("ops/prometheus"));
+    String alerts = Files.readString(ROOT.resolve("ops/prometheus/alerts.yml"));
+    Files.writeString(root.resolve("ops/prometheus/alerts.yml"),
+        alerts.substring(0, alerts.indexOf("      - alert: OrderServiceNotScraped")));
+    var blind = precheckIn(root, "--peak-orders-per-second", "300");
+    assertThat(blind.exit()).as(blind.out() + blind.err()).isEqualTo(1);
+    assertThat(blind.out())
+        .contains("FAIL  alerts       missing from ops/prometheus/alerts.yml: OrderServiceNotScraped")
+        .contains("FAIL  alerts       helm/order-service/files/prometheus-rules.yaml differs from"
+            + " ops/prometheus/alerts.yml");
   }
 
   @Test
