@@ -25,9 +25,4 @@ public record Replicas(boolean autoscaled, int fewest, int most) {
   public String mostValue() {
     return autoscaled ? "autoscaling.maxReplicas" : "replicaCount";
   }
-
-  /** The value the fewest pods come from. */
-  public String fewestValue() {
-    return autoscaled ? "autoscaling.minReplicas" : "replicaCount";
-  }
 }
