@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import shop.orders.tools.autoscaling.RenderedChart;
+import shop.orders.tools.precheck.Precheck;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,12 +25,14 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * bin/precheck, the pre-event GO / NO-GO check, run as an SRE runs it: on the chart's values (and overlays written
- * here) with load-test results written to a temporary directory. Needs python3 with PyYAML; promtool is used when
- * present (.ci/run installs it).
+ * bin/precheck, the pre-event GO / NO-GO check (shop.orders.tools.precheck.Precheck), run as an SRE runs it: on the
+ * chart's values (and overlays written here) with load-test results written to a temporary directory. The checks run
+ * in this JVM, as bin/precheck runs them in its own (one case runs bin/precheck itself); promtool is used when present
+ * (.ci/run installs it).
  */
 class PrecheckTests {
-  private static final Path PRECHECK = Path.of("bin/precheck").toAbsolutePath();
+  private static final Path ROOT = Path.of("").toAbsolutePath();
+  private static final Path PRECHECK = ROOT.resolve("bin/precheck");
   private static final Path EVENT_VALUES = Path.of("helm/order-service/values-event.yaml");
   private static final Path REDIS_CONF = Path.of("ops/redis/redis.conf");
 
@@ -39,11 +45,26 @@ class PrecheckTests {
     }
   }
 
-  private Run precheck(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(PRECHECK.toString(), "--results-dir", results.toString()));
+  private Run precheck(String... args) {
+    return precheckIn(ROOT, args);
+  }
+
+  /** The check with the repository at {@code root}, reading the results written here. */
+  private Run precheckIn(Path root, String... args) {
+    List<String> command = new ArrayList<>(List.of("--results-dir", results.toString()));
     command.addAll(List.of(args));
-    var builder = new ProcessBuilder(command);
-    // bin/simulate-autoscaling runs the simulator on this class path instead of compiling the tools
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    int exit = Precheck.run(command, root, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+    return new Run(exit, out.toString(UTF_8), err.toString(UTF_8));
+  }
+
+  /** bin/precheck itself, started in {@code dir}. */
+  private Run launcher(Path dir, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(PRECHECK.toString()));
+    command.addAll(List.of(args));
+    var builder = new ProcessBuilder(command).directory(dir.toFile());
+    // bin/precheck runs on this class path instead of compiling the tools
     builder.environment().put("TOOLS_CP", System.getProperty("java.class.path"));
     Process process = builder.start();
     var out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
@@ -268,5 +289,120 @@ class PrecheckTests {
     var noValuesFile = precheck("--peak-orders-per-second", "300", "-f", "no-such-values.yaml");
     assertThat(noValuesFile.exit()).isEqualTo(2);
     assertThat(noValuesFile.err()).contains("values file no-such-values.yaml");
+  }
+
+  @Test
+  void helmsRefusalOfTheValuesFilesIsAUsageError() throws Exception {
+    var noRollout = precheck("--peak-orders-per-second", "300", "-f", file("no-rollout.yaml", "rollout: null\n")
+        .toString());
+    assertThat(noRollout.exit()).as(noRollout.out() + noRollout.err()).isEqualTo(2);
+    assertThat(noRollout.err()).contains("the chart refuses the values files (helm install would too)")
+        .contains("missing property 'rollout'");
+  }
+
+  @Test
+  void aRolloutsSurgeIsCountedAsKubernetesRoundsItAndItsStepAsThePodsItStarts() throws Exception {
+    String threePodsOf22 = "autoscaling:\n  maxReplicas: 3\ndatabase:\n  pool:\n    maxSize: 22\n    minSize: 13\n";
+    var oneMore = precheck("--peak-orders-per-second", "300", "-f", file("three.yaml", threePodsOf22).toString(),
+        "-f", file("surge-one.yaml", "rollout:\n  maxSurge: 1\n  maxUnavailable: \"30%\"\n").toString());
+    assertThat(oneMore.out()).as(oneMore.out() + oneMore.err())
+        .contains("PASS  connections  3 pods x database.pool.maxSize 22 = 66 connections <= budget 90")
+        // (3 + 1) x 22 = 88 fits: no finding of its own; 30% of 3 pods is none, so one pod starts
+        .doesNotContain("a rollout runs")
+        .contains("PASS  connections  during a rollout 3 pods x 22 + 1 starting pods x database.pool.minSize 13 = 79"
+            + " connections <= budget 90")
+        .doesNotContain("FAIL  connections");
+
+    // 50% of 3 pods rounded up is 2 more: (3 + 2) x 22 = 110; and 3 x 22 + (2 + 1) x 13 = 105
+    var twoMore = precheck("--peak-orders-per-second", "300", "-f", file("three.yaml", threePodsOf22).toString(),
+        "-f", file("surge-half.yaml", "rollout:\n  maxSurge: \"50%\"\n").toString());
+    assertThat(twoMore.exit()).isEqualTo(1);
+    assertThat(twoMore.out())
+        .contains("FAIL  connections  a rollout runs 3 pods + rollout.maxSurge 2 = 5 pods x database.pool.maxSize 22"
+            + " = 110 connections > budget 90: set rollout.maxSurge 0")
+        .contains("FAIL  connections  during a rollout 3 pods x 22 + 3 starting pods x database.pool.minSize 13 = 105"
+            + " connections > budget 90")
+        .contains("FAIL  autoscaling  the chart refuses these values (helm install would too): capacity guard: a"
+            + " rollout runs 3 pods + rollout.maxSurge 50% (2 more) = 5 pods");
+
+    // without a surge a rollout's pools are the pods' own: one finding, not the same numbers twice
+    var noSurge = precheck("--peak-orders-per-second", "300",
+        "-f", file("ten-pods.yaml", "autoscaling:\n  maxReplicas: 10\n").toString());
+    assertThat(noSurge.out()).contains("FAIL  connections  10 pods x database.pool.maxSize 20 = 200 connections")
+        .doesNotContain("a rollout runs");
+  }
+
+  @Test
+  void aReadReplicasPoolsMustFitAStandbysBudgetDuringARollout() throws Exception {
+    String replica = "database:\n  readReplica:\n    url: jdbc:postgresql://orders-db-ro:5432/orders\n";
+    var defaultPool = precheck("--peak-orders-per-second", "300", "-f", file("replica.yaml", replica).toString());
+    assertThat(defaultPool.exit()).as(defaultPool.out() + defaultPool.err()).isZero();
+    assertThat(defaultPool.out()).contains("PASS  connections  a rollout runs 4 pods x database.readReplica.poolMaxSize"
+        + " 10 = 40 connections to a standby <= its budget 90");
+
+    var wide = precheck("--peak-orders-per-second", "300", "-f", file("replica.yaml", replica).toString(),
+        "-f", file("wide.yaml", "database:\n  readReplica:\n    poolMaxSize: 23\n").toString());
+    assertThat(wide.exit()).isEqualTo(1);
+    assertThat(wide.out())
+        .contains("PASS  connections  4 pods x database.pool.maxSize 20 = 80 connections <= budget 90")
+        .contains("FAIL  connections  a rollout runs 4 pods x database.readReplica.poolMaxSize 23 = 92 connections to"
+            + " a standby > its budget 90: lower database.readReplica.poolMaxSize")
+        .contains("FAIL  autoscaling  the chart refuses these values (helm install would too): capacity guard: a"
+            + " rollout runs 4 pods x database.readReplica.poolMaxSize 23 = 92 connections to a standby");
+
+    // a surge adds pools on the standby too, and the server's real max_connections is its budget as well:
+    // (2 + 1) x 12 = 36 > 45 - 10, where 2 x 12 = 24 would fit, and so would 100 - 10
+    var surge = precheck("--peak-orders-per-second", "300", "--max-connections", "45",
+        "-f", file("replica.yaml", replica).toString(), "-f", file("surge.yaml", """
+            autoscaling: {maxReplicas: 2}
+            rollout: {maxSurge: 1}
+            database: {pool: {maxSize: 10, minSize: 5}, readReplica: {poolMaxSize: 12}}
+            """).toString());
+    assertThat(surge.out()).as(surge.out() + surge.err())
+        .contains("PASS  connections  2 pods x database.pool.maxSize 10 = 20 connections <= budget 35")
+        .contains("FAIL  connections  a rollout runs 3 pods x database.readReplica.poolMaxSize 12 = 36 connections to"
+            + " a standby > its budget 35");
+  }
+
+  @Test
+  void theAlertsAnEventReliesOnIncludeTheOneThatSaysTheOthersAreBlind(@TempDir Path root) throws Exception {
+    assertThat(precheck("--peak-orders-per-second", "300").out())
+        .contains("PASS  alerts       the 12 alerts an event relies on are in ops/prometheus/alerts.yml");
+
+    // a copy of the repository's chart and Redis files, its alerts.yml short of OrderServiceNotScraped
+    RenderedChart.copyInto(ROOT.resolve("helm/order-service"), root.resolve("helm/order-service"));
+    Files.createDirectories(root.resolve("ops/redis"));
+    try (var redis = Files.list(ROOT.resolve("ops/redis"))) {
+      for (Path f : redis.toList()) {
+        Files.copy(f, root.resolve("ops/redis").resolve(f.getFileName()));
+      }
+    }
+    Files.createDirectories(root.resolve("ops/prometheus"));
+    String alerts = Files.readString(ROOT.resolve("ops/prometheus/alerts.yml"));
+    Files.writeString(root.resolve("ops/prometheus/alerts.yml"),
+        alerts.substring(0, alerts.indexOf("      - alert: OrderServiceNotScraped")));
+    var blind = precheckIn(root, "--peak-orders-per-second", "300");
+    assertThat(blind.exit()).as(blind.out() + blind.err()).isEqualTo(1);
+    assertThat(blind.out())
+        .contains("FAIL  alerts       missing from ops/prometheus/alerts.yml: OrderServiceNotScraped")
+        .contains("FAIL  alerts       helm/order-service/files/prometheus-rules.yaml differs from"
+            + " ops/prometheus/alerts.yml");
+  }
+
+  @Test
+  void binPrecheckTakesThePathsItIsGivenFromWhereItRunsAndItsDefaultsFromTheRepository() throws Exception {
+    file("event.yaml", Files.readString(EVENT_VALUES));
+    var run = launcher(results, "--peak-orders-per-second", "300", "--results-dir", ".", "-f", "event.yaml");
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(run.out())
+        .startsWith("order-service precheck: peak 300 orders/s, headroom 1.5, values helm/order-service/values.yaml,"
+            + " event.yaml\n")
+        .contains("PASS  connections  4 pods x database.pool.maxSize 18 = 72 connections <= budget 90")
+        .contains("PASS  capacity     peak 300/s x headroom 1.5 = 450 orders/s <= 850/s per pod x 4 max pods")
+        .contains("PASS  redis        logfile /var/log/redis/redis-server.log is rotated by ops/redis/logrotate.conf");
+
+    var usage = launcher(results, "--peak-orders-per-second", "0");
+    assertThat(usage.exit()).isEqualTo(2);
+    assertThat(usage.err()).contains("bin/precheck: error: argument --peak-orders-per-second: must be above 0: 0");
   }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * byte for byte: {@code json.dump(indent=2)} (ASCII only), {@code repr} of a float, {@code round} and
  * {@code f"{x:.Nf}"} (half-even on the exact binary value), {@code f"{n:,}"}.
  */
-final class PythonStyle {
+public final class PythonStyle {
   private PythonStyle() {
   }
 
@@ -25,7 +25,7 @@ final class PythonStyle {
   }
 
   /** Python's {@code f"{x:.<places>f}"}: the exact value rounded half-even. */
-  static String fixed(double x, int places) {
+  public static String fixed(double x, int places) {
     return new BigDecimal(x).setScale(places, RoundingMode.HALF_EVEN).toPlainString();
   }
 
@@ -63,7 +63,7 @@ final class PythonStyle {
   }
 
   /** Python's {@code str()} of a value read from JSON: None, True, False, a float's repr, an int, a string. */
-  static String str(JsonNode value) {
+  public static String str(JsonNode value) {
     if (value == null || value.isNull()) {
       return "None";
     }
@@ -76,11 +76,53 @@ final class PythonStyle {
     return value.isValueNode() ? value.asText() : value.toString();
   }
 
+  /** Python's {@code repr()} of a value read from JSON: strings quoted, lists and dicts as Python writes them. */
+  public static String reprOf(JsonNode value) {
+    if (value != null && value.isTextual()) {
+      return repr(value.asText());
+    }
+    if (value != null && value.isArray()) {
+      var items = new ArrayList<String>();
+      value.forEach(item -> items.add(reprOf(item)));
+      return "[" + String.join(", ", items) + "]";
+    }
+    if (value != null && value.isObject()) {
+      var entries = new ArrayList<String>();
+      value.properties().forEach(e -> entries.add(repr(e.getKey()) + ": " + reprOf(e.getValue())));
+      return "{" + String.join(", ", entries) + "}";
+    }
+    return str(value);
+  }
+
+  /** Python's {@code repr()} of a string: in single quotes, or double ones when it holds a single quote only. */
+  public static String repr(String text) {
+    char quote = text.contains("'") && !text.contains("\"") ? '"' : '\'';
+    var out = new StringBuilder().append(quote);
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c == quote) {
+            out.append('\\').append(c);
+          } else if (c < 0x20) {
+            out.append(String.format("\\x%02x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append(quote).toString();
+  }
+
   /**
    * {@code json.dumps(value, indent=2)}: of maps (in their order), lists, strings, booleans, null, whole numbers
    * (Integer, Long, BigInteger), doubles, and Jackson trees holding the same.
    */
-  static String json(Object value) {
+  public static String json(Object value) {
     var out = new StringBuilder();
     write(value, out, 0);
     return out.toString();

@@ -28,6 +28,8 @@ import java.util.Locale;
 public final class AutoscalingSimulator {
   static final int LEAD_SECONDS = 120;
   static final int TAIL_SECONDS = 600;
+  /** An event opens from its peak / this, the shoppers already browsing. */
+  static final double DEFAULT_BACKGROUND_FACTOR = 20;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private AutoscalingSimulator() {
@@ -39,7 +41,8 @@ public final class AutoscalingSimulator {
     }
     Options o = Options.parse(args);
     switch (args[0]) {
-      case "predict" -> System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(predict(o)));
+      case "predict" -> System.out.println(JSON.writerWithDefaultPrettyPrinter()
+          .writeValueAsString(predict(RenderedChart.CHART, o)));
       case "report" -> report(o);
       default -> usage("unknown command " + args[0]);
     }
@@ -50,8 +53,15 @@ public final class AutoscalingSimulator {
     System.exit(2);
   }
 
-  record Options(Path capacity, double peak, int ramp, int hold, double backgroundFactor, LocalTime opensAt,
-                 double maxRefusedShare, List<Path> values, Path out, Path requests, List<String> scenarios) {
+  public record Options(Path capacity, double peak, int ramp, int hold, double backgroundFactor, LocalTime opensAt,
+                        double maxRefusedShare, List<Path> values, Path out, Path requests, List<String> scenarios) {
+    /** One expected event for {@link #predict}, opening from peak / 20 (bin/precheck's). */
+    public static Options event(Path capacity, double peak, int ramp, int hold, LocalTime opensAt,
+                                double maxRefusedShare, List<Path> values) {
+      return new Options(capacity, peak, ramp, hold, DEFAULT_BACKGROUND_FACTOR, opensAt, maxRefusedShare, values,
+          null, null, List.of());
+    }
+
     static Options parse(String[] args) {
       Path capacity = null;
       Path out = null;
@@ -59,7 +69,7 @@ public final class AutoscalingSimulator {
       double peak = -1;
       int ramp = 10;
       int hold = 300;
-      double factor = 20;
+      double factor = DEFAULT_BACKGROUND_FACTOR;
       LocalTime opensAt = LocalTime.of(20, 0);
       double maxRefused = 0.01;
       List<Path> values = new ArrayList<>();
@@ -118,9 +128,13 @@ public final class AutoscalingSimulator {
     return Integer.parseInt(f[1]) * 3600L + Integer.parseInt(f[0]) * 60L;
   }
 
-  static ObjectNode predict(Options o) throws IOException {
+  /**
+   * One expected event on {@code chartDir} rendered with the values files: the totals, {@code go} and the
+   * {@code reason} (throws {@link RenderedChart.Refused} when the chart refuses the values).
+   */
+  public static ObjectNode predict(Path chartDir, Options o) throws IOException {
     Capacity capacity = Capacity.read(o.capacity());
-    RenderedChart chart = RenderedChart.render(RenderedChart.CHART, o.values());
+    RenderedChart chart = RenderedChart.render(chartDir, o.values());
     Traffic traffic = Traffic.opening("expected event (x" + fmt(o.backgroundFactor()) + " in " + o.ramp() + " s)",
         o.peak(), o.backgroundFactor(), o.ramp(), o.hold(), LEAD_SECONDS, TAIL_SECONDS);
     var result = worstPhase(new ClusterSimulation(capacity, chart.deployment()), "expected", traffic,

@@ -2,7 +2,6 @@ package shop.orders.tools.autoscaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
@@ -21,8 +20,9 @@ import java.util.stream.Stream;
 
 /**
  * The chart (helm/order-service) rendered by the real Helm engine (helm-java) with a release's values files, as the
- * simulation needs it: the Deployment's CPU and readiness probe, the pool and the connection budget from the values,
- * and the autoscaler that would be deployed (the HorizontalPodAutoscaler, or KEDA's ScaledObject, or none).
+ * simulation needs it: the Deployment's CPU and readiness probe, the pool and the connection budget from the values
+ * Helm computed, and the autoscaler that would be deployed (the HorizontalPodAutoscaler, or KEDA's ScaledObject, or
+ * none).
  */
 public final class RenderedChart {
   public static final Path CHART = Path.of("helm/order-service");
@@ -31,6 +31,8 @@ public final class RenderedChart {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern LOOKUP = Pattern.compile("\\blookup\\s+(?=\")");
   private static final Pattern RATE_WINDOW = Pattern.compile("\\[(\\d+)([smh])]");
+  private static final String VALUES_TEMPLATE = "zz-helm-values.yaml";
+  private static final String VALUES_KIND = "HelmValues";
 
   private final List<JsonNode> objects;
   private final JsonNode values;
@@ -40,35 +42,100 @@ public final class RenderedChart {
     this.values = values;
   }
 
-  /** Renders {@code chart} with the values files, in order (later files override earlier ones, as with -f). */
+  /**
+   * Renders {@code chart} with the values files, in order (later files override earlier ones, as with -f); throws
+   * {@link Refused} when the chart refuses them.
+   */
   public static RenderedChart render(Path chart, List<Path> valuesFiles) {
     Path copy = renderableCopy(chart);
     try {
-      TemplateCommand template = new Helm(copy).template().withName("orders");
-      for (int i = 0; i < API_VERSIONS.size(); i++) {
-        template = template.set("apiVersions[" + i + "]", API_VERSIONS.get(i));
-      }
-      for (Path file : valuesFiles) {
-        template = template.withValuesFile(file.toAbsolutePath());
-      }
-      String manifests = template.call();
+      writeValuesTemplate(copy);
       List<JsonNode> objects = new ArrayList<>();
-      try (var parser = YAML.getFactory().createParser(manifests)) {
-        YAML.readValues(parser, JsonNode.class).forEachRemaining(o -> {
-          if (o != null && o.has("kind")) {
-            objects.add(o);
-          }
-        });
-      }
-      JsonNode values = YAML.readTree(chart.resolve("values.yaml").toFile());
-      for (Path file : valuesFiles) {
-        values = merge(values, YAML.readTree(file.toFile()));
+      JsonNode values = null;
+      for (JsonNode o : documents(template(copy, valuesFiles))) {
+        if (VALUES_KIND.equals(o.path("kind").asText())) {
+          values = o.path("values");
+        } else {
+          objects.add(o);
+        }
       }
       return new RenderedChart(objects, values);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     } finally {
       delete(copy);
+    }
+  }
+
+  /**
+   * The values Helm computes for a release of {@code chart} with the values files: the chart's values.yaml, then each
+   * file over it (maps merged key by key, a null deleting the key, anything else replaced), validated against
+   * values.schema.json. None of the chart's templates is rendered, so its guards do not run: a caller can say what
+   * they would refuse, with its numbers. {@link Refused} carries Helm's message when it refuses the files.
+   */
+  public static JsonNode values(Path chart, List<Path> valuesFiles) {
+    Path copy = renderableCopy(chart);
+    try {
+      delete(copy.resolve("templates"));
+      writeValuesTemplate(copy);
+      return documents(template(copy, valuesFiles)).getFirst().path("values");
+    } finally {
+      delete(copy);
+    }
+  }
+
+  /** A template printing the values Helm computed, as one document of a kind no cluster serves. */
+  private static void writeValuesTemplate(Path copy) {
+    try {
+      Files.createDirectories(copy.resolve("templates"));
+      Files.writeString(copy.resolve("templates").resolve(VALUES_TEMPLATE), """
+          kind: %s
+          values:
+            {{- toYaml .Values | nindent 2 }}
+          """.formatted(VALUES_KIND));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String template(Path copy, List<Path> valuesFiles) {
+    TemplateCommand template = new Helm(copy).template().withName("orders");
+    for (int i = 0; i < API_VERSIONS.size(); i++) {
+      template = template.set("apiVersions[" + i + "]", API_VERSIONS.get(i));
+    }
+    for (Path file : valuesFiles) {
+      template = template.withValuesFile(file.toAbsolutePath());
+    }
+    try {
+      return template.call();
+    } catch (IllegalStateException e) {
+      throw new Refused(e);
+    }
+  }
+
+  /**
+   * Helm refused to render: a values file it cannot read, values against the schema, or one of the chart's checks
+   * (its fail). The message is the chart's own, without Helm's place in the template and its hint about --debug.
+   */
+  public static final class Refused extends IllegalStateException {
+    private static final Pattern TEMPLATE_PLACE = Pattern.compile("^execution error at \\([^)]*\\): ");
+    private static final Pattern DEBUG_HINT = Pattern.compile("\\s*Use --debug flag to render out invalid YAML\\s*$");
+
+    Refused(IllegalStateException helm) {
+      super(DEBUG_HINT.matcher(TEMPLATE_PLACE.matcher(String.valueOf(helm.getMessage()).strip()).replaceFirst(""))
+          .replaceFirst(""), helm);
+    }
+  }
+
+  private static List<JsonNode> documents(String manifests) {
+    List<JsonNode> documents = new ArrayList<>();
+    try (var parser = YAML.getFactory().createParser(manifests)) {
+      YAML.readValues(parser, JsonNode.class).forEachRemaining(o -> {
+        if (o != null && o.has("kind")) {
+          documents.add(o);
+        }
+      });
+      return documents;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -126,16 +193,6 @@ public final class RenderedChart {
     }
   }
 
-  /** Helm's coalescing of values files: maps merged key by key, anything else replaced. */
-  static JsonNode merge(JsonNode base, JsonNode overlay) {
-    if (!(base instanceof ObjectNode b) || overlay == null || !overlay.isObject()) {
-      return overlay == null || overlay.isMissingNode() ? base : overlay;
-    }
-    ObjectNode merged = b.deepCopy();
-    overlay.properties().forEach(e -> merged.set(e.getKey(), merge(merged.get(e.getKey()), e.getValue())));
-    return merged;
-  }
-
   private Optional<JsonNode> only(String kind) {
     var found = objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
     if (found.size() > 1) {
@@ -156,7 +213,7 @@ public final class RenderedChart {
   public ClusterSimulation.Deployment deployment() {
     JsonNode deployment = only("Deployment").orElseThrow(() -> new IllegalStateException("no Deployment rendered"));
     JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").path(0);
-    JsonNode db = values.path("database");
+    ConnectionBudget connections = ConnectionBudget.of(values);
     int window = only("ScaledObject").stream()
         .flatMap(o -> stream(o.path("spec").path("triggers")))
         .filter(t -> "prometheus".equals(t.path("type").asText()))
@@ -165,8 +222,7 @@ public final class RenderedChart {
     return new ClusterSimulation.Deployment(values.path("replicaCount").asInt(1),
         cores(container.path("resources").path("requests").path("cpu").asText()),
         cores(container.path("resources").path("limits").path("cpu").asText()),
-        db.path("pool").path("maxSize").asInt(), db.path("pool").path("minSize").asInt(),
-        db.path("maxConnections").asInt() - db.path("reservedConnections").asInt(),
+        connections.poolMax(), connections.poolMin(), connections.budget(),
         container.path("readinessProbe").path("periodSeconds").asInt(10),
         container.path("startupProbe").path("periodSeconds").asInt(0), window);
   }
