@@ -5,6 +5,8 @@
 -- /api/orders/{id}/payment for the orders of BENCH_PAY_FILE (lines "<customer number> <order id>", each paid once);
 -- "browse" (bin/bench-replica) a shoppers' mix: 60% a catalog page (GET /api/products, 10 to 50 products), 30% the
 -- customer's order history (GET /api/orders), 10% an order.
+-- BENCH_DELAY_MS, when over 0, paces each connection: it waits that long before each request (bin/bench-startup's
+-- fixed offered rate, so variants that start faster or slower are compared at the same traffic).
 -- done() prints one BENCH_RESULT line of key=value pairs (http_bytes_in/out: bytes per request the service received
 -- and sent); any non-2xx response makes the run invalid.
 
@@ -18,6 +20,12 @@ local mode = os.getenv("BENCH_MODE") or "order"
 local soldOut = os.getenv("BENCH_SOLDOUT_SKU") or "BENCH-SOLDOUT"
 local payments = {}
 local nthreads = tonumber(os.getenv("BENCH_THREADS") or "2")
+local pace = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+if pace > 0 then
+  function delay()
+    return pace
+  end
+end
 if mode == "pay" then
   for line in io.lines(os.getenv("BENCH_PAY_FILE")) do
     local customer, order = string.match(line, "^(%d+)%s+(%S+)$")
