@@ -1,12 +1,13 @@
 package shop.orders.tools.precheck;
 
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
- * The shell's quoting and wildcards, as redis.conf and logrotate configs use them (Python's shlex.split and
- * fnmatch, which the check used when it was a Python script).
+ * The shell's quoting (Python's shlex.split, which the check used when it was a Python script) and path wildcards,
+ * as redis.conf and logrotate configs use them.
  */
 final class ShellSyntax {
   private ShellSyntax() {
@@ -61,26 +62,12 @@ final class ShellSyntax {
     return words;
   }
 
-  /** {@code text} matches the shell wildcard {@code glob}: *, ? and [...] (negated by !), "/" matched like the rest. */
-  static boolean matchesGlob(String text, String glob) {
-    StringBuilder regex = new StringBuilder();
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      int close = c == '[' ? glob.indexOf(']', i + (i + 1 < glob.length() && glob.charAt(i + 1) == '!' ? 3 : 2)) : -1;
-      if (c == '*') {
-        regex.append(".*");
-      } else if (c == '?') {
-        regex.append('.');
-      } else if (close > 0) {
-        // a set as the regex's, its own special characters taken literally
-        String set = glob.substring(i + 1, close).replace("\\", "\\\\").replace("[", "\\[").replace("&", "\\&");
-        regex.append('[').append(set.startsWith("!") ? "^" + set.substring(1) : set.startsWith("^") ? "\\" + set : set)
-            .append(']');
-        i = close;
-      } else {
-        regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(text).matches();
+  /**
+   * {@code path} matches the wildcard {@code glob} as logrotate's glob(3) matches its config's paths: *, ? and [...]
+   * within one path segment, so {@code /var/log/*} does not name {@code /var/log/redis/redis-server.log} (the JDK's
+   * glob syntax, which also reads [!...] and {a,b}).
+   */
+  static boolean matchesGlob(String path, String glob) {
+    return FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(Path.of(path));
   }
 }
