@@ -101,8 +101,8 @@ public class CatalogService {
     }
 
     /**
-     * After the round trip with {@link #firstPart}: the other lines, each a round trip of its own, then the outcome (409
-     * when any was short). A one-line order needs the database no more.
+     * After the round trip with {@link #firstPart}: the other lines, each a round trip of its own, then the outcome
+     * (409 when any was short). A one-line order needs the database no more.
      */
     public void finish() {
       var reserved = new TreeMap<String, Integer>();

@@ -92,14 +92,16 @@ final class ProductRows {
 
   /** Price and purchase limit per SKU, for those of {@code skus} the catalog has. */
   static RoundTrip.Part<Map<String, Offer>> offersPart(Collection<String> skus, int eventDefault) {
-    return bySkuPart("select sku, price_minor, currency, max_per_customer, event from product where sku = any(?)", skus,
+    return bySkuPart("select sku, price_minor, currency, max_per_customer, event from product where sku = any(?)",
+        skus,
         rs -> new Offer(new Money(rs.getLong(2), rs.getString(3)),
             Product.limitPerCustomer((Integer) rs.getObject(4), rs.getBoolean(5), eventDefault)));
   }
 
   /** Current stock per SKU. */
   static Map<String, Integer> availableOf(Connection c, Collection<String> skus) throws SQLException {
-    return RoundTrip.run(c, bySkuPart("select sku, available from product where sku = any(?)", skus, rs -> rs.getInt(2)));
+    return RoundTrip.run(c, bySkuPart("select sku, available from product where sku = any(?)", skus,
+        rs -> rs.getInt(2)));
   }
 
   /** Products after {@code afterSku} (null: from the first) in SKU order, {@code limit} of them at most. */

@@ -157,7 +157,8 @@ public class IdempotencyKeys {
   }
 
   private void insert(String customerId, String key, String fingerprint, StoredResponse response, boolean completed) {
-    jdbc.inTransaction(c -> RoundTrip.run(c, IdempotencyRows.insertPart(customerId, key, fingerprint, response, completed)));
+    jdbc.inTransaction(c -> RoundTrip.run(c,
+        IdempotencyRows.insertPart(customerId, key, fingerprint, response, completed)));
   }
 
   static ApiException reused() {

@@ -75,7 +75,10 @@ class DocsMatchCodeTests {
     assertEachNamedOn("docs/architecture.md", "*Rows classes (hand-written SQL), as `package.Class`,", sqlClasses, 0);
   }
 
-  /** Each of {@code names} (more than {@code atLeast} of them, so a broken lookup cannot pass) is on the page as `name`. */
+  /**
+   * Each of {@code names} (more than {@code atLeast} of them, so a broken lookup cannot pass) is on the page as
+   * `name`.
+   */
   private static void assertEachNamedOn(String page, String what, Collection<String> names, int atLeast)
       throws IOException {
     String text = Files.readString(Path.of(page));
