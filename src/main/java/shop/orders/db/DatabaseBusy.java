@@ -16,8 +16,10 @@ import java.util.Set;
  * Failures that say "try again shortly", not "this request is wrong": no pool connection within the acquisition
  * timeout, a deadlock or serialization victim, a lock or statement timeout ({@code database-busy}), or no
  * connection to PostgreSQL at all ({@code database-unavailable}): refused, reset, closed under the statement
- * (SQLState class 08), or ended by the server as it stops, fails over or is not accepting connections yet (57P01,
- * 57P02, 57P03). They answer 503 + Retry-After; a retry with the same Idempotency-Key is safe. The transaction rolled
+ * (SQLState class 08), ended by the server as it stops, fails over or is not accepting connections yet (57P01,
+ * 57P02, 57P03), refused because the server has no connection slot left (53300), or a write that reached a server
+ * that is read-only (25006: a primary demoted in a switchover, before the address moves to the new one). They
+ * answer 503 + Retry-After; a retry with the same Idempotency-Key is safe. The transaction rolled
  * back (or never began), except when the connection was lost during the commit itself: then the change may or may
  * not have been made, the answer says so, and the retry with the same key answers what was done.
  * <p>
@@ -42,9 +44,10 @@ public final class DatabaseBusy {
   /**
    * The server ended the session or refuses it for now: admin_shutdown (a fast shutdown, a switchover, a session
    * terminated), crash_shutdown (another backend crashed), cannot_connect_now (starting up, shutting down, in
-   * recovery).
+   * recovery), too_many_connections (no slot left for a new session), read_only_sql_transaction (the primary's
+   * address reached a server that takes no writes: demoted, or not promoted yet).
    */
-  private static final Set<String> SERVER_GONE_SQL_STATES = Set.of("57P01", "57P02", "57P03");
+  private static final Set<String> SERVER_GONE_SQL_STATES = Set.of("57P01", "57P02", "57P03", "53300", "25006");
   /** Bounds the walk through a failure's causes, suppressed and next exceptions. */
   private static final int MAX_THROWABLES = 64;
 

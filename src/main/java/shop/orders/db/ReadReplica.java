@@ -23,11 +23,14 @@ import java.util.Map;
  * Reads that may be a moment stale (catalog pages, products on a cache miss, order history) go to a streaming
  * standby, so the primary keeps its connections and CPU for orders and payments during a sale.
  * <p>
- * Which server answers: the replica while it holds everything the primary committed up to
- * {@code db.replica.max-lag} ago (measured every {@code db.replica.check-every} by comparing WAL positions, see
- * {@link ReplicaPosition}); otherwise, and when it is not configured, unreachable or fails the read, the primary. A
- * failed replica read is done again on the primary at once, so a replica going down fails no request. The replica's
- * datasource is excluded from readiness: a pod without its replica still serves everything.
+ * Which server answers: the server the replica's connection reached, when it holds everything the primary committed
+ * up to {@code db.replica.max-lag} ago; otherwise, and when no replica is configured, it is unreachable, it is a
+ * primary other than ours (a promoted standby, a fork) or it fails the read, the primary. The primary's WAL position is
+ * sampled every {@code db.replica.check-every}; each read first asks its own connection's server for its replay
+ * position and compares ({@link ReplicaPosition}), so a read-only address that balances over several standbys is
+ * judged standby by standby. A failed replica read is done again on the primary at once, so a replica going down fails
+ * no request. The replica's datasource is excluded from readiness: a pod without its replica still serves everything,
+ * and its sessions are read-only ({@code default_transaction_read_only}), so nothing can write through it.
  * <p>
  * Reads run in autocommit, outside any transaction, on a connection of their own: callers must not need them to see
  * their own uncommitted writes. What a customer just changed is read with {@link #primary} (read-your-writes).
@@ -40,6 +43,13 @@ public class ReadReplica {
   /** How often one check reads the replica's position at most, and how long it waits before looking again. */
   private static final int REPLICA_LOOKS = 3;
   private static final Duration LOOK_AGAIN_AFTER = Duration.ofMillis(20);
+  /** The primary's WAL position and when its postmaster started (microseconds since the epoch). */
+  private static final String PRIMARY_SQL = "select (pg_current_wal_lsn() - '0/0')::bigint, "
+      + "(extract(epoch from pg_postmaster_start_time()) * 1000000)::bigint";
+  /** What a server behind the replica's address is: in recovery or not, replayed up to where, started when. */
+  private static final String SERVER_SQL = "select pg_is_in_recovery(), "
+      + "coalesce((pg_last_wal_replay_lsn() - '0/0')::bigint, -1), "
+      + "(extract(epoch from pg_postmaster_start_time()) * 1000000)::bigint";
 
   /** Why a read went where it went (the {@code why} tag of {@code db.replica.reads}). */
   enum Route {
@@ -47,6 +57,7 @@ public class ReadReplica {
     NOT_CONFIGURED("primary", "not_configured"),
     LAGGING("primary", "lagging"),
     FAILED("primary", "replica_failed"),
+    NOT_A_STANDBY("primary", "not_a_standby"),
     ASKED("primary", "read_your_writes");
 
     final String servedBy;
@@ -95,10 +106,13 @@ public class ReadReplica {
   public <T> T read(Jdbc.Work<T> work) {
     Route route = route();
     if (route == Route.REPLICA) {
-      try {
-        T result = on(replica, work);
-        reads.get(Route.REPLICA).increment();
-        return result;
+      try (Connection c = replica.getConnection()) {
+        route = judge(server(c));
+        if (route == Route.REPLICA) {
+          T result = work.on(c);
+          reads.get(Route.REPLICA).increment();
+          return result;
+        }
       } catch (SQLException e) {
         skipUntil = ticker.nanoTime() + config.checkEvery().toNanos();
         LOG.debugf("A replica read failed (%s); read from the primary", DatabaseBusy.describe(e));
@@ -106,6 +120,15 @@ public class ReadReplica {
       }
     }
     return primaryRead(work, route);
+  }
+
+  /** Where a read goes once its replica connection's server is known. */
+  private Route judge(ReplicaPosition.Server server) {
+    if (position.isAnotherPrimary(server)) {
+      return Route.NOT_A_STANDBY;
+    }
+    return position.lagSecondsOf(server, ticker.nanoTime()) > config.maxLag().toNanos() / 1e9
+        ? Route.LAGGING : Route.REPLICA;
   }
 
   /** Work that must see every commit so far (what the caller just changed): on the primary. */
@@ -127,7 +150,8 @@ public class ReadReplica {
     if (replica == null) {
       return Route.NOT_CONFIGURED;
     }
-    if (ticker.nanoTime() < skipUntil || lagSeconds() > config.maxLag().toNanos() / 1e9) {
+    // the checker found it unreachable (or not a standby) a moment ago: the primary, without asking it again
+    if (ticker.nanoTime() < skipUntil) {
       return Route.LAGGING;
     }
     return Route.REPLICA;
@@ -151,24 +175,32 @@ public class ReadReplica {
       return;
     }
     long sampledAt = ticker.nanoTime();
-    long primaryLsn;
+    long[] primaryNow;
     try {
-      primaryLsn = on(primary, c -> lsn(c, "select (pg_current_wal_lsn() - '0/0')::bigint"));
+      primaryNow = on(primary, c -> longs(c, PRIMARY_SQL, 2));
     } catch (SQLException | RuntimeException e) {
       return;   // the primary is not there: the replica's lag is not known any better than before
     }
-    position.primaryAt(sampledAt, primaryLsn);
+    position.primaryAt(sampledAt, primaryNow[0], primaryNow[1]);
     try {
-      // a replica that was promoted (or a primary behind the read-only address) holds what it has written
-      String sql = "select (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end "
-          + "- '0/0')::bigint";
       // a replica a few milliseconds behind a busy primary has not replayed its latest WAL yet: a second look a moment
       // later usually finds it there, so the lag is known to within milliseconds rather than a whole check interval
       for (int look = 0; look < REPLICA_LOOKS; look++) {
         if (look > 0) {
           Thread.sleep(LOOK_AGAIN_AFTER);
         }
-        if (position.replicaAt(on(replica, c -> lsn(c, sql)))) {
+        ReplicaPosition.Server server = on(replica, ReadReplica::server);
+        if (position.isAnotherPrimary(server)) {
+          // no skip: each read asks its own connection's server (one behind the address may still be a standby) and
+          // is counted as turned away from a primary that is not ours
+          if (!warned) {
+            warned = true;
+            LOG.warn("The read replica's address reaches a primary that is not the service's (a promoted standby or "
+                + "a primary that came back after a failover): reads go to the primary until it is a standby again");
+          }
+          return;
+        }
+        if (position.replicaAt(server)) {
           break;
         }
       }
@@ -185,12 +217,35 @@ public class ReadReplica {
     }
   }
 
-  private static long lsn(Connection c, String sql) throws SQLException {
-    try (var statement = c.createStatement(); var rs = statement.executeQuery(sql)) {
-      if (!rs.next() || rs.getObject(1) == null) {
-        throw new SQLException("no WAL position");
+  /** The server {@code c} is connected to, as {@link ReplicaPosition} judges it. */
+  static ReplicaPosition.Server server(Connection c) throws SQLException {
+    try (var statement = c.createStatement(); var rs = statement.executeQuery(SERVER_SQL)) {
+      if (!rs.next()) {
+        throw new SQLException("no server state");
       }
-      return rs.getLong(1);
+      boolean inRecovery = rs.getBoolean(1);
+      long replayed = rs.getLong(2);
+      if (inRecovery && replayed < 0) {
+        throw new SQLException("a standby with no replay position");
+      }
+      return inRecovery ? ReplicaPosition.Server.standby(replayed, rs.getLong(3))
+          : ReplicaPosition.Server.notInRecovery(rs.getLong(3));
+    }
+  }
+
+  private static long[] longs(Connection c, String sql, int columns) throws SQLException {
+    try (var statement = c.createStatement(); var rs = statement.executeQuery(sql)) {
+      if (!rs.next()) {
+        throw new SQLException("no row from " + sql);
+      }
+      long[] values = new long[columns];
+      for (int i = 0; i < columns; i++) {
+        if (rs.getObject(i + 1) == null) {
+          throw new SQLException("no value in column " + (i + 1) + " of " + sql);
+        }
+        values[i] = rs.getLong(i + 1);
+      }
+      return values;
     }
   }
 

@@ -1,20 +1,47 @@
 package shop.orders.db;
 
-import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * How far behind the primary a replica is, as staleness: the replica holds everything the primary had committed at
  * the time of the newest primary WAL position it has replayed. The primary's position is sampled (time, LSN) on
- * every check and kept for a while; the replica's replay position then says which sample it has reached. This holds
+ * every check and kept for a while; a replica's replay position then says which sample it has reached. This holds
  * whatever the cause of the lag: a slow or paused replay, a stalled network (the standby receives nothing and
- * believes itself current), an idle primary (nothing to replay is no lag). Not thread-safe: one checker updates it.
+ * believes itself current), an idle primary (nothing to replay is no lag).
+ * <p>
+ * Each server behind the replica's address is judged on its own ({@link #lagSecondsOf}): a read-only address may
+ * balance connections over several standbys, each at its own position, so the server a read landed on is the one
+ * whose position counts. A server that is not in recovery is fresh only when it is the primary itself (the same
+ * postmaster, by its start time): any other primary is a promoted standby or a fenced primary that came back, a
+ * fork whose WAL positions mean nothing against the primary's, and is never read.
+ * <p>
+ * One checker records samples and the position it saw ({@link #primaryAt}, {@link #replicaAt}); any thread may ask
+ * ({@link #lagSecondsOf}, {@link #lagSeconds}): the samples are replaced, never changed in place.
  */
 final class ReplicaPosition {
   private record Sample(long nanos, long lsn) {}
 
-  private final ArrayDeque<Sample> samples = new ArrayDeque<>();
+  /**
+   * A server as one connection saw it: whether it is in recovery (a standby), the WAL position it has replayed (when
+   * it is), and when its postmaster started (microseconds since the epoch), which tells the primary from a fork.
+   */
+  record Server(boolean inRecovery, long replayLsn, long startedAt) {
+    static Server standby(long replayLsn, long startedAt) {
+      return new Server(true, replayLsn, startedAt);
+    }
+
+    static Server notInRecovery(long startedAt) {
+      return new Server(false, 0, startedAt);
+    }
+  }
+
   private final int keep;
-  /** When the newest primary position the replica holds was sampled; unknown (never reached) until one is. */
+  /** Oldest first; replaced on every sample. */
+  private volatile Sample[] samples = new Sample[0];
+  /** The primary's postmaster start time, from its latest sample. */
+  private volatile long primaryStartedAt;
+  private volatile boolean primaryKnown;
+  /** When the newest primary position the checked replica holds was sampled; unknown until one is. */
   private volatile long holdsUpTo;
   private volatile boolean known;
 
@@ -26,36 +53,68 @@ final class ReplicaPosition {
     this.keep = keep;
   }
 
-  /** The primary's WAL position {@code lsn} read at {@code nanos}. */
-  void primaryAt(long nanos, long lsn) {
-    samples.addLast(new Sample(nanos, lsn));
-    while (samples.size() > keep) {
-      samples.removeFirst();
-    }
+  /** The primary's WAL position {@code lsn} read at {@code nanos}, from the postmaster started at {@code startedAt}. */
+  void primaryAt(long nanos, long lsn, long startedAt) {
+    Sample[] old = samples;
+    int from = Math.max(0, old.length + 1 - keep);
+    Sample[] next = Arrays.copyOfRange(old, from, old.length + 1);
+    next[next.length - 1] = new Sample(nanos, lsn);
+    primaryStartedAt = startedAt;
+    primaryKnown = true;
+    samples = next;
+  }
+
+  /** Whether {@code server} is a primary other than the one sampled: a fork, never to be read. */
+  boolean isAnotherPrimary(Server server) {
+    return !server.inRecovery() && !(primaryKnown && server.startedAt() == primaryStartedAt);
   }
 
   /**
-   * The replica's replay position, read after the latest {@link #primaryAt}; true when it holds the latest sample
-   * (reading it again a moment later can then tell no more).
+   * Seconds of the primary's commits {@code server} may be missing at {@code nowNanos}: 0 for the primary itself,
+   * infinite for a standby that has reached no remembered sample and for another primary.
    */
-  boolean replicaAt(long lsn) {
-    var newest = samples.descendingIterator();
-    boolean latest = true;
-    while (newest.hasNext()) {
-      Sample s = newest.next();
-      if (s.lsn() <= lsn) {
+  double lagSecondsOf(Server server, long nowNanos) {
+    if (isAnotherPrimary(server)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    Sample[] all = samples;
+    if (!server.inRecovery()) {
+      return 0;
+    }
+    for (int i = all.length - 1; i >= 0; i--) {
+      if (all[i].lsn() <= server.replayLsn()) {
+        return Math.max(0, nowNanos - all[i].nanos()) / 1e9;
+      }
+    }
+    return Double.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The checked replica's position, read after the latest {@link #primaryAt}; true when it holds the latest sample
+   * (reading it again a moment later can then tell no more). Another primary moves nothing and answers true.
+   */
+  boolean replicaAt(Server server) {
+    Sample[] all = samples;
+    if (isAnotherPrimary(server) || all.length == 0) {
+      return isAnotherPrimary(server);
+    }
+    for (int i = all.length - 1; i >= 0; i--) {
+      Sample s = all[i];
+      if (!server.inRecovery() || s.lsn() <= server.replayLsn()) {
         if (!known || s.nanos() > holdsUpTo) {
           holdsUpTo = s.nanos();
           known = true;
         }
-        return latest;
+        return i == all.length - 1;
       }
-      latest = false;
     }
     return false;
   }
 
-  /** Seconds of commits the replica may be missing at {@code nowNanos}; infinite while it has reached no sample. */
+  /**
+   * Seconds of commits the checked replica may be missing at {@code nowNanos} (the lag gauge); infinite while it has
+   * reached no sample.
+   */
   double lagSeconds(long nowNanos) {
     return known ? Math.max(0, nowNanos - holdsUpTo) / 1e9 : Double.POSITIVE_INFINITY;
   }

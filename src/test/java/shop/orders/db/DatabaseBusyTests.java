@@ -62,7 +62,8 @@ class DatabaseBusyTests {
   /**
    * A fast shutdown, a switchover or pg_terminate_backend ends the session with FATAL 57P01; the driver throws it
    * with the I/O error of the closed socket chained as its next exception. A server that crashed or does not take
-   * connections yet says 57P02 or 57P03.
+   * connections yet says 57P02 or 57P03, one without a free connection slot 53300, and a write that reached a server
+   * that is read-only (a demoted primary in a switchover) 25006.
    */
   @Test
   void aSessionTheServerEndedIsUnavailable() {
@@ -72,7 +73,7 @@ class DatabaseBusyTests {
     assertThat(DatabaseBusy.isCause(thrown)).isTrue();
     assertThat(DatabaseBusy.reason(thrown)).isEqualTo("unavailable");
     assertThat(DatabaseBusy.problem(thrown)).isSameAs(DatabaseBusy.UNAVAILABLE);
-    for (String state : new String[] {"57P01", "57P02", "57P03"}) {
+    for (String state : new String[] {"57P01", "57P02", "57P03", "53300", "25006"}) {
       assertThat(DatabaseBusy.problem(new RuntimeException(new SQLException("server gone", state))).problem().type())
           .as(state).endsWith("/database-unavailable");
     }

@@ -153,6 +153,51 @@ class ReadReplicaIT {
     awaitTrue("reads back on the restarted standby", () -> lag() < 2.0);
   }
 
+  /**
+   * The standby promoted beside a primary that goes on (a split brain, or the address left on a standby that a
+   * failover elsewhere promoted): a fork whose WAL position, pushed past the primary's here, means nothing against the
+   * primary's. No read is served by it; reads go to the primary, fail nothing, and readiness stays UP.
+   */
+  @Test
+  @Order(4)
+  void aStandbyPromotedBesideThePrimaryIsNeverRead() throws Exception {
+    awaitTrue("the replica's lag is known and under the bound", () -> lag() < 2.0);
+    pgPair("promote");
+    awaitTrue("the standby is out of recovery", () -> !inRecovery(standbyPort));
+    assertThat(send("PUT", "/api/products/" + SKU, LocalTokens.admin("replica-it"),
+        "{\"name\":\"Renamed on the primary\",\"price\":{\"amountMinor\":1000,\"currency\":\"KRW\"},"
+            + "\"available\":1000,\"event\":false}", "*").statusCode()).isEqualTo(200);
+    // the fork writes and moves to its next WAL segment: its position is now ahead of anything the primary wrote
+    sql(standbyPort, "select txid_current()");
+    sql(standbyPort, "select pg_switch_wal()");
+
+    double fresh = reads("replica", "fresh");
+    double elsewhere = reads("primary", "not_a_standby") + reads("primary", "lagging");
+    for (int i = 0; i < 10; i++) {
+      var page = send("GET", "/api/products?limit=50", null, null, null);
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).as("read %d shows the primary's product, not the fork's", i)
+          .contains("Renamed on the primary");
+      Thread.sleep(200);
+    }
+    assertThat(reads("replica", "fresh")).as("no read served by the fork").isEqualTo(fresh);
+    assertThat(reads("primary", "not_a_standby") + reads("primary", "lagging")).isEqualTo(elsewhere + 10);
+    assertThat(reads("primary", "not_a_standby")).as("a read that asked its server was turned away")
+        .isGreaterThan(0);
+    assertThat(service.tail(400)).contains("reaches a primary that is not the service's");
+    var ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.managementPort
+        + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+  }
+
+  private static boolean inRecovery(int port) {
+    try {
+      return "true".equals(sql(port, "select pg_is_in_recovery()"));
+    } catch (SQLException e) {
+      return true;
+    }
+  }
+
   private static String url(int port) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/orders";
   }

@@ -1,15 +1,21 @@
 package shop.orders.db;
 
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 import shop.orders.testing.Api;
 import shop.orders.testing.LocalTokens;
 import shop.orders.testing.Metrics;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.hasItem;
 
 /**
@@ -19,6 +25,10 @@ import static org.hamcrest.Matchers.hasItem;
  */
 @QuarkusTest
 class ReadReplicaTests {
+  @Inject
+  @DataSource("replica")
+  AgroalDataSource replica;
+
   private static final String PREFIX = Api.prefix(ReadReplicaTests.class);
 
   private static double reads(String servedBy, String why) {
@@ -91,5 +101,17 @@ class ReadReplicaTests {
     assertThat(servedByTheReplica(() ->
         RestAssured.given().auth().oauth2(token).get("/api/orders").then().statusCode(200)))
         .as("served by the replica once; where the reads went: %s", routes()).isTrue();
+  }
+
+  /**
+   * The replica's sessions are read-only, so nothing can write through its pool, even where its address reaches a
+   * primary (here the test database itself).
+   */
+  @Test
+  void theReplicasSessionsTakeNoWrites() throws SQLException {
+    try (Connection c = replica.getConnection(); var statement = c.createStatement()) {
+      assertThatThrownBy(() -> statement.execute("create temporary table replica_write_probe (x int)"))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25006"));
+    }
   }
 }
