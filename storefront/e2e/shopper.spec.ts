@@ -23,6 +23,9 @@ test('1: "only N left" on the product, in the cart and at checkout, with the way
   await page.click('[data-testid=place-order]');
   await expect(page.getByTestId('checkout-sold-out')).toContainText('Only 1 left of Espresso machine');
   await expect(page.getByTestId('checkout-sold-out')).not.toContainText(sku);
+  // said to screen readers through the page's live region, not by a live region inserted with its text inside
+  await expect(page.getByTestId('announcer')).toHaveText('Only 1 left of Espresso machine. Nothing was ordered.');
+  await expect(page.getByTestId('checkout-sold-out')).not.toHaveAttribute('role', 'status');
 });
 
 test('2: "Add to cart" adds to what the cart holds and says how many there are now', async ({ page, shop }) => {
@@ -143,6 +146,7 @@ test('6: an order past its deadline says it expired and offers no Pay', async ({
   pg(`update customer_order set expires_at = now() - interval '1 second' where id = '${placed.body.id}'`);
   await page.click('[data-testid=pay]');
   await expect(page.getByTestId('order-expired')).toContainText('has expired: nothing was charged');
+  await expect(page.getByTestId('announcer')).toHaveText('This order can no longer be paid: it changed meanwhile. Here it is as it is now.');
   await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'EXPIRED');
   await expect(page.getByTestId('pay')).toHaveCount(0);
   await expectAccessible(page, 'an expired order');

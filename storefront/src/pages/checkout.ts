@@ -2,7 +2,7 @@
 // tab of this browser while it is under way); the outcomes said as such: an order (its page), sold out or only N left
 // (with the product's name and the way back to the cart), a purchase limit, a cart emptied by an order placed meanwhile.
 import { ApiProblem, call, formatMoney, type Order } from '../api';
-import { busy, clearStatus, h, notice, showPage, whileBusy } from '../dom';
+import { announcedNotice, busy, clearStatus, h, notice, showPage, whileBusy } from '../dom';
 import { checkoutKey, finishCheckout, markCheckoutSent, pendingCheckout } from '../intents';
 import { lineProblem } from '../quantity';
 import type { View } from '../router';
@@ -42,12 +42,12 @@ async function placeOrder(view: View, key: string, out: HTMLElement, showEmpty: 
           const left = leftOf.get(sku) ?? 0;
           return left > 0 && left < (wanted.get(sku) ?? Infinity) ? `Only ${left} left of ${name}.` : `Sold out: ${name}.`;
         });
-        out.replaceChildren(notice([`${lines.join(' ')} Nothing was ordered. `, h('a', { href: '#/cart' }, 'Change your cart')], 'checkout-sold-out', 'warn'));
+        out.replaceChildren(announcedNotice(`${lines.join(' ')} Nothing was ordered.`, [h('a', { href: '#/cart' }, 'Change your cart')], 'checkout-sold-out'));
       } else if (e instanceof ApiProblem && e.slug === 'purchase-limit') {
         const sku = String(e.body.sku ?? '');
         const name = (await productsBySku([sku])).get(sku)?.name ?? sku;
-        out.replaceChildren(notice([`At most ${e.body.limit} of ${name} per customer, and you already have ${e.body.held} in other orders. Nothing was ordered. `,
-          h('a', { href: '#/cart' }, 'Change your cart')], 'checkout-limit', 'warn'));
+        out.replaceChildren(announcedNotice(`At most ${e.body.limit} of ${name} per customer, and you already have ${e.body.held} in other orders. Nothing was ordered.`,
+          [h('a', { href: '#/cart' }, 'Change your cart')], 'checkout-limit'));
       } else if (e instanceof ApiProblem && e.slug === 'cart-empty') {
         showEmpty();
       } else {
