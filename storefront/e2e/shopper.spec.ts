@@ -1,7 +1,7 @@
 // What a shopper meets (issue #35): each test one point, on the desktop and the phone viewport.
 import { randomUUID } from 'node:crypto';
 import { checkoutKeys, expect, expectAccessible, test } from './fixtures';
-import { apiCall, env, pg, token } from './support';
+import { apiCall, env, pg, sleep, token } from './support';
 
 const cartOf = async (customer: string) => (await apiCall('GET', '/api/cart', customer)).body.items as { sku: string; quantity: number }[];
 
@@ -272,4 +272,31 @@ test('11: screen readers: a title per page, a skip link, the heading focused, re
   await expect(page).toHaveTitle('Your orders · Shop');
   await page.goto(`${env.web}/#/products/NOPE-404`);
   await expect(page.getByTestId('error')).toHaveAttribute('role', 'alert');
+});
+
+test('13: an answer that comes after the shopper went to another page leaves that page as it is', async ({ page, shop }) => {
+  const customer = await shop.signIn(page, 'late');
+  await shop.setCart(customer, 'SKU-00130', 1);
+  await page.goto(`${env.web}/#/checkout`);
+  await page.getByTestId('place-order').waitFor();
+  // the checkout is held until the shopper is on the orders page and the cart was emptied elsewhere: its late answer
+  // is "cart empty", which the checkout page would show
+  let release!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  await page.route('**/api/cart/checkout', async (route) => {
+    if (route.request().method() === 'POST') await held;
+    await route.continue();
+  });
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/cart/checkout') && r.request().method() === 'POST');
+  await page.click('[data-testid=place-order]');
+  await expect(page.getByTestId('place-order')).toHaveText('Placing your order…');
+  await page.locator('header').getByRole('link', { name: 'Orders' }).click();
+  await page.getByRole('heading', { name: 'Your orders' }).waitFor();
+  expect((await apiCall('DELETE', '/api/cart/items/SKU-00130', customer)).status).toBeLessThan(300);
+  release();
+  expect((await answered).status()).toBe(422);
+  await sleep(500);
+  await expect(page.locator('main h1')).toHaveText('Your orders');
+  await expect(page).toHaveTitle('Your orders · Shop');
+  await expect(page.getByTestId('cart-empty')).toHaveCount(0);
 });

@@ -62,7 +62,10 @@ export async function checkoutPage(view: View) {
   if (!requireSignIn()) return;
   const customer = session.customer!;
   const out = h('div', { class: 'checkout-result' });
-  const showEmpty = () => showPage('Checkout', [h('h1', {}, 'Checkout'), ...emptyCart()], false);
+  // only while this page is the one shown: a late answer must not replace a page the shopper went to meanwhile
+  const showEmpty = () => {
+    if (view.current()) showPage('Checkout', [h('h1', {}, 'Checkout'), ...emptyCart()], false);
+  };
   const pending = pendingCheckout(customer);
   if (pending) {
     // sent before a reload (or in another tab) and not answered: resume it with the same key (an empty cart replays
