@@ -1,9 +1,11 @@
-// Checkout: the cart's lines and "Place order", sent with the purchase intent's Idempotency-Key (the same in every
-// tab of this browser while it is under way); the outcomes said as such: an order (its page), sold out or only N left
-// (with the product's name and the way back to the cart), a purchase limit, a cart emptied by an order placed meanwhile.
+// Checkout: the cart's lines and "Place order", sent with the purchase intent's Idempotency-Key (made when the page
+// shows the cart, the same in every tab of this browser while it is under way); the outcomes said as such, and
+// announced: an order (its page), sold out or only N left (with the product's name and the way back to the cart), a
+// purchase limit, a cart emptied by an order placed meanwhile. An answer arriving after the shopper went to another
+// page changes nothing on it.
 import { ApiProblem, call, formatMoney, type Order } from '../api';
 import { announcedNotice, busy, clearStatus, h, notice, showPage, whileBusy } from '../dom';
-import { checkoutKey, finishCheckout, markCheckoutSent, pendingCheckout } from '../intents';
+import { claimCheckoutKey, finishCheckout, markCheckoutSent, pendingCheckout } from '../intents';
 import { lineProblem } from '../quantity';
 import type { View } from '../router';
 import { session } from '../session';
@@ -77,6 +79,9 @@ export async function checkoutPage(view: View) {
   const shown = await cartWithProducts(view, 'Checkout');
   if (!shown) return;
   const { cart, items, products } = shown;
+  // the purchase intent's key, made now for the contents shown (another tab showing them reads the same one)
+  await claimCheckoutKey(customer, items);
+  if (!view.current()) return;
   const problems = items.map((i) => products.get(i.sku ?? '') ? lineProblem(i.quantity ?? 0, products.get(i.sku ?? '')!) : null);
   const place = h('button', { type: 'button', 'data-testid': 'place-order' }, `Place order (${formatMoney(cart.total)})`);
   place.onclick = async () => {
@@ -90,7 +95,7 @@ export async function checkoutPage(view: View) {
           showEmpty();
           return;
         }
-        await placeOrder(view, checkoutKey(customer, now.items ?? []), out, showEmpty,
+        await placeOrder(view, await claimCheckoutKey(customer, now.items ?? []), out, showEmpty,
           new Map((now.items ?? []).map((i) => [i.sku ?? '', i.quantity ?? 0])));
       });
     } catch (e) {
