@@ -84,6 +84,7 @@ test('4: cancel from the order page; a refunded order says what was charged and 
   await expect(page.getByTestId('order-status')).toHaveText('Cancelled and refunded');
   await expect(page.getByTestId('payment-refund')).toContainText(/^Refunded ₩[\d,]+ on /);
   await expect(page.getByTestId('cancel')).toHaveCount(0);
+  await expectAccessible(page, 'a refunded order');
   // an order awaiting payment is cancelled without a charge
   await shop.setCart(customer, 'SKU-00041', 1);
   await page.goto(`${env.web}/#/checkout`);
@@ -93,6 +94,7 @@ test('4: cancel from the order page; a refunded order says what was charged and 
   await page.click('[data-testid=confirm-cancel]');
   await page.locator('[data-testid=order-status][data-status=CANCELLED]').waitFor();
   await expect(page.getByTestId('cancelled')).toHaveText('Cancelled. Nothing was charged.');
+  await expectAccessible(page, 'an order cancelled before payment');
 });
 
 test('5: two tabs on one cart: one order, one key, and the other tab links to it', async ({ context, page, shop }) => {
@@ -257,6 +259,7 @@ test('10: fits the phone: no sideways scrolling, tap targets of 44 px, scroll ke
   await page.click('[data-testid=more-products]');
   await expect(page.locator('.product')).toHaveCount(count * 2);
   expect(await page.evaluate(() => window.scrollY)).toBeGreaterThanOrEqual(before - 5);
+  await expectAccessible(page, 'the catalog after More products');
   const target = page.locator('.product a').nth(count + 3);
   await target.scrollIntoViewIfNeeded();
   const left = await page.evaluate(() => window.scrollY);
@@ -291,6 +294,22 @@ test('11: screen readers: a title per page, a skip link, the heading focused, re
   await expect(page).toHaveTitle('Your orders · Shop');
   await page.goto(`${env.web}/#/products/NOPE-404`);
   await expect(page.getByTestId('error')).toHaveAttribute('role', 'alert');
+});
+
+test('12: an unknown address says it is not found and leads back; an empty cart says it is empty', async ({ page, shop }) => {
+  await shop.signIn(page, 'nf');
+  await page.goto(`${env.web}/#/cart`);
+  await expect(page.getByTestId('cart-empty')).toHaveText('Your cart is empty.');
+  await expect(page.getByTestId('to-checkout')).toHaveCount(0);
+  await expectAccessible(page, 'the empty cart');
+  await page.goto(`${env.web}/#/nope`);
+  await expect(page).toHaveTitle('Not found · Shop');
+  await expect(page.locator('main h1')).toHaveText('Not found');
+  await expect(page.locator('main h1')).toBeFocused();
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  await expectAccessible(page, 'the not-found page');
+  await page.locator('main').getByRole('link', { name: 'Back to the catalog' }).click();
+  await page.getByRole('heading', { name: 'Catalog' }).waitFor();
 });
 
 test('13: an answer that comes after the shopper went to another page leaves that page as it is', async ({ page, shop }) => {
