@@ -235,12 +235,20 @@ test('9: "Placing your order…" and "Processing payment…" while under way; na
 test('10: fits the phone: no sideways scrolling, tap targets of 44 px, scroll kept on More products and Back', async ({ page, shop }, testInfo) => {
   const customer = await shop.signIn(page, 'mob');
   for (const sku of ['SKU-00100', 'SKU-00101', 'SKU-00102']) await shop.setCart(customer, sku, 1);
+  // an order awaiting payment (Pay, the method, Cancel) and so a list of orders
+  const placed = await apiCall('POST', '/api/orders', customer, { lines: [{ sku: 'SKU-00103', quantity: 1 }] }, { 'Idempotency-Key': randomUUID() });
+  expect(placed.status, JSON.stringify(placed.body)).toBe(201);
   const width = page.viewportSize()!.width;
-  for (const hash of ['#/', '#/products/SKU-00100', '#/cart', '#/checkout', '#/orders']) {
+  for (const hash of ['#/', '#/products/SKU-00100', '#/cart', '#/checkout', `#/orders/${placed.body.id}`, '#/orders']) {
     await page.goto(`${env.web}/${hash}`);
     await page.locator('main h1').waitFor();
+    if (hash === '#/orders') await expect(page.locator('main .orders a')).toHaveCount(1);
+    if (hash.startsWith('#/orders/')) {
+      for (const id of ['pay', 'cancel']) await expect(page.getByTestId(id)).toBeVisible();
+      await expect(page.locator('main select[name=method]')).toBeVisible();
+    }
     expect(await page.evaluate(() => document.documentElement.scrollWidth), `${hash} is wider than the screen`).toBeLessThanOrEqual(width);
-    const small = await page.locator('header a, header button, main button, main a.button, main input, main select, main .product a, main table a').evaluateAll(
+    const small = await page.locator('header a, header button, main button, main a.button, main input, main select, main .product a, main table a, main .orders a').evaluateAll(
       (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => [e.textContent?.trim() || e.outerHTML.slice(0, 40), e.getBoundingClientRect().height] as const)
         .filter(([, height]) => height < 44));
     expect(small, `${hash}: tap targets under 44 px`).toEqual([]);
@@ -263,6 +271,7 @@ test('10: fits the phone: no sideways scrolling, tap targets of 44 px, scroll ke
   const target = page.locator('.product a').nth(count + 3);
   await target.scrollIntoViewIfNeeded();
   const left = await page.evaluate(() => window.scrollY);
+  expect(left, 'the catalog was not scrolled: Back would return to the top anyway').toBeGreaterThan(0);
   await target.click();
   await page.getByTestId('add-to-cart').waitFor();
   expect(await page.evaluate(() => window.scrollY)).toBe(0);
