@@ -347,3 +347,21 @@ test('13: an answer that comes after the shopper went to another page leaves tha
   await expect(page).toHaveTitle('Your orders · Shop');
   await expect(page.getByTestId('cart-empty')).toHaveCount(0);
 });
+
+test('14: a purchase limit met with units of earlier orders is said at checkout by the product\'s name', async ({ page, shop }) => {
+  const sku = await shop.product({ available: 20, maxPerCustomer: 2, name: 'Festival pass' });
+  const customer = await shop.signIn(page, 'held');
+  const earlier = await apiCall('POST', '/api/orders', customer, { lines: [{ sku, quantity: 2 }] }, { 'Idempotency-Key': randomUUID() });
+  expect(earlier.status, JSON.stringify(earlier.body)).toBe(201);
+  await shop.setCart(customer, sku, 1);
+  await page.goto(`${env.web}/#/checkout`);
+  // (within 3 s of the earlier order the door is shut: counted down, then sent)
+  await page.click('[data-testid=place-order]');
+  const said = 'At most 2 of Festival pass per customer, and you already have 2 in other orders. Nothing was ordered.';
+  await expect(page.getByTestId('checkout-limit')).toContainText(said);
+  await expect(page.getByTestId('checkout-limit')).not.toContainText(sku);
+  await expect(page.getByTestId('announcer')).toHaveText(said);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  await expectAccessible(page, 'the checkout refused by a purchase limit');
+  expect(pg(`select count(*) from customer_order where customer_id = '${customer}'`)).toBe('1');
+});
