@@ -365,3 +365,25 @@ test('14: a purchase limit met with units of earlier orders is said at checkout 
   await expectAccessible(page, 'the checkout refused by a purchase limit');
   expect(pg(`select count(*) from customer_order where customer_id = '${customer}'`)).toBe('1');
 });
+
+test('15: an order page left open says by itself that the order expired when its deadline passes', async ({ page, shop }) => {
+  const customer = await shop.signIn(page, 'tick');
+  const placed = await apiCall('POST', '/api/orders', customer, { lines: [{ sku: 'SKU-00150', quantity: 1 }] }, { 'Idempotency-Key': randomUUID() });
+  expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+  const payments: string[] = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/payment')) payments.push(r.url()); });
+  // the page's clock under the test's control (it runs on by itself meanwhile)
+  await page.clock.install();
+  await page.goto(`${env.web}/#/orders/${placed.body.id}`);
+  await page.reload();
+  await page.getByTestId('pay').waitFor();
+  await expect(page.getByTestId('deadline')).toContainText('Pay before');
+  // the deadline (15 minutes away) passes while the page is open, nothing clicked
+  const left = Date.parse(placed.body.expiresAt) - await page.evaluate(() => Date.now());
+  expect(left).toBeGreaterThan(60_000);
+  await page.clock.fastForward(left + 1000);
+  await expect(page.getByTestId('order-expired')).toContainText('has expired: nothing was charged');
+  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'EXPIRED');
+  await expect(page.getByTestId('pay')).toHaveCount(0);
+  expect(payments, 'a payment was sent').toEqual([]);
+});
