@@ -76,6 +76,16 @@ export function notice(text: Child | Child[], testid: string, kind: 'info' | 'wa
   return h('div', { class: `notice ${kind}`, 'data-testid': testid, role: 'status' }, ...(Array.isArray(text) ? text : [text]));
 }
 
+/**
+ * A notice of an outcome (sold out, a limit, a declined card), said through the announcer (`announce`): a live region
+ * inserted with its text already inside is often not read at all, so the notice itself has no live role (it would be
+ * said twice where it is). `text` is said; `more` (a link) is only shown after it.
+ */
+export function announcedNotice(text: string, more: Child[], testid: string, kind: 'info' | 'warn' = 'warn'): HTMLElement {
+  announce(text);
+  return h('div', { class: `notice ${kind}`, 'data-testid': testid }, text, ...(more.length ? [' ', ...more] : []));
+}
+
 /** Runs `work` with the button disabled, aria-busy and saying `doing` ("Placing your order…"); restores it after. */
 export async function whileBusy<T>(button: HTMLButtonElement, doing: string, work: () => Promise<T>): Promise<T> {
   const label = button.textContent ?? '';

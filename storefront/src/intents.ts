@@ -1,5 +1,7 @@
 // One Idempotency-Key per purchase intent, kept in localStorage so that a reload or a retry sends the same key.
-//  - checkout: the key is tied to the cart's contents (SKU and quantity of each line, whoever the customer is); a
+//  - checkout: the key is tied to the cart's contents (SKU and quantity of each line, whoever the customer is), made
+//    when the checkout page shows those contents and read or made while holding the customer's checkout lock, which
+//    all tabs of the browser share (Web Locks), so that two tabs never each see an empty slot and make their own; a
 //    checkout that was sent and not answered (reload, lost response) stays pending and is resumed with its key;
 //  - payment: one key per order until the attempt has a final answer (a decline or a refused method needs a new one).
 
@@ -40,6 +42,21 @@ export function checkoutKey(customer: string, lines: Line[]): string {
   const intent: CheckoutIntent = { customer, fingerprint, key: crypto.randomUUID(), sent: false };
   localStorage.setItem(checkoutSlot(customer), JSON.stringify(intent));
   return intent.key;
+}
+
+/** What the Web Locks API offers that the checkout needs (`navigator.locks`). */
+export type Locks = { request<T>(name: string, callback: () => T | Promise<T>): Promise<T> };
+
+const browserLocks = (): Locks | undefined => (globalThis.navigator as { locks?: Locks } | undefined)?.locks;
+
+/**
+ * The key for checking out these lines, read or made (`checkoutKey`) while holding this customer's checkout lock:
+ * another tab reading or making it at the same moment waits, then reads the same key. Without Web Locks (an old
+ * browser), read or made at once.
+ */
+export async function claimCheckoutKey(customer: string, lines: Line[], locks: Locks | undefined = browserLocks()): Promise<string> {
+  if (!locks) return checkoutKey(customer, lines);
+  return locks.request(checkoutSlot(customer), () => checkoutKey(customer, lines));
 }
 
 export function markCheckoutSent(customer: string) {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { cartFingerprint, checkoutKey, finishCheckout, finishPayment, isOrderPlacedEvent, lastPlacedOrder, markCheckoutSent, paymentKey, pendingCheckout } from '../src/intents';
+import type { Locks } from '../src/intents';
+import { cartFingerprint, checkoutKey, claimCheckoutKey, finishCheckout, finishPayment, isOrderPlacedEvent, lastPlacedOrder, markCheckoutSent, paymentKey, pendingCheckout } from '../src/intents';
 
 /** localStorage as one browser's tabs share it. */
 function memoryStorage(): Storage {
@@ -63,6 +64,58 @@ describe('checkout keys', () => {
     localStorage.setItem('storefront.checkout.alice', '{not json');
     expect(pendingCheckout('alice')).toBeNull();
     expect(checkoutKey('alice', cart)).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+/** Web Locks as the browser gives them to all its tabs: one holder per name, the others waiting in turn. */
+function exclusiveLocks() {
+  const queues = new Map<string, Promise<unknown>>();
+  const names: string[] = [];
+  const locks: Locks = {
+    request(name, callback) {
+      names.push(name);
+      const granted = (queues.get(name) ?? Promise.resolve()).then(() => callback());
+      queues.set(name, granted.catch(() => {}));
+      return granted;
+    },
+  };
+  /** Another tab holding the lock: it has read the slot and not written yet, until `release`. */
+  const hold = (name: string) => {
+    let release!: () => void;
+    void locks.request(name, () => new Promise<void>((r) => { release = r; }));
+    return { release: () => release() };
+  };
+  return { locks, names, hold };
+}
+
+describe('checkout keys across tabs', () => {
+  const cart = [{ sku: 'SKU-1', quantity: 2 }];
+
+  it('makes the key when the checkout shows the cart, and a click on the same cart, in any tab, sends it', async () => {
+    const { locks } = exclusiveLocks();
+    const shown = await claimCheckoutKey('alice', cart, locks);
+    expect(JSON.parse(localStorage.getItem('storefront.checkout.alice')!).key).toBe(shown);
+    expect(await claimCheckoutKey('alice', [...cart], locks)).toBe(shown);
+  });
+
+  it('reads or makes the key holding the customer\'s lock: a tab that comes while another one makes it reads that key', async () => {
+    const { locks, names, hold } = exclusiveLocks();
+    // the other tab found the slot empty and is making its key
+    const other = hold('storefront.checkout.alice');
+    const mine = claimCheckoutKey('alice', cart, locks);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(localStorage.getItem('storefront.checkout.alice'), 'a second key made while the other tab makes one').toBeNull();
+    const theirs = checkoutKey('alice', cart);
+    other.release();
+    expect(await mine).toBe(theirs);
+    expect(names).toEqual(['storefront.checkout.alice', 'storefront.checkout.alice']);
+  });
+
+  it('keeps customers\' locks apart, and works without Web Locks', async () => {
+    const { locks, hold } = exclusiveLocks();
+    hold('storefront.checkout.bob');
+    expect(await claimCheckoutKey('alice', cart, locks)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await claimCheckoutKey('carol', cart, undefined)).toBe(checkoutKey('carol', cart));
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveStatus, orderStatusLabel, paymentStatusLabel } from '../src/labels';
 import { lineProblem, parseQuantity, refuseAddition } from '../src/quantity';
-import { parseRoute } from '../src/router';
+import { beginView, parseRoute } from '../src/router';
 
 describe('quantity', () => {
   it.each(['0', '-1', '101', '', '  ', '2.5', '1e2', 'abc'])('refuses %j with a message', (raw) => {
@@ -50,5 +50,23 @@ describe('routes', () => {
     expect(parseRoute('#/signin?next=%23%2Fcart')).toEqual({ page: 'signin', next: '#/cart' });
     expect(parseRoute('#/signin?next=https%3A%2F%2Fevil.example')).toEqual({ page: 'signin', next: '#/' });
     expect(parseRoute('#app')).toEqual({ page: 'not-found' });
+  });
+});
+
+describe('navigation tokens', () => {
+  it('a page is current until a newer navigation begins, and stays stale after it', () => {
+    const first = beginView();
+    expect(first.current()).toBe(true);
+    const second = beginView(false, true);
+    expect(second.token).toBeGreaterThan(first.token);
+    expect(first.current(), 'an older page\'s late answer would be shown').toBe(false);
+    expect(second.current()).toBe(true);
+    expect(second.back).toBe(true);
+    // a refresh of the same page is a navigation too: the rendering it replaces shows nothing more
+    const refresh = beginView(true);
+    expect(refresh.refresh).toBe(true);
+    expect(second.current()).toBe(false);
+    expect(refresh.current()).toBe(true);
+    expect(first.current()).toBe(false);
   });
 });

@@ -1,9 +1,11 @@
-// Checkout: the cart's lines and "Place order", sent with the purchase intent's Idempotency-Key (the same in every
-// tab of this browser while it is under way); the outcomes said as such: an order (its page), sold out or only N left
-// (with the product's name and the way back to the cart), a purchase limit, a cart emptied by an order placed meanwhile.
+// Checkout: the cart's lines and "Place order", sent with the purchase intent's Idempotency-Key (made when the page
+// shows the cart, the same in every tab of this browser while it is under way); the outcomes said as such, and
+// announced: an order (its page), sold out or only N left (with the product's name and the way back to the cart), a
+// purchase limit, a cart emptied by an order placed meanwhile. An answer arriving after the shopper went to another
+// page changes nothing on it.
 import { ApiProblem, call, formatMoney, type Order } from '../api';
-import { busy, clearStatus, h, notice, showPage, whileBusy } from '../dom';
-import { checkoutKey, finishCheckout, markCheckoutSent, pendingCheckout } from '../intents';
+import { announcedNotice, busy, clearStatus, h, notice, showPage, whileBusy } from '../dom';
+import { claimCheckoutKey, finishCheckout, markCheckoutSent, pendingCheckout } from '../intents';
 import { lineProblem } from '../quantity';
 import type { View } from '../router';
 import { session } from '../session';
@@ -42,12 +44,12 @@ async function placeOrder(view: View, key: string, out: HTMLElement, showEmpty: 
           const left = leftOf.get(sku) ?? 0;
           return left > 0 && left < (wanted.get(sku) ?? Infinity) ? `Only ${left} left of ${name}.` : `Sold out: ${name}.`;
         });
-        out.replaceChildren(notice([`${lines.join(' ')} Nothing was ordered. `, h('a', { href: '#/cart' }, 'Change your cart')], 'checkout-sold-out', 'warn'));
+        out.replaceChildren(announcedNotice(`${lines.join(' ')} Nothing was ordered.`, [h('a', { href: '#/cart' }, 'Change your cart')], 'checkout-sold-out'));
       } else if (e instanceof ApiProblem && e.slug === 'purchase-limit') {
         const sku = String(e.body.sku ?? '');
         const name = (await productsBySku([sku])).get(sku)?.name ?? sku;
-        out.replaceChildren(notice([`At most ${e.body.limit} of ${name} per customer, and you already have ${e.body.held} in other orders. Nothing was ordered. `,
-          h('a', { href: '#/cart' }, 'Change your cart')], 'checkout-limit', 'warn'));
+        out.replaceChildren(announcedNotice(`At most ${e.body.limit} of ${name} per customer, and you already have ${e.body.held} in other orders. Nothing was ordered.`,
+          [h('a', { href: '#/cart' }, 'Change your cart')], 'checkout-limit'));
       } else if (e instanceof ApiProblem && e.slug === 'cart-empty') {
         showEmpty();
       } else {
@@ -62,7 +64,10 @@ export async function checkoutPage(view: View) {
   if (!requireSignIn()) return;
   const customer = session.customer!;
   const out = h('div', { class: 'checkout-result' });
-  const showEmpty = () => showPage('Checkout', [h('h1', {}, 'Checkout'), ...emptyCart()], false);
+  // only while this page is the one shown: a late answer must not replace a page the shopper went to meanwhile
+  const showEmpty = () => {
+    if (view.current()) showPage('Checkout', [h('h1', {}, 'Checkout'), ...emptyCart()], false);
+  };
   const pending = pendingCheckout(customer);
   if (pending) {
     // sent before a reload (or in another tab) and not answered: resume it with the same key (an empty cart replays
@@ -74,6 +79,9 @@ export async function checkoutPage(view: View) {
   const shown = await cartWithProducts(view, 'Checkout');
   if (!shown) return;
   const { cart, items, products } = shown;
+  // the purchase intent's key, made now for the contents shown (another tab showing them reads the same one)
+  await claimCheckoutKey(customer, items);
+  if (!view.current()) return;
   const problems = items.map((i) => products.get(i.sku ?? '') ? lineProblem(i.quantity ?? 0, products.get(i.sku ?? '')!) : null);
   const place = h('button', { type: 'button', 'data-testid': 'place-order' }, `Place order (${formatMoney(cart.total)})`);
   place.onclick = async () => {
@@ -87,7 +95,7 @@ export async function checkoutPage(view: View) {
           showEmpty();
           return;
         }
-        await placeOrder(view, checkoutKey(customer, now.items ?? []), out, showEmpty,
+        await placeOrder(view, await claimCheckoutKey(customer, now.items ?? []), out, showEmpty,
           new Map((now.items ?? []).map((i) => [i.sku ?? '', i.quantity ?? 0])));
       });
     } catch (e) {

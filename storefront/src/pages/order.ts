@@ -2,7 +2,7 @@
 // Pay while it can be paid (its deadline said, and the page changing by itself when it passes), Cancel (a paid order
 // is refunded), and a payment whose outcome is not known yet followed until it settles.
 import { ApiProblem, call, formatMoney, type Order, type Payment } from '../api';
-import { announce, busy, button, clearStatus, h, notice, showPage, whileBusy } from '../dom';
+import { announce, announcedNotice, busy, button, clearStatus, h, notice, showPage, whileBusy } from '../dom';
 import { finishPayment, paymentKey } from '../intents';
 import { effectiveStatus, orderStatusLabel, paymentStatusLabel } from '../labels';
 import type { View } from '../router';
@@ -100,12 +100,12 @@ function payForm(view: View, order: Order, out: HTMLElement, again: (msg?: HTMLE
       clearStatus();
       if (e instanceof ApiProblem && (e.slug === 'payment-declined' || e.slug === 'payment-not-accepted')) {
         finishPayment(customer, id); // the order stays payable, with a new key
-        out.replaceChildren(notice(e.slug === 'payment-declined' ? 'Your card was declined. Try another one.'
-          : 'This payment method was not accepted. Try another one.', 'payment-declined', 'warn'));
+        out.replaceChildren(announcedNotice(e.slug === 'payment-declined' ? 'Your card was declined. Try another one.'
+          : 'This payment method was not accepted. Try another one.', [], 'payment-declined'));
       } else if (e instanceof ApiProblem && (e.slug === 'payment-window-closed' || e.slug === 'order-state-conflict')) {
         // the order moved on (expired, cancelled, paid in another tab): show it as it is now, and why
         finishPayment(customer, id);
-        await again(notice('This order can no longer be paid: it changed meanwhile. Here it is as it is now.', 'order-changed', 'warn'));
+        await again(announcedNotice('This order can no longer be paid: it changed meanwhile. Here it is as it is now.', [], 'order-changed'));
       } else {
         failure(e, view, out);
       }
@@ -134,7 +134,7 @@ function cancelForm(order: Order, status: string, out: HTMLElement, again: (msg?
       } catch (e) {
         clearStatus();
         out.replaceChildren();
-        await again(e instanceof ApiProblem && e.status === 409 ? notice('This order could not be cancelled: it changed meanwhile.', 'order-changed', 'warn') : undefined);
+        await again(e instanceof ApiProblem && e.status === 409 ? announcedNotice('This order could not be cancelled: it changed meanwhile.', [], 'order-changed') : undefined);
       }
     };
     box.replaceChildren(h('p', {}, paid ? 'Cancel this order and get your money back?' : 'Cancel this order?'), yes, ' ', no);
