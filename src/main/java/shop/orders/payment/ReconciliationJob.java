@@ -8,6 +8,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
+import shop.orders.db.DatabaseBusy;
 
 import java.time.Instant;
 import java.time.InstantSource;
@@ -65,7 +66,16 @@ public class ReconciliationJob {
   @Scheduled(identity = "payment-reconciliation", every = "${payment.reconciliation.every}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void run() {
-    settleDue(clock.instant());
+    try {
+      settleDue(clock.instant());
+    } catch (RuntimeException e) {
+      if (!DatabaseBusy.isCause(e)) {
+        throw e;
+      }
+      // a failover or an outage: what is due stays due, and the next run takes it up
+      LOG.warnf("Reconciliation could not reach the database (%s); tried again at its next run",
+          DatabaseBusy.describe(e));
+    }
   }
 
   /** Settles what is due at {@code now}; returns how many payments it settled. */

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * (gnuplot) and {@code <OUT>-timeline.dat}. Reads its inputs from the environment the script sets:
  * <pre>
  *   OUT REQUESTS TIMELINE SEED_STOCK DB_URL GATEWAY_URL AMQP_URL QUEUE SETTLE_SECONDS MODE REPLICATION_AT_FENCE
- *   DATE MACHINE CURRENT SHOPPERS BEFORE_SECONDS PROMOTE_AFTER AFTER_SECONDS PROBE_MILLIS STALL_SECONDS PRIMARY_PORT
+ *   DATE MACHINE CURRENT SHOPPERS BEFORE_SECONDS PROMOTE_AFTER AFTER_SECONDS PROBE_MILLIS STALL_SECONDS FENCE PRIMARY_PORT
  *   STANDBY_PORT SMOKE
  * </pre>
  * The timeline's marks: {@code fence} (the primary is being stopped), {@code fenced} (it is gone), {@code promote},
@@ -84,6 +84,7 @@ public final class FailoverDrillReport {
     report.put("afterSeconds", drill.get("AFTER_SECONDS", ""));
     report.put("probeMillis", drill.get("PROBE_MILLIS", ""));
     report.put("stallSeconds", drill.get("STALL_SECONDS", "0"));
+    report.put("fence", drill.get("FENCE", "stop"));
     report.put("primaryPort", drill.get("PRIMARY_PORT", ""));
     report.put("standbyPort", drill.get("STANDBY_PORT", ""));
     drill.putOutcome(report, settled, passed);
@@ -243,7 +244,9 @@ public final class FailoverDrillReport {
     var failoverRules = (Map<String, Long>) failover.get("rules");
     md.append("# Failover drill ").append(report.get("date")).append("\n\n");
     md.append("Replication ").append(report.get("replication")).append(": primary 127.0.0.1:")
-        .append(report.get("primaryPort")).append(" fenced (stopped at once) after ").append(report.get("beforeSeconds"))
+        .append(report.get("primaryPort")).append("freeze".equals(report.get("fence"))
+            ? " lost (its processes suspended, its connections left open and silent) after "
+            : " fenced (stopped at once) after ").append(report.get("beforeSeconds"))
         .append(" s of load");
     if (!"0".equals(String.valueOf(report.getOrDefault("stallSeconds", "0")))) {
       md.append(" (the standby receiving nothing for the last ").append(report.get("stallSeconds")).append(" s)");
