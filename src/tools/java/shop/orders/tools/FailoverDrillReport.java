@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
  * (gnuplot) and {@code <OUT>-timeline.dat}. Reads its inputs from the environment the script sets:
  * <pre>
  *   OUT REQUESTS TIMELINE SEED_STOCK DB_URL GATEWAY_URL AMQP_URL QUEUE SETTLE_SECONDS MODE REPLICATION_AT_FENCE
- *   DATE MACHINE CURRENT SHOPPERS BEFORE_SECONDS PROMOTE_AFTER AFTER_SECONDS PROBE_MILLIS STALL_SECONDS FENCE PRIMARY_PORT
- *   STANDBY_PORT SMOKE
+ *   DATE MACHINE CURRENT SHOPPERS BEFORE_SECONDS PROMOTE_AFTER AFTER_SECONDS PROBE_MILLIS STALL_SECONDS FENCE
+ *   PRIMARY_PORT STANDBY_PORT SMOKE
  * </pre>
  * The timeline's marks: {@code fence} (the primary is being stopped), {@code fenced} (it is gone), {@code promote},
  * {@code promoted} (the standby is the primary); its bands: instance 1 the old primary, 2 the standby, 3 the service's
