@@ -273,7 +273,8 @@ public final class FailoverDrillReport {
     md.append("![timeline](").append(report.get("chart")).append(")\n\n");
     md.append("## The failover\n\n| figure | value |\n|---|---|\n");
     row(md, "standby at the fence (as the primary saw it just before)", report.get("replicationAtFence"));
-    row(md, "primary gone (pg_ctl stop -m immediate returned)", failover.get("secondsToFence") + " s after the fence began");
+    row(md, "freeze".equals(report.get("fence")) ? "primary gone (its processes suspended)"
+        : "primary gone (pg_ctl stop -m immediate returned)", failover.get("secondsToFence") + " s after the fence began");
     row(md, "promotion (pg_ctl promote, asked for at " + failover.get("promoteSecond") + " s)",
         "returned after " + failover.get("secondsToPromote") + " s");
     row(md, "last order answered 201 before the fence", failover.get("lastOrder201BeforeTheFenceSecondsBefore")
