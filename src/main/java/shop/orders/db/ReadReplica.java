@@ -11,13 +11,16 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
 import shop.orders.time.Ticker;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Reads that may be a moment stale (catalog pages, products on a cache miss, order history) go to a streaming
@@ -75,6 +78,11 @@ public class ReadReplica {
   private final Ticker ticker;
   private final ReplicaPosition position = new ReplicaPosition(SAMPLES);
   private final Map<Route, Counter> reads = new EnumMap<>(Route.class);
+  /**
+   * For each physical replica connection, as of when (ticker nanos) its server was last shown to hold every commit of
+   * the primary; weak keys: a connection the pool closed is forgotten.
+   */
+  private final Map<Object, Long> provenAsOf = Collections.synchronizedMap(new WeakHashMap<>());
   /** After a failed replica read or check, reads skip the replica until this (ticker nanos). */
   private volatile long skipUntil = Long.MIN_VALUE;
   private volatile boolean warned;
@@ -107,7 +115,7 @@ public class ReadReplica {
     Route route = route();
     if (route == Route.REPLICA) {
       try (Connection c = replica.getConnection()) {
-        route = judge(server(c));
+        route = judge(c);
         if (route == Route.REPLICA) {
           T result = work.on(c);
           reads.get(Route.REPLICA).increment();
@@ -122,13 +130,33 @@ public class ReadReplica {
     return primaryRead(work, route);
   }
 
-  /** Where a read goes once its replica connection's server is known. */
-  private Route judge(ReplicaPosition.Server server) {
+  /**
+   * Where a read on the replica connection {@code c} goes. Its server is asked where it stands only when what the last
+   * read on the same physical connection learned no longer proves it fresh enough: a standby's position only moves
+   * forward, so "held the primary's commits as of t" stays true, and such a server is read without asking while
+   * {@code now - t} is within {@code db.replica.max-lag} (a healthy standby is asked about once a second per
+   * connection, not once per read).
+   */
+  private Route judge(Connection c) throws SQLException {
+    long now = ticker.nanoTime();
+    long maxLag = config.maxLag().toNanos();
+    Object physical = c.unwrap(PGConnection.class);
+    Long proven = provenAsOf.get(physical);
+    if (proven != null && now - proven <= maxLag) {
+      return Route.REPLICA;
+    }
+    ReplicaPosition.Server server = server(c);
     if (position.isAnotherPrimary(server)) {
+      provenAsOf.remove(physical);
       return Route.NOT_A_STANDBY;
     }
-    return position.lagSecondsOf(server, ticker.nanoTime()) > config.maxLag().toNanos() / 1e9
-        ? Route.LAGGING : Route.REPLICA;
+    long heldAsOf = position.holdsAsOf(server, now);
+    if (heldAsOf == ReplicaPosition.NOTHING_PROVEN || now - heldAsOf > maxLag) {
+      provenAsOf.remove(physical);
+      return Route.LAGGING;
+    }
+    provenAsOf.put(physical, heldAsOf);
+    return Route.REPLICA;
   }
 
   /** Work that must see every commit so far (what the caller just changed): on the primary. */

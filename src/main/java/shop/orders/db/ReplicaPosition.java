@@ -69,24 +69,38 @@ final class ReplicaPosition {
     return !server.inRecovery() && !(primaryKnown && server.startedAt() == primaryStartedAt);
   }
 
+  /** {@link #holdsAsOf}'s answer for a server known to hold no remembered sample, or a fork. */
+  static final long NOTHING_PROVEN = Long.MIN_VALUE;
+
+  /**
+   * {@code server} holds every commit the primary had made at the returned time (ticker nanos): the newest remembered
+   * sample it has replayed, {@code nowNanos} for the primary itself, {@link #NOTHING_PROVEN} for a standby that has
+   * reached no remembered sample and for another primary. A standby's position only moves forward, so what it held
+   * then it still holds: the answer stays a true bound for as long as the server is the same.
+   */
+  long holdsAsOf(Server server, long nowNanos) {
+    if (isAnotherPrimary(server)) {
+      return NOTHING_PROVEN;
+    }
+    if (!server.inRecovery()) {
+      return nowNanos;
+    }
+    Sample[] all = samples;
+    for (int i = all.length - 1; i >= 0; i--) {
+      if (all[i].lsn() <= server.replayLsn()) {
+        return all[i].nanos();
+      }
+    }
+    return NOTHING_PROVEN;
+  }
+
   /**
    * Seconds of the primary's commits {@code server} may be missing at {@code nowNanos}: 0 for the primary itself,
    * infinite for a standby that has reached no remembered sample and for another primary.
    */
   double lagSecondsOf(Server server, long nowNanos) {
-    if (isAnotherPrimary(server)) {
-      return Double.POSITIVE_INFINITY;
-    }
-    Sample[] all = samples;
-    if (!server.inRecovery()) {
-      return 0;
-    }
-    for (int i = all.length - 1; i >= 0; i--) {
-      if (all[i].lsn() <= server.replayLsn()) {
-        return Math.max(0, nowNanos - all[i].nanos()) / 1e9;
-      }
-    }
-    return Double.POSITIVE_INFINITY;
+    long heldAsOf = holdsAsOf(server, nowNanos);
+    return heldAsOf == NOTHING_PROVEN ? Double.POSITIVE_INFINITY : Math.max(0, nowNanos - heldAsOf) / 1e9;
   }
 
   /**

@@ -86,6 +86,20 @@ class ReplicaPositionTests {
   }
 
   @Test
+  void whatAServerHeldStaysProvenAsOfTheSampleItHad() {
+    var position = new ReplicaPosition(10);
+    assertThat(position.holdsAsOf(standby(100), SECOND)).isEqualTo(ReplicaPosition.NOTHING_PROVEN);
+    position.primaryAt(0, 100, STARTED);
+    position.primaryAt(SECOND, 200, STARTED);
+    assertThat(position.holdsAsOf(standby(150), 3 * SECOND)).as("the first sample's time").isZero();
+    assertThat(position.holdsAsOf(standby(250), 3 * SECOND)).isEqualTo(SECOND);
+    assertThat(position.holdsAsOf(ReplicaPosition.Server.notInRecovery(STARTED), 3 * SECOND))
+        .as("the primary itself holds everything, now").isEqualTo(3 * SECOND);
+    assertThat(position.holdsAsOf(ReplicaPosition.Server.notInRecovery(STARTED + 1), 3 * SECOND))
+        .isEqualTo(ReplicaPosition.NOTHING_PROVEN);
+  }
+
+  @Test
   void thePrimaryItselfIsFreshAndAnyOtherPrimaryIsNeverRead() {
     var position = new ReplicaPosition(10);
     var itself = ReplicaPosition.Server.notInRecovery(STARTED);
