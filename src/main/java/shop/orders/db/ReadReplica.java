@@ -29,9 +29,10 @@ import java.util.WeakHashMap;
  * Which server answers: the server the replica's connection reached, when it holds everything the primary committed
  * up to {@code db.replica.max-lag} ago; otherwise, and when no replica is configured, it is unreachable, it is a
  * primary other than ours (a promoted standby, a fork) or it fails the read, the primary. The primary's WAL position is
- * sampled every {@code db.replica.check-every}; each read first asks its own connection's server for its replay
- * position and compares ({@link ReplicaPosition}), so a read-only address that balances over several standbys is
- * judged standby by standby. A failed replica read is done again on the primary at once, so a replica going down fails
+ * sampled every {@code db.replica.check-every}; each read is judged by its own connection's server, whose replay
+ * position is compared with those samples ({@link ReplicaPosition}; asked again only when what it was last shown to hold
+ * no longer proves it fresh), so a read-only address that balances over several standbys is judged standby by
+ * standby. A failed replica read is done again on the primary at once, so a replica going down fails
  * no request. The replica's datasource is excluded from readiness: a pod without its replica still serves everything,
  * and its sessions are read-only ({@code default_transaction_read_only}), so nothing can write through it.
  * <p>
@@ -178,7 +179,7 @@ public class ReadReplica {
     if (replica == null) {
       return Route.NOT_CONFIGURED;
     }
-    // the checker found it unreachable (or not a standby) a moment ago: the primary, without asking it again
+    // a check or a read found it unreachable a moment ago: the primary, without waiting on it again
     if (ticker.nanoTime() < skipUntil) {
       return Route.LAGGING;
     }
