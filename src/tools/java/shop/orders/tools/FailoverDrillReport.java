@@ -354,10 +354,11 @@ public final class FailoverDrillReport {
   static String gnuplotScript(String png, String data, DrillTimeline timeline, Map<String, Object> report) {
     var s = new StringBuilder();
     double end = Math.max(1, timeline.end());
+    String lost = "freeze".equals(report.get("fence")) ? "frozen" : "fenced";
     s.append("set terminal pngcairo size 1200,800 font ',10'\n")
         .append("set output '").append(png).append("'\n")
         .append("set multiplot layout 2,1 title 'Failover drill (").append(report.get("replication"))
-        .append(" replication): primary :").append(report.get("primaryPort")).append(" fenced, standby :")
+        .append(" replication): primary :").append(report.get("primaryPort")).append(" ").append(lost).append(", standby :")
         .append(report.get("standbyPort")).append(" promoted'\n")
         .append(String.format(Locale.ROOT, "set xrange [0:%.1f]%n", end))
         .append("set grid\nset key outside right top\nset lmargin 17\nset rmargin 28\n")
@@ -370,7 +371,7 @@ public final class FailoverDrillReport {
             "set arrow %d from %.2f, graph 0 to %.2f, graph 1 nohead dt 2 lw 1.5 lc rgb '%s'%n", arrow++,
             mark.second(), mark.second(), mark.name().equals("fenced") ? "#cf222e" : "#1a7f37"));
         s.append(String.format(Locale.ROOT, "set label %d '%s' at %.2f, graph 0.97 %s font ',9'%n", arrow,
-            mark.name().equals("fenced") ? "primary fenced" : "standby promoted", mark.second(),
+            mark.name().equals("fenced") ? "primary " + lost : "standby promoted", mark.second(),
             mark.name().equals("fenced") ? "right offset -0.5,0" : "left offset 0.5,0"));
       }
     }
