@@ -108,21 +108,23 @@ final class ReplicaPosition {
    * (reading it again a moment later can then tell no more). Another primary moves nothing and answers true.
    */
   boolean replicaAt(Server server) {
+    if (isAnotherPrimary(server)) {
+      return true;
+    }
     Sample[] all = samples;
-    if (isAnotherPrimary(server) || all.length == 0) {
-      return isAnotherPrimary(server);
+    if (all.length == 0) {
+      return false;
     }
-    for (int i = all.length - 1; i >= 0; i--) {
-      Sample s = all[i];
-      if (!server.inRecovery() || s.lsn() <= server.replayLsn()) {
-        if (!known || s.nanos() > holdsUpTo) {
-          holdsUpTo = s.nanos();
-          known = true;
-        }
-        return i == all.length - 1;
-      }
+    long newest = all[all.length - 1].nanos();
+    long heldAsOf = holdsAsOf(server, newest);
+    if (heldAsOf == NOTHING_PROVEN) {
+      return false;
     }
-    return false;
+    if (!known || heldAsOf > holdsUpTo) {
+      holdsUpTo = heldAsOf;
+      known = true;
+    }
+    return heldAsOf == newest;
   }
 
   /**
