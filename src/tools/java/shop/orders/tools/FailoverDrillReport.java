@@ -218,6 +218,11 @@ public final class FailoverDrillReport {
     return out.toString();
   }
 
+  /** The primary was lost by FENCE=freeze (its processes suspended) rather than stopped. */
+  private static boolean frozen(Map<String, Object> report) {
+    return "freeze".equals(report.get("fence"));
+  }
+
   private static double round(double seconds) {
     return Math.round(seconds * 1000) / 1000.0;
   }
@@ -244,7 +249,7 @@ public final class FailoverDrillReport {
     var failoverRules = (Map<String, Long>) failover.get("rules");
     md.append("# Failover drill ").append(report.get("date")).append("\n\n");
     md.append("Replication ").append(report.get("replication")).append(": primary 127.0.0.1:")
-        .append(report.get("primaryPort")).append("freeze".equals(report.get("fence"))
+        .append(report.get("primaryPort")).append(frozen(report)
             ? " lost (its processes suspended, its connections left open and silent) after "
             : " fenced (stopped at once) after ").append(report.get("beforeSeconds"))
         .append(" s of load");
@@ -273,7 +278,7 @@ public final class FailoverDrillReport {
     md.append("![timeline](").append(report.get("chart")).append(")\n\n");
     md.append("## The failover\n\n| figure | value |\n|---|---|\n");
     row(md, "standby at the fence (as the primary saw it just before)", report.get("replicationAtFence"));
-    row(md, "freeze".equals(report.get("fence")) ? "primary gone (its processes suspended)"
+    row(md, frozen(report) ? "primary gone (its processes suspended)"
         : "primary gone (pg_ctl stop -m immediate returned)", failover.get("secondsToFence") + " s after the fence began");
     row(md, "promotion (pg_ctl promote, asked for at " + failover.get("promoteSecond") + " s)",
         "returned after " + failover.get("secondsToPromote") + " s");
@@ -354,7 +359,7 @@ public final class FailoverDrillReport {
   static String gnuplotScript(String png, String data, DrillTimeline timeline, Map<String, Object> report) {
     var s = new StringBuilder();
     double end = Math.max(1, timeline.end());
-    String lost = "freeze".equals(report.get("fence")) ? "frozen" : "fenced";
+    String lost = frozen(report) ? "frozen" : "fenced";
     s.append("set terminal pngcairo size 1200,800 font ',10'\n")
         .append("set output '").append(png).append("'\n")
         .append("set multiplot layout 2,1 title 'Failover drill (").append(report.get("replication"))
